@@ -1,0 +1,38 @@
+import { defineRequest } from './define.js';
+import type { SessionStatus } from './model.js';
+
+/** A tmux session on the private server that the store does not know. sessd never kills it. */
+export interface UnmanagedTmuxSession {
+  name: string;
+  createdAt: string | null;
+}
+
+export interface DaemonStatus {
+  pid: number;
+  version: string;
+  protocolVersion: number;
+  /** Seconds since the daemon started. */
+  uptime: number;
+  startedAt: string;
+  paths: { socket: string; tmuxSocket: string; stateDir: string; config: string | null };
+  sessions: { total: number; byStatus: Partial<Record<SessionStatus, number>> };
+  connections: number;
+  tmux: {
+    available: boolean;
+    version: string | null;
+    serverPid: number | null;
+    /** Why tmux is unavailable. */
+    reason: string | null;
+  };
+  unmanaged: UnmanagedTmuxSession[];
+  config: { file: string | null; loaded: boolean; error: string | null };
+  /** The last start-up reconciliation. */
+  reconciled: { adopted: number; crashed: number; exited: number; unmanaged: number } | null;
+}
+
+export const DaemonStatusRequest = defineRequest<Record<string, never>, DaemonStatus>('daemon/status');
+export const DaemonMetricsRequest = defineRequest<{ format?: 'json' | 'prometheus' }, Record<string, unknown>>(
+  'daemon/metrics',
+);
+/** Replies, then stops the daemon; sessions keep running. */
+export const DaemonShutdownRequest = defineRequest<Record<string, never>, Record<string, never>>('daemon/shutdown');

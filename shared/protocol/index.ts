@@ -1,0 +1,43 @@
+/** The whole protocol: every request and notification of DESIGN.md, declared once. */
+import { NotificationType, RequestType } from 'vscode-jsonrpc';
+import * as attach from './attach.js';
+import * as checkpoint from './checkpoint.js';
+import * as daemon from './daemon.js';
+import type { NotificationDeclaration, RequestDeclaration } from './define.js';
+import * as events from './events.js';
+import * as initialize from './initialize.js';
+import * as interaction from './interaction.js';
+import * as message from './message.js';
+import * as session from './session.js';
+import * as sessionIo from './session-io.js';
+import * as space from './space.js';
+import * as template from './template.js';
+import * as transcript from './transcript.js';
+
+export * from './define.js';
+export * from './version.js';
+export * from './model.js';
+export * from './initialize.js';
+export * from './session.js';
+export * from './session-io.js';
+export * from './checkpoint.js';
+export * from './attach.js';
+export * from './message.js';
+export * from './interaction.js';
+export * from './events.js';
+export * from './transcript.js';
+export * from './template.js';
+export * from './space.js';
+export * from './daemon.js';
+
+const modules = [initialize, session, sessionIo, checkpoint, attach, message, interaction, events, transcript, template, space, daemon];
+const declarations = modules.flatMap((m) => Object.values(m as Record<string, unknown>));
+
+/** Every request of the protocol. */
+export const ALL_REQUESTS = declarations.filter(
+  (d): d is RequestDeclaration<unknown, unknown> => (d as { type?: unknown }).type instanceof RequestType,
+);
+/** Every notification of the protocol. */
+export const ALL_NOTIFICATIONS = declarations.filter(
+  (d): d is NotificationDeclaration<unknown> => (d as { type?: unknown }).type instanceof NotificationType,
+);
