@@ -1,0 +1,117 @@
+/**
+ * The contract between sessd's domain and whatever runs the programs. The tmux
+ * backend is the reference implementation; a Kubernetes one would implement the
+ * same roles. The domain depends on the narrow role it needs, not on the whole.
+ */
+import type { TerminalSize } from '../../shared/protocol/model.js';
+
+/** What to run: one backend session per sessd session, named by the session id. */
+export interface SpawnSpec {
+  name: string;
+  command: string[];
+  cwd: string;
+  env: Record<string, string>;
+  size: TerminalSize;
+  /** A human title (the tmux window name). */
+  title: string;
+}
+
+export interface RuntimeInfo {
+  paneId: string;
+  pid: number;
+}
+
+/** A backend session as the backend sees it now. */
+export interface BackendSessionState {
+  name: string;
+  paneId: string | null;
+  pid: number | null;
+  /** The program ended and its screen is kept. */
+  dead: boolean;
+  exitCode: number | null;
+  exitSignal: string | null;
+  createdAt: string | null;
+}
+
+export interface CaptureOptions {
+  lines?: number | undefined;
+  ansi?: boolean | undefined;
+}
+
+export interface CaptureResult {
+  text: string;
+  cursor: { x: number; y: number };
+}
+
+export type BackendEvent =
+  /** A program ended; its screen is kept. */
+  | { type: 'exited'; name: string; pid: number | null; exitCode: number | null; exitSignal: string | null }
+  /** Backend sessions appeared or disappeared; compare with `list()`. */
+  | { type: 'sessions-changed' }
+  /** The backend is reachable again (or for the first time); state may have changed meanwhile. */
+  | { type: 'connected' }
+  /** The backend became unreachable; calls fail with `BackendUnavailable` until `connected`. */
+  | { type: 'disconnected'; reason: string };
+
+export interface ProviderStatus {
+  name: string;
+  available: boolean;
+  version: string | null;
+  reason: string | null;
+  serverPid: number | null;
+  capabilities: string[];
+}
+
+/** Raised by every backend call while the backend cannot be reached. */
+export class BackendUnavailable extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'BackendUnavailable';
+  }
+}
+
+/** The backend session (or the pane of its program) does not exist. */
+export class BackendSessionMissing extends Error {
+  constructor(readonly sessionName: string) {
+    super(`no backend session ${sessionName}`);
+    this.name = 'BackendSessionMissing';
+  }
+}
+
+/** Starting, stopping and enumerating programs. */
+export interface SessionLifecycle {
+  spawn(spec: SpawnSpec): Promise<RuntimeInfo>;
+  /** Runs the program again in an existing backend session whose program ended. */
+  respawn(spec: SpawnSpec): Promise<RuntimeInfo>;
+  /** Removes the backend session; no error when it is already gone. */
+  destroy(name: string): Promise<void>;
+  /** Signals every process group of the program's terminal session. */
+  signal(name: string, signal: NodeJS.Signals): Promise<void>;
+  list(): Promise<BackendSessionState[]>;
+}
+
+/** Watching programs and reading their screens. */
+export interface SessionObserver {
+  onEvent(listener: (event: BackendEvent) => void): () => void;
+  state(name: string): Promise<BackendSessionState | null>;
+  capture(name: string, options: CaptureOptions): Promise<CaptureResult>;
+}
+
+/** Typing into programs. */
+export interface SessionActor {
+  /** Types `text` literally; `submit` presses Enter after it. */
+  sendText(name: string, text: string, submit: boolean): Promise<void>;
+  /** Sends key names (already validated). */
+  sendKeys(name: string, keys: readonly string[]): Promise<void>;
+}
+
+export interface SessionBackend extends SessionLifecycle, SessionObserver, SessionActor {
+  readonly name: string;
+  /** Connects; resolves once the first connection attempt has succeeded or failed. */
+  start(): Promise<void>;
+  status(): ProviderStatus;
+  /** Names of backend sessions that belong to the backend itself, never reported as unmanaged. */
+  isInternal(name: string): boolean;
+  /** Disconnects without touching any session. */
+  dispose(): Promise<void>;
+}
