@@ -1,0 +1,46 @@
+import { ResponseError } from 'vscode-jsonrpc';
+import {
+  RpcErrorCode,
+  SessdErrorCode,
+  type InvalidParamsData,
+  type SessdErrorData,
+  type SessdErrorName,
+} from '../shared/errors.js';
+import type { Session } from '../shared/protocol/model.js';
+
+/**
+ * Expected failures, as replies. Messages are short, lowercase and name the object
+ * (tmux's habit): `session not found: api`, `duplicate session: default/api`.
+ */
+export function sessdError(name: SessdErrorName, message: string, data: Record<string, unknown> = {}): ResponseError<SessdErrorData> {
+  return new ResponseError<SessdErrorData>(SessdErrorCode[name], message, { ...data, code: name });
+}
+
+export const errors = {
+  sessionNotFound: (ref: string) => sessdError('session_not_found', `session not found: ${ref}`, { session: ref }),
+  sessionExists: (space: string, name: string, id: string) =>
+    sessdError('session_exists', `duplicate session: ${space}/${name}`, { space, name, id }),
+  invalidState: (session: Session, action: string, hint?: string) =>
+    sessdError(
+      'invalid_state',
+      `cannot ${action} session ${session.space}/${session.name}: it is ${session.status}${hint === undefined ? '' : `; ${hint}`}`,
+      { id: session.id, status: session.status, action },
+    ),
+  providerUnavailable: (reason: string) =>
+    sessdError('provider_unavailable', `tmux is unavailable: ${reason}`, { backend: 'tmux', reason }),
+  limitExceeded: (limit: string, max: number, actual?: number) =>
+    sessdError('limit_exceeded', `${limit} over its limit of ${max}${actual === undefined ? '' : ` (got ${actual})`}`, {
+      limit,
+      max,
+      ...(actual === undefined ? {} : { actual }),
+    }),
+  templateNotFound: (name: string) => sessdError('template_not_found', `template not found: ${name}`, { template: name }),
+  storage: (reason: string) => sessdError('storage_error', `the store refused the write: ${reason}`, { reason }),
+  timeout: (action: string, timeoutMs: number) =>
+    sessdError('timeout', `${action} did not finish within ${timeoutMs} ms`, { action, timeoutMs }),
+  invalidParams: (field: string, message: string) =>
+    new ResponseError<InvalidParamsData>(RpcErrorCode.InvalidParams, `invalid params: ${field}: ${message}`, {
+      code: 'invalid_params',
+      field,
+    }),
+};

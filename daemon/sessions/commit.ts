@@ -1,0 +1,53 @@
+import type { Message, SessdEvent, Session } from '../../shared/protocol/model.js';
+import { errors } from '../errors.js';
+import type { EventLog, PendingEvent } from '../events/event-log.js';
+import { StorageError, type Store } from '../store/store.js';
+import type { SessionRegistry } from './registry.js';
+
+/** One atomic change of durable state. */
+export interface Change {
+  put?: Session[];
+  remove?: Session[];
+  messages?: Message[];
+  events?: PendingEvent[];
+}
+
+/**
+ * The only path by which state changes: writes the change in one durable
+ * transaction, then updates memory and releases the events. A refused write
+ * changes nothing and surfaces as `storage_error`.
+ */
+export class Committer {
+  constructor(
+    private readonly store: Store,
+    private readonly registry: SessionRegistry,
+    private readonly events: EventLog,
+  ) {}
+
+  async commit(change: Change): Promise<SessdEvent[]> {
+    const stamped = this.events.stamp(change.events ?? []);
+    const { sessions, names, messages } = this.store;
+    try {
+      await this.store.write(() => {
+        for (const s of change.put ?? []) {
+          void sessions.put(s.id, s);
+          void names.put([s.space, s.name], s.id);
+        }
+        for (const s of change.remove ?? []) {
+          void sessions.remove(s.id);
+          void names.remove([s.space, s.name]);
+        }
+        for (const m of change.messages ?? []) void messages.put(m.id, m);
+        this.events.put(stamped);
+      });
+    } catch (error) {
+      this.events.settle(stamped, false);
+      if (error instanceof StorageError) throw errors.storage(error.message);
+      throw error;
+    }
+    for (const s of change.put ?? []) this.registry.set(s);
+    for (const s of change.remove ?? []) this.registry.delete(s);
+    this.events.settle(stamped, true);
+    return stamped;
+  }
+}

@@ -1,0 +1,82 @@
+import type { Logger } from 'pino';
+import type { Session, TerminalSize } from '../../shared/protocol/model.js';
+import { BackendSessionMissing, BackendUnavailable, type SessionBackend, type SpawnSpec } from '../backend/backend.js';
+import { errors } from '../errors.js';
+import type { PendingEvent } from '../events/event-log.js';
+import type { Committer } from './commit.js';
+import type { KeyedLock } from './lock.js';
+import type { SessionRegistry } from './registry.js';
+import { nextStatus, type SessionAction } from './status.js';
+
+export interface SessionDefaults {
+  /** The user's login shell, run when a session has no command. */
+  shell: string;
+  home: string;
+  size: TerminalSize;
+  /** Set in every session (SESSD_SOCKET, so `sess` inside a session finds this daemon). */
+  env: Record<string, string>;
+}
+
+export interface SessionLimits {
+  maxSessions: number;
+  maxMessageBytes: number;
+}
+
+/** What the session services share. */
+export interface SessionContext {
+  registry: SessionRegistry;
+  committer: Committer;
+  backend: SessionBackend;
+  locks: KeyedLock;
+  log: Logger;
+  defaults: SessionDefaults;
+  limits: SessionLimits;
+}
+
+/**
+ * The session after `action`, with its `session.status` event; throws
+ * `invalid_state` when the status machine forbids the transition.
+ */
+export function transition(
+  session: Session,
+  action: SessionAction,
+  patch: Partial<Session> = {},
+  reason?: string,
+): { session: Session; events: PendingEvent[] } {
+  const to = nextStatus(session.status, action);
+  if (to === null) throw errors.invalidState(session, action);
+  const next: Session = { ...session, ...patch, status: to, updatedAt: new Date().toISOString() };
+  if (to !== 'running') next.activity = 'unknown';
+  const data = { status: to, previous: session.status, ...(reason === undefined ? {} : { reason }) };
+  return { session: next, events: [{ type: 'session.status', sessionId: session.id, data }] };
+}
+
+/** What the backend is asked to run for a session. */
+export function spawnSpec(session: Session, defaults: SessionDefaults): SpawnSpec {
+  return {
+    name: session.id,
+    command: session.command,
+    cwd: session.cwd,
+    env: { ...defaults.env, SESSD_SESSION: session.id, ...session.env },
+    size: session.size,
+    title: session.name.replace(/\p{Cc}/gu, ''),
+  };
+}
+
+/** Maps backend failures to protocol errors. */
+export function backendError(error: unknown, session: Session, action: string): unknown {
+  if (error instanceof BackendUnavailable) return errors.providerUnavailable(error.message);
+  if (error instanceof BackendSessionMissing) {
+    return errors.invalidState(session, action, 'its tmux session is gone');
+  }
+  return error;
+}
+
+/** Runs a backend call, mapping its failures. */
+export async function onBackend<T>(session: Session, action: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    throw backendError(error, session, action);
+  }
+}

@@ -1,0 +1,73 @@
+import type { Message, Session } from '../../shared/protocol/model.js';
+import type { SessionCaptureParams, SessionCaptureResult, SessionSendParams } from '../../shared/protocol/session-io.js';
+import { errors } from '../errors.js';
+import { onBackend, type SessionContext } from './context.js';
+import { toJson } from './create.js';
+import { newId } from './naming.js';
+import { isLive } from './status.js';
+
+/** Input and screen: `session/send`, `session/keys`, `session/interrupt`, `session/capture`. */
+export class SessionIO {
+  constructor(private readonly ctx: SessionContext) {}
+
+  async send(session: Session, params: SessionSendParams): Promise<Message> {
+    const bytes = Buffer.byteLength(params.text);
+    if (bytes > this.ctx.limits.maxMessageBytes) {
+      throw errors.limitExceeded('message bytes', this.ctx.limits.maxMessageBytes, bytes);
+    }
+    if (params.when === 'idle') {
+      throw errors.invalidParams('when', '"idle" needs activity detection, which this sessd does not have yet');
+    }
+    const submit = params.submit ?? true;
+    // Input to one session is serialized, so two sends arrive in the order they were made.
+    return this.ctx.locks.run(`${session.id}:input`, async () => {
+      const current = this.live(session, 'send to');
+      const message: Message = {
+        id: newId('m', 11),
+        sessionId: current.id,
+        text: params.text,
+        submit,
+        when: 'now',
+        status: 'delivered',
+        createdAt: new Date().toISOString(),
+        deliveredAt: null,
+        expiresAt: null,
+        error: null,
+      };
+      await onBackend(current, 'send to', () => this.ctx.backend.sendText(current.id, params.text, submit));
+      const delivered = { ...message, deliveredAt: new Date().toISOString() };
+      await this.ctx.committer.commit({
+        messages: [delivered],
+        events: [{ type: 'message.delivered', sessionId: current.id, data: toJson(delivered) }],
+      });
+      return delivered;
+    });
+  }
+
+  async keys(session: Session, keys: readonly string[]): Promise<Record<string, never>> {
+    await this.ctx.locks.run(`${session.id}:input`, async () => {
+      const current = this.live(session, 'send keys to');
+      await onBackend(current, 'send keys to', () => this.ctx.backend.sendKeys(current.id, keys));
+    });
+    return {};
+  }
+
+  interrupt(session: Session): Promise<Record<string, never>> {
+    return this.keys(session, ['C-c']);
+  }
+
+  async capture(session: Session, params: SessionCaptureParams): Promise<SessionCaptureResult> {
+    const current = this.ctx.registry.get(session.id) ?? session;
+    if (current.runtime.tmuxSession === null) {
+      throw errors.invalidState(current, 'capture', 'it has no screen');
+    }
+    return onBackend(current, 'capture', () => this.ctx.backend.capture(current.id, { lines: params.lines, ansi: params.ansi }));
+  }
+
+  private live(session: Session, action: string): Session {
+    const current = this.ctx.registry.get(session.id);
+    if (current === undefined) throw errors.sessionNotFound(session.id);
+    if (!isLive(current.status)) throw errors.invalidState(current, action);
+    return current;
+  }
+}

@@ -1,0 +1,201 @@
+import type { Session } from '../../shared/protocol/model.js';
+import { errors } from '../errors.js';
+import { onBackend, spawnSpec, transition, type SessionContext } from './context.js';
+import { isLive } from './status.js';
+
+/** How long a graceful stop waits by default before SIGKILL: long enough for an agent to save its state. */
+export const STOP_GRACE_MS = 5_000;
+/** How long to wait for a SIGKILLed program to be reported dead before giving up with `timeout`. */
+const KILL_WAIT_MS = 3_000;
+
+export interface ExitInfo {
+  pid: number | null;
+  exitCode: number | null;
+  exitSignal: string | null;
+}
+
+export interface StopOptions {
+  force?: boolean | undefined;
+  timeoutMs?: number | undefined;
+}
+
+/**
+ * Start, stop, restart, pause, resume and delete; and what happens when a program
+ * ends on its own. Every operation on a session holds that session's lock.
+ */
+export class SessionLifecycle {
+  /** Stops in progress wait here for the program's death instead of recording it as an exit. */
+  private readonly deathWaiters = new Map<string, (info: ExitInfo) => void>();
+
+  constructor(private readonly ctx: SessionContext) {}
+
+  start(session: Session): Promise<Session> {
+    return this.locked(session, (current) => this.doStart(current, 'start'));
+  }
+
+  stop(session: Session, options: StopOptions): Promise<Session> {
+    return this.locked(session, async (current) => {
+      transition(current, 'stop'); // checks the transition before any signal is sent
+      return this.doStop(current, options);
+    });
+  }
+
+  restart(session: Session, options: StopOptions): Promise<Session> {
+    return this.locked(session, async (current) => {
+      const stopped = isLive(current.status) ? await this.doStop(current, options) : current;
+      return this.doStart(stopped, 'restart');
+    });
+  }
+
+  pause(session: Session): Promise<Session> {
+    return this.locked(session, async (current) => {
+      const next = transition(current, 'pause');
+      await onBackend(current, 'pause', () => this.ctx.backend.signal(current.id, 'SIGSTOP'));
+      await this.ctx.committer.commit({ put: [next.session], events: next.events });
+      return next.session;
+    });
+  }
+
+  resume(session: Session): Promise<Session> {
+    return this.locked(session, async (current) => {
+      if (current.status === 'suspended') {
+        throw errors.invalidState(current, 'resume', 'resuming a suspended session needs checkpoints');
+      }
+      const next = transition(current, 'resume');
+      await onBackend(current, 'resume', () => this.ctx.backend.signal(current.id, 'SIGCONT'));
+      await this.ctx.committer.commit({ put: [next.session], events: next.events });
+      return next.session;
+    });
+  }
+
+  /** Stops a live session first (forcefully with `force`), then removes it and its tmux session. */
+  delete(session: Session, options: StopOptions): Promise<Session> {
+    return this.locked(session, async (current) => {
+      const last = isLive(current.status) ? await this.doStop(current, options) : current;
+      await onBackend(last, 'delete', () => this.ctx.backend.destroy(last.id));
+      await this.ctx.committer.commit({
+        remove: [last],
+        events: [{ type: 'session.deleted', sessionId: last.id, data: { name: last.name, space: last.space } }],
+      });
+      return last;
+    });
+  }
+
+  /** A program ended without a stop: a stop in progress takes it, otherwise it is an exit. */
+  async exited(id: string, info: ExitInfo): Promise<void> {
+    const waiter = this.deathWaiters.get(id);
+    if (waiter !== undefined) {
+      waiter(info);
+      return;
+    }
+    await this.ctx.locks.run(id, async () => {
+      const current = this.ctx.registry.get(id);
+      // Already recorded (a reconcile saw it first), or the report is about an earlier run.
+      if (current === undefined || !isLive(current.status)) return;
+      if (info.pid !== null && current.pid !== null && info.pid !== current.pid) return;
+      const next = transition(current, 'exit', ended(info));
+      await this.ctx.committer.commit({
+        put: [next.session],
+        events: [
+          { type: 'session.exited', sessionId: id, data: { exitCode: info.exitCode, exitSignal: info.exitSignal } },
+          ...next.events,
+        ],
+      });
+    });
+  }
+
+  /** The program's pane vanished without a stop. */
+  async crashed(id: string, reason: string): Promise<void> {
+    await this.ctx.locks.run(id, async () => {
+      const current = this.ctx.registry.get(id);
+      if (current === undefined || !isLive(current.status)) return;
+      const next = transition(
+        current,
+        'crash',
+        { pid: null, endedAt: new Date().toISOString(), runtime: { ...current.runtime, tmuxSession: null, paneId: null } },
+        reason,
+      );
+      await this.ctx.committer.commit({ put: [next.session], events: next.events });
+    });
+  }
+
+  private locked(session: Session, fn: (current: Session) => Promise<Session>): Promise<Session> {
+    return this.ctx.locks.run(session.id, async () => {
+      const current = this.ctx.registry.get(session.id);
+      if (current === undefined) throw errors.sessionNotFound(session.id);
+      return fn(current);
+    });
+  }
+
+  private async doStart(current: Session, action: 'start' | 'restart'): Promise<Session> {
+    const { backend, defaults, committer } = this.ctx;
+    transition(current, action);
+    const state = await onBackend(current, action, () => backend.state(current.id));
+    const spec = spawnSpec(current, defaults);
+    const runtime =
+      state === null
+        ? await onBackend(current, action, () => backend.spawn(spec))
+        : state.dead || state.pid === null
+          ? await onBackend(current, action, () => backend.respawn(spec))
+          : { paneId: state.paneId!, pid: state.pid }; // still running: adopt it as it is
+    const next = transition(current, action, {
+      pid: runtime.pid,
+      exitCode: null,
+      exitSignal: null,
+      startedAt: new Date().toISOString(),
+      endedAt: null,
+      runtime: { backend: 'tmux', tmuxSession: current.id, paneId: runtime.paneId },
+    });
+    await committer.commit({ put: [next.session], events: next.events });
+    return next.session;
+  }
+
+  /**
+   * Graceful: SIGTERM and SIGHUP to every process group of the program's terminal
+   * (an interactive shell ignores SIGTERM but not SIGHUP), SIGCONT so a paused
+   * program can act on them; SIGKILL once `timeoutMs` passes. `force` kills at once.
+   */
+  private async doStop(current: Session, options: StopOptions): Promise<Session> {
+    const { backend, committer } = this.ctx;
+    const died = new Promise<ExitInfo>((resolve) => this.deathWaiters.set(current.id, resolve));
+    try {
+      const state = await onBackend(current, 'stop', () => backend.state(current.id));
+      let info: ExitInfo | null =
+        state === null || state.dead ? { pid: null, exitCode: state?.exitCode ?? null, exitSignal: state?.exitSignal ?? null } : null;
+      const signal = (sig: NodeJS.Signals): Promise<void> => onBackend(current, 'stop', () => backend.signal(current.id, sig));
+      if (info === null && options.force !== true) {
+        await signal('SIGTERM');
+        await signal('SIGHUP');
+        await signal('SIGCONT');
+        info = await this.waitDeath(current.id, died, options.timeoutMs ?? STOP_GRACE_MS);
+      }
+      if (info === null) {
+        await signal('SIGKILL');
+        await signal('SIGCONT');
+        info = await this.waitDeath(current.id, died, KILL_WAIT_MS);
+      }
+      if (info === null) throw errors.timeout('stop', KILL_WAIT_MS);
+      const next = transition(current, 'stop', ended(info));
+      await committer.commit({ put: [next.session], events: next.events });
+      return next.session;
+    } finally {
+      this.deathWaiters.delete(current.id);
+    }
+  }
+
+  /** The death report, or null after `ms`; a missed report is caught by asking tmux once more. */
+  private async waitDeath(id: string, died: Promise<ExitInfo>, ms: number): Promise<ExitInfo | null> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<null>((resolve) => (timer = setTimeout(resolve, ms, null)));
+    const info = await Promise.race([died, timeout]);
+    clearTimeout(timer);
+    if (info !== null) return info;
+    const state = await this.ctx.backend.state(id).catch(() => undefined);
+    if (state === null) return { pid: null, exitCode: null, exitSignal: null }; // the whole tmux session is gone
+    return state?.dead === true ? { pid: state.pid, exitCode: state.exitCode, exitSignal: state.exitSignal } : null;
+  }
+}
+
+function ended(info: ExitInfo): Partial<Session> {
+  return { pid: null, exitCode: info.exitCode, exitSignal: info.exitSignal, endedAt: new Date().toISOString() };
+}

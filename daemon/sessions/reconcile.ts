@@ -1,0 +1,148 @@
+import type { Logger } from 'pino';
+import type { UnmanagedTmuxSession } from '../../shared/protocol/daemon.js';
+import type { Session } from '../../shared/protocol/model.js';
+import type { BackendEvent, BackendSessionState, SessionBackend } from '../backend/backend.js';
+import type { SessionLifecycle } from './lifecycle.js';
+import type { SessionRegistry } from './registry.js';
+import { isLive } from './status.js';
+
+export interface ReconcilePlan {
+  /** Live in the store, alive in tmux: kept as they are. */
+  adopted: Session[];
+  /** Live in the store, their program ended while nobody watched. */
+  exited: { session: Session; state: BackendSessionState }[];
+  /** Live in the store, gone from tmux. */
+  crashed: Session[];
+  /** In tmux, unknown to the store: reported, never killed. */
+  unmanaged: UnmanagedTmuxSession[];
+}
+
+/** Compares the store with what tmux has. Pure. */
+export function planReconcile(
+  stored: readonly Session[],
+  tmux: readonly BackendSessionState[],
+  isInternal: (name: string) => boolean,
+  isPending: (name: string) => boolean,
+): ReconcilePlan {
+  const byName = new Map(tmux.map((t) => [t.name, t]));
+  const known = new Set(stored.map((s) => s.id));
+  const plan: ReconcilePlan = { adopted: [], exited: [], crashed: [], unmanaged: [] };
+  for (const session of stored) {
+    if (!isLive(session.status)) continue;
+    const state = byName.get(session.id);
+    if (state === undefined) plan.crashed.push(session);
+    else if (state.dead) plan.exited.push({ session, state });
+    else plan.adopted.push(session);
+  }
+  for (const state of tmux) {
+    if (!known.has(state.name) && !isInternal(state.name) && !isPending(state.name)) {
+      plan.unmanaged.push({ name: state.name, createdAt: state.createdAt });
+    }
+  }
+  return plan;
+}
+
+export interface ReconcileSummary {
+  adopted: number;
+  crashed: number;
+  exited: number;
+  unmanaged: number;
+}
+
+/**
+ * Keeps the store in step with tmux: at start, after every reconnect, and when tmux
+ * says sessions changed. Backend exit reports go to the lifecycle.
+ */
+export class Reconciler {
+  private running: Promise<ReconcileSummary> | undefined;
+  private again = false;
+  private unmanagedNow: UnmanagedTmuxSession[] = [];
+  private last: ReconcileSummary | null = null;
+  private readonly off: () => void;
+
+  constructor(
+    private readonly backend: SessionBackend,
+    private readonly registry: SessionRegistry,
+    private readonly lifecycle: SessionLifecycle,
+    private readonly log: Logger,
+  ) {
+    this.off = backend.onEvent((event) => this.onBackendEvent(event));
+  }
+
+  get unmanaged(): UnmanagedTmuxSession[] {
+    return this.unmanagedNow;
+  }
+
+  /** The first reconciliation after start, or null before it ran. */
+  get summary(): ReconcileSummary | null {
+    return this.last;
+  }
+
+  dispose(): void {
+    this.off();
+  }
+
+  /** Runs a reconciliation; a request during one queues exactly one more. */
+  reconcile(): Promise<ReconcileSummary> {
+    if (this.running !== undefined) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      let summary: ReconcileSummary;
+      do {
+        this.again = false;
+        summary = await this.once();
+      } while (this.again);
+      return summary;
+    })().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  private async once(): Promise<ReconcileSummary> {
+    const states = await this.backend.list();
+    const plan = planReconcile(
+      this.registry.all(),
+      states,
+      (name) => this.backend.isInternal(name),
+      (name) => this.registry.isReservedId(name),
+    );
+    await Promise.all([
+      ...plan.exited.map(({ session, state }) =>
+        this.lifecycle.exited(session.id, { pid: state.pid, exitCode: state.exitCode, exitSignal: state.exitSignal }),
+      ),
+      ...plan.crashed.map((session) => this.lifecycle.crashed(session.id, 'its tmux session is gone')),
+    ]);
+    this.unmanagedNow = plan.unmanaged;
+    const summary = {
+      adopted: plan.adopted.length,
+      crashed: plan.crashed.length,
+      exited: plan.exited.length,
+      unmanaged: plan.unmanaged.length,
+    };
+    if (plan.crashed.length + plan.exited.length + plan.unmanaged.length > 0) this.log.info(summary, 'reconciled with tmux');
+    this.last ??= summary;
+    return summary;
+  }
+
+  private onBackendEvent(event: BackendEvent): void {
+    const report = (error: unknown): void => {
+      this.log.warn({ err: error }, 'reconciling with tmux failed');
+    };
+    switch (event.type) {
+      case 'connected':
+      case 'sessions-changed':
+        this.reconcile().catch(report);
+        break;
+      case 'exited':
+        this.lifecycle
+          .exited(event.name, { pid: event.pid, exitCode: event.exitCode, exitSignal: event.exitSignal })
+          .catch(report);
+        break;
+      case 'disconnected':
+        break;
+    }
+  }
+}

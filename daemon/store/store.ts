@@ -1,0 +1,78 @@
+import { mkdir } from 'node:fs/promises';
+import { open, type Database, type RootDatabase } from 'lmdb';
+import type { Message, SessdEvent, Session } from '../../shared/protocol/model.js';
+
+/**
+ * The durable state, one LMDB environment at `<stateDir>/store`. Only the daemon
+ * opens it. Layout, schema version 1:
+ *
+ * | database   | key               | value       |
+ * |------------|-------------------|-------------|
+ * | (root)     | `schemaVersion`   | number      |
+ * | `sessions` | session id        | Session     |
+ * | `names`    | `[space, name]`   | session id  |
+ * | `events`   | seq (number)      | SessdEvent  |
+ * | `messages` | message id        | Message     |
+ *
+ * Durability: `overlappingSync` is off, so LMDB syncs inside each commit and a write
+ * promise resolves only once its transaction is on disk. A reply that acknowledges a
+ * write is therefore sent after the data is durable.
+ */
+export const SCHEMA_VERSION = 1;
+const SCHEMA_KEY = 'schemaVersion';
+
+/** The store refused a write (disk full, map full, I/O error); nothing of it was applied. */
+export class StorageError extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'StorageError';
+  }
+}
+
+export class Store {
+  private constructor(
+    readonly root: RootDatabase,
+    readonly sessions: Database<Session, string>,
+    readonly names: Database<string, [string, string]>,
+    readonly events: Database<SessdEvent, number>,
+    readonly messages: Database<Message, string>,
+  ) {}
+
+  static async open(dir: string): Promise<Store> {
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    const root = open({ path: dir, overlappingSync: false, maxDbs: 16, compression: false });
+    const store = new Store(
+      root,
+      root.openDB<Session, string>({ name: 'sessions' }),
+      root.openDB<string, [string, string]>({ name: 'names' }),
+      root.openDB<SessdEvent, number>({ name: 'events' }),
+      root.openDB<Message, string>({ name: 'messages' }),
+    );
+    const version = root.get(SCHEMA_KEY) as number | undefined;
+    if (version === undefined) {
+      await store.write(() => root.put(SCHEMA_KEY, SCHEMA_VERSION));
+    } else if (version > SCHEMA_VERSION) {
+      await root.close();
+      throw new Error(
+        `the store at ${dir} has schema ${version}, newer than this sessd reads (${SCHEMA_VERSION}): upgrade sessd`,
+      );
+    }
+    return store;
+  }
+
+  /**
+   * Runs `fn` in one write transaction and resolves once it is committed and synced.
+   * `fn` must only call `put`/`remove`: it runs inside LMDB's batch.
+   */
+  async write<T>(fn: () => T): Promise<T> {
+    try {
+      return await this.root.transaction(fn);
+    } catch (error) {
+      throw new StorageError(error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.root.close();
+  }
+}
