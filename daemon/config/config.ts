@@ -1,0 +1,94 @@
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { parse as parseYaml } from 'yaml';
+
+/**
+ * The config file (DESIGN.md, "Paths and configuration"). Top-level keys:
+ * `defaults`, `spaces`, `templates`, `agents`, `limits`, `log`. This daemon reads
+ * `limits` and `log`; the other sections are accepted (and checked to be objects)
+ * so that a file written for a fuller sessd loads here too.
+ */
+export interface LimitsConfig {
+  /** Sessions kept at once (live and ended). */
+  sessions: number;
+  /** Largest JSON-RPC frame body read from a client. */
+  frameBytes: number;
+  /** Largest `session/send` text. */
+  messageBytes: number;
+  /** Events kept in the log before the oldest are pruned. */
+  events: number;
+  /** Unread output queued for one client before it is disconnected. */
+  clientBufferBytes: number;
+}
+
+export interface SessdConfig {
+  limits: LimitsConfig;
+  log: { level?: string | undefined };
+}
+
+export const DEFAULT_LIMITS: LimitsConfig = {
+  sessions: 10_000,
+  frameBytes: 4 * 1024 * 1024,
+  messageBytes: 1024 * 1024,
+  events: 100_000,
+  clientBufferBytes: 64 * 1024 * 1024,
+};
+
+const section = z.record(z.string(), z.unknown()).optional();
+const schema = z.strictObject({
+  defaults: section,
+  spaces: section,
+  templates: section,
+  agents: section,
+  limits: z
+    .strictObject({
+      sessions: z.number().int().min(1).max(1_000_000).optional(),
+      frameBytes: z.number().int().min(1024).max(1024 * 1024 * 1024).optional(),
+      messageBytes: z.number().int().min(1).max(256 * 1024 * 1024).optional(),
+      events: z.number().int().min(100).max(100_000_000).optional(),
+      clientBufferBytes: z.number().int().min(64 * 1024).optional(),
+    })
+    .optional(),
+  log: z.strictObject({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).optional() }).optional(),
+});
+
+export interface LoadedConfig {
+  file: string | null;
+  config: SessdConfig;
+  error: string | null;
+}
+
+/** Loads the first existing candidate. A broken file yields the defaults and the reason. */
+export async function loadConfig(candidates: readonly string[], explicit: boolean): Promise<LoadedConfig> {
+  const defaults: SessdConfig = { limits: { ...DEFAULT_LIMITS }, log: {} };
+  for (const file of candidates) {
+    let raw: string;
+    try {
+      raw = await readFile(file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT' && !explicit) continue;
+      return { file, config: defaults, error: `cannot read ${file}: ${(error as Error).message}` };
+    }
+    try {
+      const value: unknown = file.endsWith('.json') ? JSON.parse(raw) : parseYaml(raw);
+      const parsed = schema.safeParse(value ?? {});
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0]!;
+        const field = [...issue.path, ...(issue.code === 'unrecognized_keys' ? [issue.keys[0]] : [])].join('.');
+        return { file, config: defaults, error: `${file}: ${field || 'top level'}: ${issue.code === 'unrecognized_keys' ? 'unknown key' : issue.message}` };
+      }
+      return {
+        file,
+        config: { limits: { ...DEFAULT_LIMITS, ...stripUndefined(parsed.data.limits ?? {}) }, log: parsed.data.log ?? {} },
+        error: null,
+      };
+    } catch (error) {
+      return { file, config: defaults, error: `${file}: ${(error as Error).message}` };
+    }
+  }
+  return { file: null, config: defaults, error: null };
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,32 @@
+import type { Handler } from '../rpc/handler.js';
+import { daemonShutdown, daemonStatus } from './daemon.js';
+import { eventsSubscribe, eventsUnsubscribe } from './events.js';
+import { initialize } from './initialize.js';
+import { sessionCreate } from './session-create.js';
+import { sessionCapture, sessionInterrupt, sessionKeys, sessionSend } from './session-input.js';
+import { sessionDelete, sessionPause, sessionRestart, sessionResume, sessionStart, sessionStop } from './session-lifecycle.js';
+import { sessionGet, sessionList } from './session-query.js';
+import { sessionUpdate } from './session-update.js';
+
+/** Every request this daemon serves. A declared method missing here answers -32601. */
+export const HANDLERS: readonly Handler[] = [
+  initialize,
+  sessionCreate,
+  sessionList,
+  sessionGet,
+  sessionUpdate,
+  sessionStart,
+  sessionStop,
+  sessionRestart,
+  sessionPause,
+  sessionResume,
+  sessionDelete,
+  sessionSend,
+  sessionKeys,
+  sessionInterrupt,
+  sessionCapture,
+  eventsSubscribe,
+  eventsUnsubscribe,
+  daemonStatus,
+  daemonShutdown,
+];

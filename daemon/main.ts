@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+import { Daemon } from './app.js';
+import { createLogger } from './log.js';
+import { parseOptions } from './options.js';
+import { ListenError } from './rpc/listener.js';
+
+/** `sessd`: wiring only. Exit codes: 0 stopped cleanly, 1 could not start or crashed. */
+async function main(): Promise<void> {
+  const options = await parseOptions(process.argv.slice(2));
+  const log = await createLogger(options.logLevel ?? process.env.SESSD_LOG_LEVEL ?? 'info');
+  let daemon: Daemon;
+  try {
+    daemon = await Daemon.start(options, log);
+  } catch (error) {
+    if (error instanceof ListenError) {
+      log.error(error.message);
+      process.stderr.write(`sessd: ${error.message}\n`);
+    } else {
+      log.fatal({ err: error }, 'sessd could not start');
+    }
+    process.exitCode = 1;
+    return;
+  }
+  const stop = (signal: string): void => void daemon.stop(signal);
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+  // A bug must not leave a daemon that half works: log it and exit; systemd restarts it
+  // and the sessions, owned by the tmux server, are adopted again.
+  process.on('uncaughtException', (error) => {
+    log.fatal({ err: error }, 'uncaught exception');
+    process.exit(1);
+  });
+  process.on('unhandledRejection', (error) => {
+    log.fatal({ err: error }, 'unhandled rejection');
+    process.exit(1);
+  });
+  daemon.onStopped(() => {
+    process.exitCode = 0;
+  });
+}
+
+void main();

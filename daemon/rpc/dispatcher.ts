@@ -1,0 +1,106 @@
+import { performance } from 'node:perf_hooks';
+import type { Logger } from 'pino';
+import { ResponseError, type CancellationToken } from 'vscode-jsonrpc';
+import { RpcErrorCode, sessdErrorName, type NotImplementedData } from '../../shared/errors.js';
+import { ALL_REQUESTS } from '../../shared/protocol/index.js';
+import { BackendUnavailable } from '../backend/backend.js';
+import { errors } from '../errors.js';
+import type { Services } from '../services.js';
+import type { ClientConnection } from './connection.js';
+import type { Handler } from './handler.js';
+import { parseParams } from './validate.js';
+
+/**
+ * The RPC boundary: every request passes here once. It checks the handshake,
+ * validates params, runs the handler, turns failures into protocol errors, and logs
+ * one line with the method, the duration and the outcome.
+ */
+export class Dispatcher {
+  private readonly handlers = new Map<string, Handler>();
+
+  constructor(
+    handlers: readonly Handler[],
+    private readonly services: Services,
+    private readonly log: Logger,
+  ) {
+    for (const handler of handlers) this.handlers.set(handler.method, handler);
+  }
+
+  /** Methods served (for `initialize`'s capabilities). */
+  get methods(): string[] {
+    return [...this.handlers.keys()];
+  }
+
+  attach(conn: ClientConnection): void {
+    for (const decl of ALL_REQUESTS) {
+      const handler = this.handlers.get(decl.method);
+      conn.rpc.onRequest(decl.type, (params: unknown, token: CancellationToken) =>
+        this.dispatch(conn, decl.method, params, token, handler),
+      );
+    }
+    conn.rpc.onRequest((method: string, params: unknown, token: CancellationToken) =>
+      this.dispatch(conn, method, params, token, undefined),
+    );
+  }
+
+  private async dispatch(
+    conn: ClientConnection,
+    method: string,
+    params: unknown,
+    token: CancellationToken,
+    handler: Handler | undefined,
+  ): Promise<unknown> {
+    const started = performance.now();
+    try {
+      const result = await this.invoke(conn, method, params, token, handler);
+      this.log.debug({ conn: conn.id, method, ms: elapsed(started), outcome: 'ok' }, 'request');
+      return result;
+    } catch (error) {
+      const reply = toResponseError(error, method);
+      const line = { conn: conn.id, method, ms: elapsed(started), outcome: 'error', code: reply.code, error: reply.message };
+      if (reply.code === RpcErrorCode.InternalError) this.log.error({ ...line, err: error }, 'request failed');
+      else if (sessdErrorName(reply.code) === 'storage_error') this.log.warn(line, 'request failed');
+      else this.log.debug(line, 'request');
+      throw reply;
+    }
+  }
+
+  private async invoke(
+    conn: ClientConnection,
+    method: string,
+    params: unknown,
+    token: CancellationToken,
+    handler: Handler | undefined,
+  ): Promise<unknown> {
+    if (handler === undefined) {
+      const declared = ALL_REQUESTS.some((d) => d.method === method);
+      if (declared) {
+        throw new ResponseError<NotImplementedData>(
+          RpcErrorCode.MethodNotFound,
+          `${method} is not implemented by this sessd yet`,
+          { code: 'not_implemented', method },
+        );
+      }
+      throw new ResponseError(RpcErrorCode.MethodNotFound, `unknown method: ${method}`, { code: 'method_not_found', method });
+    }
+    if (handler.needsInit && !conn.initialized) {
+      throw new ResponseError(RpcErrorCode.InvalidRequest, `${method} before initialize: send initialize first`, {
+        code: 'not_initialized',
+      });
+    }
+    const valid = parseParams(handler.params, params);
+    return handler.run(valid, { conn, services: this.services, token });
+  }
+}
+
+function elapsed(started: number): number {
+  return Math.round((performance.now() - started) * 1000) / 1000;
+}
+
+/** Expected failures pass through; a backend outage becomes provider_unavailable; anything else is a bug. */
+function toResponseError(error: unknown, method: string): ResponseError<unknown> {
+  if (error instanceof ResponseError) return error;
+  if (error instanceof BackendUnavailable) return errors.providerUnavailable(error.message);
+  const message = error instanceof Error ? error.message : String(error);
+  return new ResponseError(RpcErrorCode.InternalError, `internal error in ${method}: ${message}`, { code: 'internal_error' });
+}
