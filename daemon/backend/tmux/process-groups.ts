@@ -65,6 +65,59 @@ export function signalGroups(groups: readonly number[], signal: NodeJS.Signals):
   }
 }
 
+/** How long SIGSTOP/SIGCONT may take to show in /proc before the caller goes on regardless. */
+const SIGNAL_SETTLE_MS = 1_000;
+
+/**
+ * SIGSTOP and SIGCONT take effect asynchronously; this waits until /proc shows the
+ * program stopped (or no longer stopped), re-checking once per event-loop turn, so
+ * a `pause` reply means the program is paused.
+ */
+export async function settleStopState(pid: number, stopped: boolean): Promise<void> {
+  const deadline = Date.now() + SIGNAL_SETTLE_MS;
+  for (;;) {
+    let state: string;
+    try {
+      state = parseStat(await readFile(`/proc/${pid}/stat`, 'utf8'))?.state ?? '';
+    } catch {
+      return; // gone, or no /proc: nothing to wait for
+    }
+    if ((state === 'T' || state === 't') === stopped || Date.now() > deadline) return;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+/** True when `pid` runs sessd-pane (a pane started by an older sessd may run its program directly). */
+export async function isPaneHelper(pid: number): Promise<boolean> {
+  try {
+    return (await readFile(`/proc/${pid}/comm`, 'utf8')).trim() === 'sessd-pane';
+  } catch {
+    return false;
+  }
+}
+
+/** How long a freshly started pane may take to fork its program. */
+const PROGRAM_FORK_MS = 1_000;
+
+/**
+ * The program that sessd-pane (pid `panePid`) runs: its only child. Right after the
+ * pane starts the fork may not have happened yet, so this re-checks once per
+ * event-loop turn for a moment; when there is no child it answers `panePid`.
+ */
+export async function programPid(panePid: number): Promise<number> {
+  const deadline = Date.now() + PROGRAM_FORK_MS;
+  for (;;) {
+    try {
+      const children = (await readFile(`/proc/${panePid}/task/${panePid}/children`, 'utf8')).trim();
+      if (children !== '') return Number(children.split(' ')[0]);
+    } catch {
+      return panePid; // gone, or no /proc
+    }
+    if (Date.now() > deadline) return panePid;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
 const SIGNAL_NAMES = new Map<number, string>(Object.entries(constants.signals).map(([name, n]) => [n, name]));
 
 /** `SIGKILL` for 9; `SIG<n>` for a number this platform does not name. */

@@ -1,0 +1,89 @@
+/*
+ * sessd-pane PROGRAM [ARG]...
+ *
+ * The process tmux starts in a sessd pane. It runs PROGRAM as the terminal's
+ * foreground job in a process group of its own, as a shell runs a command, waits for
+ * it, and then ends the way PROGRAM ended (same exit status, or the same signal), so
+ * tmux records the program's own death.
+ *
+ * Why: tmux continues any pane process that stops (server_child_stopped sends it
+ * SIGCONT), so a program that is the pane process itself cannot be paused. One level
+ * down, in its own process group, SIGSTOP holds until sessd sends SIGCONT.
+ *
+ * Signals that reach this process (tmux's SIGHUP when the pane goes, sessd's SIGTERM)
+ * are passed on to the program's process group. Terminal-generated signals (Ctrl-C,
+ * window size changes) go to the foreground group, the program, directly.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static volatile pid_t child = -1;
+
+static void forward(int sig) {
+    if (child > 0) kill(-child, sig);
+}
+
+int main(int argc, char **argv) {
+    if (argc < 2) {
+        fprintf(stderr, "usage: sessd-pane PROGRAM [ARG]...\n");
+        return 2;
+    }
+    int tty = isatty(STDIN_FILENO);
+    /* Handing the terminal to the child's group from ours must not stop us. */
+    signal(SIGTTOU, SIG_IGN);
+
+    pid_t pid = fork();
+    if (pid < 0) {
+        perror("sessd-pane: fork");
+        return 127;
+    }
+    if (pid == 0) {
+        setpgid(0, 0);
+        if (tty) tcsetpgrp(STDIN_FILENO, getpid());
+        signal(SIGTTOU, SIG_DFL);
+        execvp(argv[1], argv + 1);
+        fprintf(stderr, "sessd-pane: cannot run %s: %s\n", argv[1], strerror(errno));
+        _exit(errno == ENOENT ? 127 : 126);
+    }
+    child = pid;
+    /* Both sides set the group and the terminal, so neither order of running loses. */
+    setpgid(pid, pid);
+    if (tty) tcsetpgrp(STDIN_FILENO, pid);
+
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = forward;
+    sigemptyset(&sa.sa_mask);
+    int forwarded[] = {SIGHUP, SIGTERM, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2};
+    for (size_t i = 0; i < sizeof forwarded / sizeof forwarded[0]; i++) sigaction(forwarded[i], &sa, NULL);
+
+    int status;
+    for (;;) {
+        pid_t done = waitpid(pid, &status, 0);
+        if (done == pid) break;
+        if (done < 0 && errno != EINTR) {
+            perror("sessd-pane: waitpid");
+            return 127;
+        }
+    }
+    if (WIFEXITED(status)) return WEXITSTATUS(status);
+    if (WIFSIGNALED(status)) {
+        int sig = WTERMSIG(status);
+        /* Die of the same signal, without a core file of our own. */
+        struct rlimit none = {0, 0};
+        setrlimit(RLIMIT_CORE, &none);
+        signal(sig, SIG_DFL);
+        sigset_t set;
+        sigemptyset(&set);
+        sigaddset(&set, sig);
+        sigprocmask(SIG_UNBLOCK, &set, NULL);
+        kill(getpid(), sig);
+    }
+    return 128;
+}
