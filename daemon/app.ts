@@ -1,7 +1,9 @@
-import { mkdir, unlink } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, mkdir, unlink } from 'node:fs/promises';
 import type { Server, Socket } from 'node:net';
 import { homedir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { resolvePaths, socketPathProblem, type SessdPaths } from '../shared/paths.js';
 import type { SessionBackend } from './backend/backend.js';
@@ -35,6 +37,18 @@ const PRIVATE_ENV = [
   'TMUX', 'TMUX_PANE', 'LISTEN_FDS', 'LISTEN_PID', 'LISTEN_FDNAMES', 'NOTIFY_SOCKET',
   'SESSD_SOCKET', 'SESSD_TMUX_SOCKET', 'SESSD_STATE_DIR', 'SESSD_CONFIG',
 ];
+
+/** sessd-pane, built beside this file; without it programs run directly and cannot be paused. */
+async function findPaneHelper(log: Logger): Promise<string | null> {
+  const path = fileURLToPath(new URL('sessd-pane', import.meta.url));
+  try {
+    await access(path, constants.X_OK);
+    return path;
+  } catch {
+    log.warn({ path }, 'sessd-pane is missing (run npm run build); sessions will run without it and cannot be paused');
+    return null;
+  }
+}
 
 /**
  * The composition root: builds every part, starts them in order, and stops them in
@@ -97,7 +111,9 @@ export class Daemon {
       tmux: options.tmux,
       socket: paths.tmuxSocket,
       configPath: join(paths.stateDir, 'tmux.conf'),
+      paneHelper: await findPaneHelper(log),
       env: Object.fromEntries(Object.entries(process.env).filter(([key]) => !PRIVATE_ENV.includes(key))),
+      commandTimeoutMs: config.config.limits.tmuxTimeoutMs,
       log: log.child({ component: 'tmux' }),
     });
     const ctx = {

@@ -18,6 +18,9 @@ export interface SpawnSpec {
 
 export interface RuntimeInfo {
   paneId: string;
+  /** The process tmux started for the pane (sessd-pane). */
+  panePid: number;
+  /** The program itself. */
   pid: number;
 }
 
@@ -25,7 +28,8 @@ export interface RuntimeInfo {
 export interface BackendSessionState {
   name: string;
   paneId: string | null;
-  pid: number | null;
+  /** The process tmux started for the pane. */
+  panePid: number | null;
   /** The program ended and its screen is kept. */
   dead: boolean;
   exitCode: number | null;
@@ -45,7 +49,7 @@ export interface CaptureResult {
 
 export type BackendEvent =
   /** A program ended; its screen is kept. */
-  | { type: 'exited'; name: string; pid: number | null; exitCode: number | null; exitSignal: string | null }
+  | { type: 'exited'; name: string; panePid: number | null; exitCode: number | null; exitSignal: string | null }
   /** Backend sessions appeared or disappeared; compare with `list()`. */
   | { type: 'sessions-changed' }
   /** The backend is reachable again (or for the first time); state may have changed meanwhile. */
@@ -70,6 +74,17 @@ export class BackendUnavailable extends Error {
   }
 }
 
+/** The backend did not answer in time; the call's effect is unknown. */
+export class BackendTimeout extends Error {
+  constructor(
+    message: string,
+    readonly timeoutMs: number,
+  ) {
+    super(message);
+    this.name = 'BackendTimeout';
+  }
+}
+
 /** The backend session (or the pane of its program) does not exist. */
 export class BackendSessionMissing extends Error {
   constructor(readonly sessionName: string) {
@@ -85,8 +100,8 @@ export interface SessionLifecycle {
   respawn(spec: SpawnSpec): Promise<RuntimeInfo>;
   /** Removes the backend session; no error when it is already gone. */
   destroy(name: string): Promise<void>;
-  /** Signals every process group of the program's terminal session. */
-  signal(name: string, signal: NodeJS.Signals): Promise<void>;
+  /** Sends the signals, in order, to every process group of the program's terminal session. */
+  signal(name: string, signals: readonly NodeJS.Signals[]): Promise<void>;
   list(): Promise<BackendSessionState[]>;
 }
 

@@ -19,6 +19,8 @@ export interface LimitsConfig {
   events: number;
   /** Unread output queued for one client before it is disconnected. */
   clientBufferBytes: number;
+  /** How long one tmux command may take before the request fails with `timeout`. */
+  tmuxTimeoutMs: number;
 }
 
 export interface SessdConfig {
@@ -32,6 +34,7 @@ export const DEFAULT_LIMITS: LimitsConfig = {
   messageBytes: 1024 * 1024,
   events: 100_000,
   clientBufferBytes: 64 * 1024 * 1024,
+  tmuxTimeoutMs: 10_000,
 };
 
 const section = z.record(z.string(), z.unknown()).optional();
@@ -47,6 +50,7 @@ const schema = z.strictObject({
       messageBytes: z.number().int().min(1).max(256 * 1024 * 1024).optional(),
       events: z.number().int().min(100).max(100_000_000).optional(),
       clientBufferBytes: z.number().int().min(64 * 1024).optional(),
+      tmuxTimeoutMs: z.number().int().min(100).max(600_000).optional(),
     })
     .optional(),
   log: z.strictObject({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).optional() }).optional(),

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { ResponseError, type CancellationToken } from 'vscode-jsonrpc';
 import { RpcErrorCode, sessdErrorName, type NotImplementedData } from '../../shared/errors.js';
 import { ALL_REQUESTS } from '../../shared/protocol/index.js';
-import { BackendUnavailable } from '../backend/backend.js';
+import { BackendTimeout, BackendUnavailable } from '../backend/backend.js';
 import { errors } from '../errors.js';
 import type { Services } from '../services.js';
 import type { ClientConnection } from './connection.js';
@@ -101,6 +101,7 @@ function elapsed(started: number): number {
 function toResponseError(error: unknown, method: string): ResponseError<unknown> {
   if (error instanceof ResponseError) return error;
   if (error instanceof BackendUnavailable) return errors.providerUnavailable(error.message);
+  if (error instanceof BackendTimeout) return errors.timeout('tmux', error.timeoutMs);
   const message = error instanceof Error ? error.message : String(error);
   return new ResponseError(RpcErrorCode.InternalError, `internal error in ${method}: ${message}`, { code: 'internal_error' });
 }

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Session, TerminalSize } from '../../shared/protocol/model.js';
-import { BackendSessionMissing, BackendUnavailable, type SessionBackend, type SpawnSpec } from '../backend/backend.js';
+import { BackendSessionMissing, BackendTimeout, BackendUnavailable, type SessionBackend, type SpawnSpec } from '../backend/backend.js';
 import { errors } from '../errors.js';
 import type { PendingEvent } from '../events/event-log.js';
 import type { Committer } from './commit.js';
@@ -66,6 +66,7 @@ export function spawnSpec(session: Session, defaults: SessionDefaults): SpawnSpe
 /** Maps backend failures to protocol errors. */
 export function backendError(error: unknown, session: Session, action: string): unknown {
   if (error instanceof BackendUnavailable) return errors.providerUnavailable(error.message);
+  if (error instanceof BackendTimeout) return errors.timeout(`tmux, to ${action} ${session.space}/${session.name},`, error.timeoutMs);
   if (error instanceof BackendSessionMissing) {
     return errors.invalidState(session, action, 'its tmux session is gone');
   }

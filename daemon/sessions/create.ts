@@ -55,9 +55,14 @@ export class SessionCreator {
       throw errors.invalidParams('command[0]', `program not found: ${command[0]}`);
     }
 
+    // An id never equals a name in the default space, where a bare reference could mean either.
+    const idTaken = (id: string): boolean =>
+      registry.get(id) !== undefined || registry.isReservedId(id) || registry.nameHolder(DEFAULT_SPACE, id) !== undefined;
     let id = newId('s');
-    while (registry.get(id) !== undefined || registry.isReservedId(id)) id = newId('s');
+    while (idTaken(id)) id = newId('s');
     const name = params.name ?? defaultName(command, (n) => registry.nameHolder(space, n) !== undefined);
+    const other = space === DEFAULT_SPACE ? registry.get(name) : undefined;
+    if (other !== undefined) throw errors.invalidParams('name', `is the id of session ${other.space}/${other.name}`);
     if (!registry.reserve(space, name, id)) {
       throw errors.sessionExists(space, name, registry.nameHolder(space, name) ?? '');
     }
@@ -93,7 +98,7 @@ export class SessionCreator {
         endedAt: null,
         lastActivityAt: null,
         lastCheckpointAt: null,
-        runtime: { backend: 'tmux', tmuxSession: null, paneId: null },
+        runtime: { backend: 'tmux', tmuxSession: null, paneId: null, panePid: null },
       };
       try {
         if (params.start !== false) {
@@ -103,7 +108,7 @@ export class SessionCreator {
             status: 'running',
             pid: runtime.pid,
             startedAt: new Date().toISOString(),
-            runtime: { backend: 'tmux', tmuxSession: id, paneId: runtime.paneId },
+            runtime: { backend: 'tmux', tmuxSession: id, paneId: runtime.paneId, panePid: runtime.panePid },
           };
         }
         await committer.commit({ put: [session], events: [{ type: 'session.created', sessionId: id, data: toJson(session) }] });

@@ -9,7 +9,8 @@ export const STOP_GRACE_MS = 5_000;
 const KILL_WAIT_MS = 3_000;
 
 export interface ExitInfo {
-  pid: number | null;
+  /** The pane process whose death this is (to tell it from an earlier run's). */
+  panePid: number | null;
   exitCode: number | null;
   exitSignal: string | null;
 }
@@ -50,7 +51,7 @@ export class SessionLifecycle {
   pause(session: Session): Promise<Session> {
     return this.locked(session, async (current) => {
       const next = transition(current, 'pause');
-      await onBackend(current, 'pause', () => this.ctx.backend.signal(current.id, 'SIGSTOP'));
+      await onBackend(current, 'pause', () => this.ctx.backend.signal(current.id, ['SIGSTOP']));
       await this.ctx.committer.commit({ put: [next.session], events: next.events });
       return next.session;
     });
@@ -62,7 +63,7 @@ export class SessionLifecycle {
         throw errors.invalidState(current, 'resume', 'resuming a suspended session needs checkpoints');
       }
       const next = transition(current, 'resume');
-      await onBackend(current, 'resume', () => this.ctx.backend.signal(current.id, 'SIGCONT'));
+      await onBackend(current, 'resume', () => this.ctx.backend.signal(current.id, ['SIGCONT']));
       await this.ctx.committer.commit({ put: [next.session], events: next.events });
       return next.session;
     });
@@ -92,7 +93,8 @@ export class SessionLifecycle {
       const current = this.ctx.registry.get(id);
       // Already recorded (a reconcile saw it first), or the report is about an earlier run.
       if (current === undefined || !isLive(current.status)) return;
-      if (info.pid !== null && current.pid !== null && info.pid !== current.pid) return;
+      const panePid = current.runtime.panePid;
+      if (info.panePid !== null && panePid !== null && info.panePid !== panePid) return;
       const next = transition(current, 'exit', ended(info));
       await this.ctx.committer.commit({
         put: [next.session],
@@ -112,7 +114,7 @@ export class SessionLifecycle {
       const next = transition(
         current,
         'crash',
-        { pid: null, endedAt: new Date().toISOString(), runtime: { ...current.runtime, tmuxSession: null, paneId: null } },
+        { pid: null, endedAt: new Date().toISOString(), runtime: { ...current.runtime, tmuxSession: null, paneId: null, panePid: null } },
         reason,
       );
       await this.ctx.committer.commit({ put: [next.session], events: next.events });
@@ -135,16 +137,16 @@ export class SessionLifecycle {
     const runtime =
       state === null
         ? await onBackend(current, action, () => backend.spawn(spec))
-        : state.dead || state.pid === null
+        : state.dead || state.panePid === null
           ? await onBackend(current, action, () => backend.respawn(spec))
-          : { paneId: state.paneId!, pid: state.pid }; // still running: adopt it as it is
+          : { paneId: state.paneId!, panePid: state.panePid, pid: current.pid ?? state.panePid }; // still running: adopt it
     const next = transition(current, action, {
       pid: runtime.pid,
       exitCode: null,
       exitSignal: null,
       startedAt: new Date().toISOString(),
       endedAt: null,
-      runtime: { backend: 'tmux', tmuxSession: current.id, paneId: runtime.paneId },
+      runtime: { backend: 'tmux', tmuxSession: current.id, paneId: runtime.paneId, panePid: runtime.panePid },
     });
     await committer.commit({ put: [next.session], events: next.events });
     return next.session;
@@ -161,17 +163,15 @@ export class SessionLifecycle {
     try {
       const state = await onBackend(current, 'stop', () => backend.state(current.id));
       let info: ExitInfo | null =
-        state === null || state.dead ? { pid: null, exitCode: state?.exitCode ?? null, exitSignal: state?.exitSignal ?? null } : null;
-      const signal = (sig: NodeJS.Signals): Promise<void> => onBackend(current, 'stop', () => backend.signal(current.id, sig));
+        state === null || state.dead ? { panePid: null, exitCode: state?.exitCode ?? null, exitSignal: state?.exitSignal ?? null } : null;
+      const signal = (signals: NodeJS.Signals[]): Promise<void> =>
+        onBackend(current, 'stop', () => backend.signal(current.id, signals));
       if (info === null && options.force !== true) {
-        await signal('SIGTERM');
-        await signal('SIGHUP');
-        await signal('SIGCONT');
+        await signal(['SIGTERM', 'SIGHUP', 'SIGCONT']);
         info = await this.waitDeath(current.id, died, options.timeoutMs ?? STOP_GRACE_MS);
       }
       if (info === null) {
-        await signal('SIGKILL');
-        await signal('SIGCONT');
+        await signal(['SIGKILL', 'SIGCONT']);
         info = await this.waitDeath(current.id, died, KILL_WAIT_MS);
       }
       if (info === null) throw errors.timeout('stop', KILL_WAIT_MS);
@@ -191,8 +191,8 @@ export class SessionLifecycle {
     clearTimeout(timer);
     if (info !== null) return info;
     const state = await this.ctx.backend.state(id).catch(() => undefined);
-    if (state === null) return { pid: null, exitCode: null, exitSignal: null }; // the whole tmux session is gone
-    return state?.dead === true ? { pid: state.pid, exitCode: state.exitCode, exitSignal: state.exitSignal } : null;
+    if (state === null) return { panePid: null, exitCode: null, exitSignal: null }; // the whole tmux session is gone
+    return state?.dead === true ? { panePid: state.panePid, exitCode: state.exitCode, exitSignal: state.exitSignal } : null;
   }
 }
 

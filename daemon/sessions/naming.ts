@@ -17,8 +17,9 @@ export function newId(prefix: string, length = 7): string {
  * Why `value` cannot be a session name or space, or null when it can. Names are
  * data (never tmux syntax: the tmux session is named by the id), so `;`, `#{}`,
  * quotes and any Unicode are fine; what is refused would break addressing or
- * display: `/` (it separates space and name), control characters, outer
- * whitespace, and the shape of an id (a reference tries ids first).
+ * display: `/` (it separates space and name), control characters and outer
+ * whitespace. A name may look like an id (`services`); new ids are chosen so that
+ * they never equal a name in the default space, so a reference stays unambiguous.
  */
 export function nameProblem(value: string): string | null {
   if (value.length === 0) return 'must not be empty';
@@ -27,7 +28,6 @@ export function nameProblem(value: string): string | null {
   if (value.includes('/')) return 'must not contain "/"';
   if (/\p{Cc}/u.test(value)) return 'must not contain control characters (newlines, tabs, escapes)';
   if (value.trim() !== value) return 'must not start or end with whitespace';
-  if (SESSION_ID_PATTERN.test(value)) return 'must not look like a session id (s + 7 letters or digits)';
   return null;
 }
 

@@ -111,7 +111,7 @@ export class Reconciler {
     );
     await Promise.all([
       ...plan.exited.map(({ session, state }) =>
-        this.lifecycle.exited(session.id, { pid: state.pid, exitCode: state.exitCode, exitSignal: state.exitSignal }),
+        this.lifecycle.exited(session.id, { panePid: state.panePid, exitCode: state.exitCode, exitSignal: state.exitSignal }),
       ),
       ...plan.crashed.map((session) => this.lifecycle.crashed(session.id, 'its tmux session is gone')),
     ]);
@@ -138,7 +138,7 @@ export class Reconciler {
         break;
       case 'exited':
         this.lifecycle
-          .exited(event.name, { pid: event.pid, exitCode: event.exitCode, exitSignal: event.exitSignal })
+          .exited(event.name, { panePid: event.panePid, exitCode: event.exitCode, exitSignal: event.exitSignal })
           .catch(report);
         break;
       case 'disconnected':

@@ -49,6 +49,8 @@ export interface SessionRuntime {
   tmuxSession: string | null;
   /** The pane id (`%12`) while the tmux session exists; only meaningful to the same tmux server. */
   paneId: string | null;
+  /** The pid of the pane's own process, which runs the program as its foreground job. */
+  panePid: number | null;
 }
 
 export interface Session {

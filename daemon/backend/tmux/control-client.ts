@@ -19,6 +19,17 @@ export class TmuxCommandError extends Error {
   }
 }
 
+/** tmux did not answer a command in time (a wedged or stopped server). */
+export class TmuxTimeout extends Error {
+  constructor(
+    readonly command: string,
+    readonly timeoutMs: number,
+  ) {
+    super(`tmux did not answer within ${timeoutMs} ms: ${command}`);
+    this.name = 'TmuxTimeout';
+  }
+}
+
 /** The control client went away; every call pending on it is rejected with this. */
 export class ControlClientClosed extends Error {
   constructor(reason: string) {
@@ -34,12 +45,15 @@ export interface ControlClientOptions {
   /** The command tmux runs on start; it must leave the client attached to a session. */
   attach: string[];
   env: NodeJS.ProcessEnv;
+  /** How long a command may wait for its reply before it is rejected with TmuxTimeout. */
+  commandTimeoutMs: number;
 }
 
 interface Pending {
   line: string;
   resolve: (lines: string[]) => void;
   reject: (error: Error) => void;
+  timer?: NodeJS.Timeout;
 }
 
 /**
@@ -59,7 +73,10 @@ export class ControlClient {
   private closed = false;
   private exited: Promise<void>;
 
-  private constructor(private readonly child: ChildProcessWithoutNullStreams) {
+  private constructor(
+    private readonly child: ChildProcessWithoutNullStreams,
+    private readonly commandTimeoutMs: number,
+  ) {
     this.exited = new Promise((resolve) => child.once('close', () => resolve()));
     child.stdout.on('data', (chunk: Buffer) => this.onData(this.decoder.write(chunk)));
     child.stderr.on('data', (chunk: Buffer) => {
@@ -81,7 +98,7 @@ export class ControlClient {
       env: options.env,
       stdio: ['pipe', 'pipe', 'pipe'],
     });
-    const client = new ControlClient(child);
+    const client = new ControlClient(child, options.commandTimeoutMs);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         void client.close();
@@ -120,7 +137,15 @@ export class ControlClient {
     if (this.closed) return Promise.reject(new ControlClientClosed(this.exitReason ?? 'tmux control client closed'));
     if (line.includes('\n')) return Promise.reject(new Error('a tmux command line cannot contain a newline'));
     return new Promise((resolve, reject) => {
-      this.pending.push({ line, resolve, reject });
+      const entry: Pending = { line, resolve, reject };
+      // A late reply still arrives in order, so the entry stays queued to consume it;
+      // only its caller stops waiting.
+      entry.timer = setTimeout(() => {
+        entry.resolve = entry.reject = () => undefined;
+        reject(new TmuxTimeout(line, this.commandTimeoutMs));
+      }, this.commandTimeoutMs);
+      this.pending.push(entry);
+      if (process.env.SESSD_TRACE_TMUX) process.stderr.write('TMUX> ' + line + '\n');
       this.child.stdin.write(line + '\n');
     });
   }
@@ -162,6 +187,7 @@ export class ControlClient {
       this.child.kill('SIGKILL');
       return;
     }
+    clearTimeout(pending.timer);
     if (message.ok) pending.resolve(message.lines);
     else pending.reject(new TmuxCommandError(pending.line, message.lines.join('\n')));
   }
@@ -171,7 +197,10 @@ export class ControlClient {
     this.closed = true;
     this.exitReason = reason;
     const error = new ControlClientClosed(reason);
-    for (const pending of this.pending.splice(0)) pending.reject(error);
+    for (const pending of this.pending.splice(0)) {
+      clearTimeout(pending.timer);
+      pending.reject(error);
+    }
     for (const listener of this.closeListeners) listener(reason);
     this.closeListeners.clear();
     this.notificationListeners.clear();

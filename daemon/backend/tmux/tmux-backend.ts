@@ -3,6 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import {
   BackendSessionMissing,
+  BackendTimeout,
   BackendUnavailable,
   type BackendEvent,
   type BackendSessionState,
@@ -13,8 +14,8 @@ import {
   type SessionBackend,
   type SpawnSpec,
 } from '../backend.js';
-import { ControlClient, ControlClientClosed, TmuxCommandError } from './control-client.js';
-import { sessionProcessGroups, signalGroups, signalName } from './process-groups.js';
+import { ControlClient, ControlClientClosed, TmuxCommandError, TmuxTimeout } from './control-client.js';
+import { isPaneHelper, programPid, sessionProcessGroups, settleStopState, signalGroups, signalName } from './process-groups.js';
 import {
   CONTROL_SESSION,
   MIN_TMUX_VERSION,
@@ -38,8 +39,12 @@ export interface TmuxBackendOptions {
   socket: string;
   /** Where sessd writes its tmux configuration. */
   configPath: string;
+  /** sessd-pane, which runs each program as its pane's foreground job; null runs programs directly (then pause cannot hold). */
+  paneHelper: string | null;
   /** Environment of the tmux client, and of the server when the client starts one. */
   env: NodeJS.ProcessEnv;
+  /** How long one tmux command may take before the call fails with a timeout. */
+  commandTimeoutMs: number;
   log: Logger;
 }
 
@@ -76,7 +81,7 @@ export function parsePaneRow(line: string): PaneRow | null {
   return {
     name: rest,
     paneId,
-    pid: Number.parseInt(pid!, 10) || null,
+    panePid: Number.parseInt(pid!, 10) || null,
     dead: isDead,
     exitCode: !isDead ? null : Number.isNaN(signo) ? (Number.isNaN(code) ? null : code) : 128 + signo,
     exitSignal: isDead && !Number.isNaN(signo) ? signalName(signo) : null,
@@ -125,7 +130,7 @@ export class TmuxBackend implements SessionBackend {
       version: this.version?.text ?? null,
       reason: this.main !== undefined ? null : this.reason,
       serverPid: this.main !== undefined ? this.serverPid : null,
-      capabilities: ['pause', 'signals', 'capture', 'ansi-capture', 'paste', 'respawn', 'attach'],
+      capabilities: [...(this.options.paneHelper === null ? [] : ['pause']), 'signals', 'capture', 'ansi-capture', 'paste', 'restart', 'attach'],
     };
   }
 
@@ -156,16 +161,26 @@ export class TmuxBackend implements SessionBackend {
     const [line] = await this.run([
       'new-session', '-d', '-s', spec.name, '-n', spec.title,
       '-x', String(spec.size.cols), '-y', String(spec.size.rows), '-c', spec.cwd,
-      ...envArgs(spec.env), '-P', '-F', '#{pane_id} #{pane_pid}', '--', ...execArgv(spec.command),
+      ...envArgs(spec.env), '-P', '-F', '#{pane_id} #{pane_pid}', '--', ...this.argv(spec.command),
     ]);
     return this.remember(spec.name, line);
   }
 
+  /**
+   * Runs the program again in a new window of the same session and removes the dead
+   * pane, so attached clients stay attached. Not `respawn-pane`: with a control-mode
+   * client behind on the pane (iTerm2's -CC, say), tmux 3.3a-3.6a segfault on the
+   * respawned pane's next output and take every session with them (tmux/tmux#5499).
+   */
   async respawn(spec: SpawnSpec): Promise<RuntimeInfo> {
-    const paneId = await this.paneOf(spec.name);
-    await this.run(['respawn-pane', '-t', paneId, '-c', spec.cwd, ...envArgs(spec.env), '--', ...execArgv(spec.command)]);
-    const [line] = await this.run(['display-message', '-p', '-t', paneId, '#{pane_id} #{pane_pid}']);
-    return this.remember(spec.name, line);
+    const oldPane = await this.paneOf(spec.name);
+    const [line] = await this.run([
+      'new-window', '-t', `=${spec.name}:`, '-n', spec.title, '-c', spec.cwd,
+      ...envArgs(spec.env), '-P', '-F', '#{pane_id} #{pane_pid}', '--', ...this.argv(spec.command),
+    ]);
+    const runtime = await this.remember(spec.name, line);
+    await this.run(['kill-pane', '-t', oldPane]);
+    return runtime;
   }
 
   async destroy(name: string): Promise<void> {
@@ -177,10 +192,16 @@ export class TmuxBackend implements SessionBackend {
     this.panes.delete(name);
   }
 
-  async signal(name: string, signal: NodeJS.Signals): Promise<void> {
+  async signal(name: string, signals: readonly NodeJS.Signals[]): Promise<void> {
     const state = await this.state(name);
-    if (state === null || state.dead || state.pid === null) return;
-    signalGroups(await sessionProcessGroups(state.pid), signal);
+    if (state === null || state.dead || state.panePid === null) return;
+    const panePid = state.panePid;
+    const pausing = signals.every((s) => s === 'SIGSTOP' || s === 'SIGCONT');
+    let groups = await sessionProcessGroups(panePid);
+    // sessd-pane itself is never stopped: tmux would continue it (and only it) at once.
+    if (pausing && (await isPaneHelper(panePid))) groups = groups.filter((g) => g !== panePid);
+    for (const signal of signals) signalGroups(groups, signal);
+    if (pausing) await settleStopState(await programPid(panePid), signals[signals.length - 1] === 'SIGSTOP');
   }
 
   async list(): Promise<BackendSessionState[]> {
@@ -239,12 +260,14 @@ export class TmuxBackend implements SessionBackend {
   async sendText(name: string, text: string, submit: boolean): Promise<void> {
     const paneId = await this.paneOf(name);
     const calls: Promise<unknown>[] = [];
-    if (text.length > PASTE_THRESHOLD_CHARS || text.includes('\n') || text.includes('\r')) {
-      // A paste arrives as one input (bracketed when the program asked for it), so
-      // newlines inside it do not submit and a TUI need not keep up with keystrokes.
+    if (text.length > PASTE_THRESHOLD_CHARS || /\p{Cc}/u.test(text)) {
+      // A paste arrives as one input (bracketed when the program asked for it), so a
+      // newline or a control character inside it is text, not a keystroke that submits
+      // or interrupts, and a TUI need not keep up with key-by-key typing. -r keeps LF
+      // and CR as they are.
       const buffer = `sessd-${randomBytes(6).toString('hex')}`;
       await this.run(['set-buffer', '-b', buffer, '--', text]);
-      calls.push(this.run(['paste-buffer', '-d', '-p', '-b', buffer, '-t', paneId]));
+      calls.push(this.run(['paste-buffer', '-d', '-p', '-r', '-b', buffer, '-t', paneId]));
     } else if (text.length > 0) {
       calls.push(this.run(['send-keys', '-l', '-t', paneId, '--', text]));
     }
@@ -259,13 +282,20 @@ export class TmuxBackend implements SessionBackend {
 
   // -- plumbing --------------------------------------------------------------
 
-  private remember(name: string, line: string | undefined): RuntimeInfo {
+  private async remember(name: string, line: string | undefined): Promise<RuntimeInfo> {
     const [paneId, pid] = (line ?? '').split(' ');
     if (paneId === undefined || !paneId.startsWith('%') || pid === undefined) {
       throw new Error(`unexpected reply from tmux: ${line ?? '(none)'}`);
     }
     this.panes.set(name, paneId);
-    return { paneId, pid: Number(pid) };
+    const panePid = Number(pid);
+    return { paneId, panePid, pid: this.options.paneHelper === null ? panePid : await programPid(panePid) };
+  }
+
+  private argv(command: readonly string[]): string[] {
+    if (this.options.paneHelper !== null) return [this.options.paneHelper, ...command];
+    // tmux runs a one-word command through `sh -c`, which would re-parse it.
+    return command.length === 1 ? ['/bin/sh', '-c', 'exec "$0"', command[0]!] : [...command];
   }
 
   private async paneOf(name: string): Promise<string> {
@@ -283,6 +313,7 @@ export class TmuxBackend implements SessionBackend {
       return await client.run(argv);
     } catch (error) {
       if (error instanceof ControlClientClosed) throw new BackendUnavailable(error.message);
+      if (error instanceof TmuxTimeout) throw new BackendTimeout(error.message, error.timeoutMs);
       if (error instanceof TmuxCommandError && /^can't find (session|pane|window)/.test(error.output)) {
         const target = argv[argv.indexOf('-t') + 1] ?? '';
         throw new BackendSessionMissing(target.replace(/^=/, ''));
@@ -319,7 +350,7 @@ export class TmuxBackend implements SessionBackend {
   }
 
   private async doConnect(): Promise<void> {
-    const { tmux, socket, configPath, env, log } = this.options;
+    const { tmux, socket, configPath, env, log, commandTimeoutMs } = this.options;
     try {
       this.version ??= await tmuxVersion(tmux);
       if (!versionAtLeast(this.version, MIN_TMUX_VERSION)) {
@@ -332,6 +363,7 @@ export class TmuxBackend implements SessionBackend {
         tmux,
         globalArgs,
         env,
+        commandTimeoutMs,
         // The control session holds an idle program so it lives whatever the options say.
         attach: ['new-session', '-A', '-s', CONTROL_SESSION, '-x', '80', '-y', '24', '--', 'sleep', 'infinity'],
       });
@@ -340,7 +372,14 @@ export class TmuxBackend implements SessionBackend {
         for (const setting of settings) await main.run(setting);
         const [pid] = await main.run(['display-message', '-p', '#{pid}']);
         this.serverPid = Number(pid) || null;
-        const watcher = await ControlClient.start({ tmux, globalArgs, env, attach: ['attach-session', '-t', `=${CONTROL_SESSION}`] });
+        // The watcher's wait-for blocks by design, so its commands never time out.
+        const watcher = await ControlClient.start({
+          tmux,
+          globalArgs,
+          env,
+          commandTimeoutMs: 2 ** 31 - 1,
+          attach: ['attach-session', '-t', `=${CONTROL_SESSION}`],
+        });
         await watcher.run(['refresh-client', '-f', 'no-output']);
         if (this.disposed) {
           await Promise.all([main.close(), watcher.close()]);
@@ -433,11 +472,11 @@ export class TmuxBackend implements SessionBackend {
         const stillDead = new Set<string>();
         for (const row of rows) {
           if (row === null || this.panes.get(row.name) !== row.paneId) continue;
-          const key = `${row.paneId}:${row.pid}`;
+          const key = `${row.paneId}:${row.panePid}`;
           stillDead.add(key);
           if (this.reportedDeaths.has(key)) continue;
           this.reportedDeaths.add(key);
-          this.emit({ type: 'exited', name: row.name, pid: row.pid, exitCode: row.exitCode, exitSignal: row.exitSignal });
+          this.emit({ type: 'exited', name: row.name, panePid: row.panePid, exitCode: row.exitCode, exitSignal: row.exitSignal });
         }
         // Forget panes that were respawned or removed, so the set stays as small as the dead.
         for (const key of this.reportedDeaths) if (!stillDead.has(key)) this.reportedDeaths.delete(key);
@@ -459,10 +498,3 @@ function envArgs(env: Record<string, string>): string[] {
   return Object.entries(env).flatMap(([key, value]) => ['-e', `${key}=${value}`]);
 }
 
-/**
- * tmux runs a one-word command through `sh -c`, which would re-parse it; wrapping it
- * keeps argv literal (and `exec` keeps the program's pid the pane's pid).
- */
-function execArgv(command: readonly string[]): string[] {
-  return command.length === 1 ? ['/bin/sh', '-c', 'exec "$0"', command[0]!] : [...command];
-}
