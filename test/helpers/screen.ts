@@ -1,0 +1,67 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { EVENT_TIMEOUT_MS } from './client.js';
+
+/**
+ * Output notifications of one tmux session, from a read-only tmux control client that
+ * does not affect the window size. A test waits for the screen to show something by
+ * capturing again each time output arrives: no fixed sleeps.
+ */
+export class ScreenWatcher {
+  private outputs = 0;
+  private readonly wakers = new Set<() => void>();
+  private readonly exited: Promise<void>;
+
+  private constructor(private readonly proc: ChildProcessWithoutNullStreams) {
+    this.exited = new Promise((resolve) => proc.once('exit', () => resolve()));
+    createInterface({ input: proc.stdout }).on('line', (line) => {
+      if (!line.startsWith('%output ') && !line.startsWith('%exit')) return;
+      this.outputs++;
+      for (const wake of this.wakers) wake();
+    });
+  }
+
+  static async attach(tmuxSocket: string, sessionName: string): Promise<ScreenWatcher> {
+    const proc = spawn('tmux', ['-S', tmuxSocket, '-C', 'attach-session', '-f', 'read-only,ignore-size', '-t', `=${sessionName}`]);
+    const watcher = new ScreenWatcher(proc);
+    // The attach's own reply block ends with %end; after it, output is being watched.
+    await new Promise<void>((resolve, reject) => {
+      const lines = createInterface({ input: proc.stdout });
+      lines.on('line', (line) => {
+        if (line.startsWith('%end') || line.startsWith('%error')) {
+          lines.close();
+          if (line.startsWith('%end')) resolve();
+          else reject(new Error(`cannot watch ${sessionName}`));
+        }
+      });
+      proc.once('exit', () => reject(new Error(`cannot watch ${sessionName}: tmux exited`)));
+    });
+    return watcher;
+  }
+
+  /** Captures until `match` accepts the screen, re-capturing after each output. */
+  async waitFor(capture: () => Promise<string>, match: (screen: string) => boolean): Promise<string> {
+    const deadline = Date.now() + EVENT_TIMEOUT_MS;
+    for (;;) {
+      const before = this.outputs;
+      const screen = await capture();
+      if (match(screen)) return screen;
+      if (Date.now() > deadline) throw new Error(`the screen never matched; last:\n${screen}`);
+      if (this.outputs !== before) continue;
+      await new Promise<void>((resolve) => {
+        const wake = (): void => {
+          this.wakers.delete(wake);
+          clearTimeout(timer);
+          resolve();
+        };
+        const timer = setTimeout(wake, deadline - Date.now());
+        this.wakers.add(wake);
+      });
+    }
+  }
+
+  async close(): Promise<void> {
+    this.proc.stdin.end();
+    await this.exited;
+  }
+}

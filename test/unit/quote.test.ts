@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { commandLine, quoteArg } from '../../daemon/backend/tmux/quote.js';
+import { isTmuxKey } from '../../daemon/backend/tmux/keys.js';
+
+describe('quoteArg', () => {
+  it.each([
+    ['plain', '"plain"'],
+    ['a;b', '"a;b"'],
+    ['#{pane_id}', '"#{pane_id}"'],
+    ['$HOME', '"\\$HOME"'],
+    ['say "hi"', '"say \\"hi\\""'],
+    ['back\\slash', '"back\\\\slash"'],
+    ['new\nline', '"new\\012line"'],
+    ['tab\there', '"tab\\011here"'],
+    ['esc\u001b[0m', '"esc\\033[0m"'],
+    ['del\u007f', '"del\\177"'],
+    ["it's ~", '"it\'s ~"'],
+    ['é€😀', '"é€😀"'],
+    ['', '""'],
+  ])('%j becomes %s', (input, quoted) => {
+    expect(quoteArg(input)).toBe(quoted);
+  });
+
+  it('never lets a newline through (it would end the command in control mode)', () => {
+    expect(commandLine(['send-keys', '-l', 'a\nb\r\nc'])).not.toMatch(/[\n\r]/);
+  });
+
+  it('refuses NUL', () => {
+    expect(() => quoteArg('a\u0000b')).toThrow(/NUL/);
+  });
+});
+
+describe('isTmuxKey', () => {
+  it.each(['Enter', 'enter', 'C-c', 'c-c', 'M-x', 'C-M-x', 'S-Up', 'Escape', 'F12', 'BSpace', 'KPEnter', '^C', 'a', ';', 'é', '0x41', 'C--', 'Space', 'PgUp'])(
+    'accepts %j',
+    (key) => expect(isTmuxKey(key)).toBe(true),
+  );
+  it.each(['Entr', '', 'hello', 'C-', 'F13', 'C-Entr', '\n', '\u001b', 'M-'])('refuses %j', (key) => expect(isTmuxKey(key)).toBe(false));
+});

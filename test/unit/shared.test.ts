@@ -1,0 +1,66 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { SessdErrorCode } from '../../shared/errors.js';
+import { resolvePaths, socketPathProblem } from '../../shared/paths.js';
+import { ALL_NOTIFICATIONS, ALL_REQUESTS } from '../../shared/protocol/index.js';
+import { SESSD_VERSION } from '../../shared/protocol/version.js';
+
+describe('protocol declarations', () => {
+  it('declare every method of DESIGN.md once', () => {
+    const methods = ALL_REQUESTS.map((r) => r.method);
+    expect(new Set(methods).size).toBe(methods.length);
+    for (const m of [
+      'initialize', 'session/create', 'session/list', 'session/get', 'session/update', 'session/start', 'session/stop',
+      'session/restart', 'session/pause', 'session/resume', 'session/suspend', 'session/delete', 'session/send',
+      'session/keys', 'session/interrupt', 'session/capture', 'session/transcript', 'session/checkpoint',
+      'checkpoint/list', 'checkpoint/get', 'session/restore', 'session/attach', 'attach/input', 'attach/resize',
+      'attach/detach', 'message/list', 'message/get', 'interaction/list', 'interaction/respond', 'events/subscribe',
+      'events/unsubscribe', 'transcript/follow', 'transcript/unfollow', 'template/list', 'template/get', 'template/set',
+      'template/delete', 'space/list', 'provider/list', 'session/gc', 'daemon/status', 'daemon/metrics', 'daemon/shutdown',
+    ]) {
+      expect(methods).toContain(m);
+    }
+    expect(ALL_NOTIFICATIONS.map((n) => n.method).sort()).toEqual(['attach/closed', 'attach/output', 'events/event', 'transcript/data']);
+  });
+
+  it('number the application errors as DESIGN.md does', () => {
+    expect(SessdErrorCode).toEqual({
+      session_not_found: -32001, session_exists: -32002, invalid_state: -32003, provider_unavailable: -32004,
+      invalid_config: -32005, checkpoint_not_found: -32006, limit_exceeded: -32007, template_not_found: -32008,
+      interaction_not_found: -32009, storage_error: -32010, timeout: -32011,
+    });
+  });
+
+  it('carry the package version', () => {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    expect(SESSD_VERSION).toBe(pkg.version);
+  });
+});
+
+describe('paths', () => {
+  const ctx = (env: Record<string, string>) => ({ env, uid: 1000, home: '/home/u' });
+
+  it('follow XDG, with /tmp/sessd-UID when XDG_RUNTIME_DIR is unset', () => {
+    expect(resolvePaths({}, ctx({ XDG_RUNTIME_DIR: '/run/user/1000' }))).toMatchObject({
+      socket: '/run/user/1000/sessd/sessd.sock',
+      tmuxSocket: '/run/user/1000/sessd/tmux.sock',
+      stateDir: '/home/u/.local/state/sessd',
+      storeDir: '/home/u/.local/state/sessd/store',
+      configCandidates: ['/home/u/.config/sessd/config.yaml', '/home/u/.config/sessd/config.yml', '/home/u/.config/sessd/config.json'],
+    });
+    expect(resolvePaths({}, ctx({})).socket).toBe('/tmp/sessd-1000/sessd.sock');
+    // Relative XDG values are invalid by the spec and ignored.
+    expect(resolvePaths({}, ctx({ XDG_RUNTIME_DIR: 'relative', XDG_STATE_HOME: 'rel' })).stateDir).toBe('/home/u/.local/state/sessd');
+  });
+
+  it('take flags over env over defaults', () => {
+    const env = { SESSD_SOCKET: '/e/s.sock', SESSD_STATE_DIR: '/e/state', SESSD_CONFIG: '/e/c.yaml', SESSD_TMUX_SOCKET: '/e/t.sock' };
+    expect(resolvePaths({}, ctx(env))).toMatchObject({ socket: '/e/s.sock', stateDir: '/e/state', tmuxSocket: '/e/t.sock', configCandidates: ['/e/c.yaml'], configExplicit: true });
+    expect(resolvePaths({ socket: '/f/s.sock', stateDir: '/f/state' }, ctx(env))).toMatchObject({ socket: '/f/s.sock', stateDir: '/f/state' });
+  });
+
+  it('know the sun_path limit', () => {
+    expect(socketPathProblem('/' + 'a'.repeat(106))).toBeNull();
+    expect(socketPathProblem('/' + 'a'.repeat(107))).toMatch(/108 bytes, over the 107-byte limit/);
+  });
+});
