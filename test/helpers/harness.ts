@@ -1,3 +1,5 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import type { Session } from '../../shared/protocol/model.js';
 import { SessionCaptureRequest, SessionCreateRequest, type SessionCreateParams } from '../../shared/protocol/index.js';
@@ -27,7 +29,7 @@ export interface Harness {
  * One real daemon per test file, on private paths under the run's root, with a real
  * tmux server; everything is stopped (by pid) after the file.
  */
-export function useDaemon(options: { args?: string[]; env?: NodeJS.ProcessEnv; before?: (paths: DaemonPaths) => Promise<void> } = {}): Harness {
+export function useDaemon(options: { config?: string; env?: NodeJS.ProcessEnv } = {}): Harness {
   const clients: TestClient[] = [];
   const watchers = new Map<string, ScreenWatcher>();
   const h = {} as Harness;
@@ -47,16 +49,22 @@ export function useDaemon(options: { args?: string[]; env?: NodeJS.ProcessEnv; b
     }
     return watcher.waitFor(async () => (await h.client.request(SessionCaptureRequest, { session: session.id })).text, match);
   };
+  let start: { args: string[]; env?: NodeJS.ProcessEnv };
   h.restart = async () => {
-    h.daemon = await TestDaemon.start(h.paths, options);
+    h.daemon = await TestDaemon.start(h.paths, start);
     h.client = await h.connect();
   };
 
   beforeAll(async () => {
     h.dir = await tempDir();
     h.paths = pathsIn(h.dir);
-    await options.before?.(h.paths);
-    h.daemon = await TestDaemon.start(h.paths, options);
+    const args: string[] = [];
+    if (options.config !== undefined) {
+      await writeFile(join(h.dir, 'config.yaml'), options.config);
+      args.push('--config', join(h.dir, 'config.yaml'));
+    }
+    start = { args, ...(options.env === undefined ? {} : { env: options.env }) };
+    h.daemon = await TestDaemon.start(h.paths, start);
     h.client = await h.connect();
   });
 

@@ -11,10 +11,18 @@ export class ScreenWatcher {
   private outputs = 0;
   private readonly wakers = new Set<() => void>();
   private readonly exited: Promise<void>;
+  private attached: ((ok: boolean) => void) | undefined;
 
   private constructor(private readonly proc: ChildProcessWithoutNullStreams) {
     this.exited = new Promise((resolve) => proc.once('exit', () => resolve()));
+    proc.once('exit', () => this.attached?.(false));
+    // One reader for the whole stream: closing a second readline interface would pause it.
     createInterface({ input: proc.stdout }).on('line', (line) => {
+      if (this.attached !== undefined && (line.startsWith('%end') || line.startsWith('%error'))) {
+        this.attached(line.startsWith('%end'));
+        this.attached = undefined;
+        return;
+      }
       if (!line.startsWith('%output ') && !line.startsWith('%exit')) return;
       this.outputs++;
       for (const wake of this.wakers) wake();
@@ -24,18 +32,12 @@ export class ScreenWatcher {
   static async attach(tmuxSocket: string, sessionName: string): Promise<ScreenWatcher> {
     const proc = spawn('tmux', ['-S', tmuxSocket, '-C', 'attach-session', '-f', 'read-only,ignore-size', '-t', `=${sessionName}`]);
     const watcher = new ScreenWatcher(proc);
-    // The attach's own reply block ends with %end; after it, output is being watched.
-    await new Promise<void>((resolve, reject) => {
-      const lines = createInterface({ input: proc.stdout });
-      lines.on('line', (line) => {
-        if (line.startsWith('%end') || line.startsWith('%error')) {
-          lines.close();
-          if (line.startsWith('%end')) resolve();
-          else reject(new Error(`cannot watch ${sessionName}`));
-        }
-      });
-      proc.once('exit', () => reject(new Error(`cannot watch ${sessionName}: tmux exited`)));
-    });
+    // The attach's own reply block ends with %end; from then on, output is being watched.
+    const ok = await new Promise<boolean>((resolve) => (watcher.attached = resolve));
+    if (!ok) {
+      await watcher.close();
+      throw new Error(`cannot watch ${sessionName}`);
+    }
     return watcher;
   }
 

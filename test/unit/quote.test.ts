@@ -14,7 +14,8 @@ describe('quoteArg', () => {
     ['tab\there', '"tab\\011here"'],
     ['esc\u001b[0m', '"esc\\033[0m"'],
     ['del\u007f', '"del\\177"'],
-    ["it's ~", '"it\'s ~"'],
+    ["it's ~", '"it\'s \\176"'],
+    ['~/dir', '"\\176/dir"'],
     ['é€😀', '"é€😀"'],
     ['', '""'],
   ])('%j becomes %s', (input, quoted) => {

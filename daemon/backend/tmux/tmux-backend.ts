@@ -249,8 +249,10 @@ export class TmuxBackend implements SessionBackend {
       this.run(argv),
       this.run(['display-message', '-p', '-t', paneId, '#{cursor_x} #{cursor_y}']),
     ]);
-    while (lines.length > 0 && lines[lines.length - 1]!.trim() === '') lines.pop();
-    const kept = options.lines !== undefined ? lines.slice(-options.lines) : lines;
+    // -J joins wrapped lines but keeps the padding of every line; drop it, as plain capture-pane does.
+    const trimmed = lines.map((line) => line.replace(/ +$/, ''));
+    while (trimmed.length > 0 && trimmed[trimmed.length - 1] === '') trimmed.pop();
+    const kept = options.lines !== undefined ? trimmed.slice(-options.lines) : trimmed;
     const [x, y] = (cursor[0] ?? '0 0').split(' ').map(Number);
     return { text: kept.join('\n'), cursor: { x: x ?? 0, y: y ?? 0 } };
   }
