@@ -16,7 +16,7 @@ import { ProcessLock } from './lock.js';
 import type { DaemonOptions } from './options.js';
 import { ClientConnection } from './rpc/connection.js';
 import { Dispatcher } from './rpc/dispatcher.js';
-import { ListenError, listenFd, listenUnix, systemdSocketFd } from './rpc/listener.js';
+import { ListenError, listenFd, listenUnix, systemdSocketFd, unixSocketPath } from './rpc/listener.js';
 import type { Limits, Services } from './services.js';
 import { Committer } from './sessions/commit.js';
 import { SessionCreator } from './sessions/create.js';
@@ -59,6 +59,8 @@ export class Daemon {
   private nextConnectionId = 1;
   private server: Server | undefined;
   private ownsSocketFile = false;
+  /** Connections accepted while starting; served once ready. */
+  private held: Socket[] | null = [];
   private stopping: Promise<void> | undefined;
   private readonly stopListeners = new Set<() => void>();
 
@@ -126,7 +128,8 @@ export class Daemon {
         shell: process.env.SHELL || userInfo().shell || '/bin/sh',
         home: homedir(),
         size: DEFAULT_SIZE,
-        env: { SESSD_SOCKET: paths.socket },
+        // Read at each spawn: under socket activation the path is known only once listening.
+        env: () => ({ SESSD_SOCKET: paths.socket }),
       },
       limits: { maxSessions: limits.maxSessions, maxMessageBytes: limits.maxMessageBytes },
     };
@@ -158,13 +161,16 @@ export class Daemon {
     const daemon = new Daemon(log, paths, locks, store, backend, services, dispatcher);
     late.daemon = daemon;
     try {
+      // Bound first, so that a refused socket starts nothing; clients that connect
+      // meanwhile wait for the reconciliation instead of finding no daemon.
+      await daemon.listen(systemdFd);
       await backend.start();
       if (backend.status().available) await reconciler.reconcile();
-      await daemon.listen(systemdFd);
     } catch (error) {
       await daemon.stop('start-up failed');
       throw error;
     }
+    daemon.serveHeld();
     log.info({ socket: paths.socket, tmuxSocket: paths.tmuxSocket, stateDir: paths.stateDir, sessions: registry.size }, 'ready');
     return daemon;
   }
@@ -182,6 +188,8 @@ export class Daemon {
   private async listen(systemdFd: number | undefined): Promise<void> {
     const accept = (socket: Socket): void => this.accept(socket);
     if (systemdFd !== undefined) {
+      // The path systemd bound is the one clients use; it wins over the configured one.
+      this.paths.socket = (await unixSocketPath(systemdFd)) ?? this.paths.socket;
       this.server = await listenFd(systemdFd, accept);
       for (const key of ['LISTEN_FDS', 'LISTEN_PID', 'LISTEN_FDNAMES']) delete process.env[key];
     } else {
@@ -190,9 +198,19 @@ export class Daemon {
     }
   }
 
+  private serveHeld(): void {
+    const held = this.held ?? [];
+    this.held = null;
+    for (const socket of held) if (!socket.destroyed) this.accept(socket);
+  }
+
   private accept(socket: Socket): void {
     if (this.stopping !== undefined) {
       socket.destroy();
+      return;
+    }
+    if (this.held !== null) {
+      this.held.push(socket);
       return;
     }
     const conn = new ClientConnection(
@@ -208,6 +226,7 @@ export class Daemon {
 
   private async doStop(reason: string): Promise<void> {
     this.log.info({ reason }, 'stopping; sessions keep running');
+    for (const socket of this.held ?? []) socket.destroy();
     const closed = new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
     await Promise.all([...this.connections].map((conn) => conn.end(DRAIN_MS)));
     await closed;

@@ -3,6 +3,7 @@ import { Daemon } from './app.js';
 import { createLogger } from './log.js';
 import { parseOptions } from './options.js';
 import { ListenError } from './rpc/listener.js';
+import { isDuplicateCommitFailure } from './store/store.js';
 
 /** `sessd`: wiring only. Exit codes: 0 stopped cleanly, 1 could not start or crashed. */
 async function main(): Promise<void> {
@@ -31,6 +32,10 @@ async function main(): Promise<void> {
     process.exit(1);
   });
   process.on('unhandledRejection', (error) => {
+    if (isDuplicateCommitFailure(error)) {
+      log.debug({ err: error }, 'lmdb left a refused commit unobserved; its writer was told');
+      return;
+    }
     log.fatal({ err: error }, 'unhandled rejection');
     process.exit(1);
   });

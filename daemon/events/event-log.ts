@@ -50,7 +50,7 @@ export class EventLog {
 
   /** Inside a store write. */
   put(events: readonly SessdEvent[]): void {
-    for (const event of events) void this.store.events.put(event.seq, event);
+    for (const event of events) this.store.events.putSync(event.seq, event);
   }
 
   /** After the write: releases events to listeners in seq order, or skips them if it failed. */
@@ -84,7 +84,7 @@ export class EventLog {
     const keepFrom = this.lastPublished - this.retention + 1;
     try {
       await this.store.write(() => {
-        for (const seq of this.store.events.getKeys({ end: keepFrom })) void this.store.events.remove(seq);
+        for (const seq of this.store.events.getKeys({ end: keepFrom })) this.store.events.removeSync(seq);
       });
       this.oldest = Math.max(this.oldest, keepFrom);
     } catch {

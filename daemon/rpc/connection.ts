@@ -3,9 +3,11 @@ import type { Logger } from 'pino';
 import { createMessageConnection, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import type { NotificationDeclaration } from '../../shared/protocol/define.js';
 import type { FrameError } from './framing.js';
-import { HardenedMessageReader } from './reader.js';
+import { HardenedMessageReader, PROTOCOL_ERROR_METHOD, type ProtocolErrorParams } from './reader.js';
 
-/** How long a connection closed for a protocol error may take to drain its error reply. */
+/** How long requests already read may take to answer before a protocol error closes the connection. */
+const DRAIN_BEFORE_ERROR_MS = 5_000;
+/** How long the error reply may take to be written before the socket is destroyed. */
 const CLOSE_GRACE_MS = 1_000;
 
 export interface ConnectionLimits {
@@ -22,6 +24,8 @@ export class ClientConnection {
   private readonly writer: StreamMessageWriter;
   private readonly cleanups = new Set<() => void>();
   private closed = false;
+  private inflight = 0;
+  private readonly idleWaiters = new Set<() => void>();
 
   constructor(
     readonly id: number,
@@ -30,9 +34,7 @@ export class ClientConnection {
     private readonly log: Logger,
     onClosed: (conn: ClientConnection) => void,
   ) {
-    const reader = new HardenedMessageReader(socket, limits.maxFrameBytes, (error, requestId) =>
-      this.protocolError(error, requestId),
-    );
+    const reader = new HardenedMessageReader(socket, limits.maxFrameBytes);
     this.writer = new StreamMessageWriter(socket);
     this.rpc = createMessageConnection(reader, this.writer, {
       error: (message) => log.debug({ conn: id }, message),
@@ -49,11 +51,20 @@ export class ClientConnection {
       this.rpc.dispose();
       onClosed(this);
     });
+    this.rpc.onNotification(PROTOCOL_ERROR_METHOD, (params: ProtocolErrorParams) => this.protocolError(params.error, params.id));
     this.rpc.listen();
   }
 
   get isClosed(): boolean {
     return this.closed;
+  }
+
+  /** Counts a request until its handler settles, so a protocol error lets it answer first. */
+  track<T>(work: Promise<T>): Promise<T> {
+    this.inflight++;
+    return work.finally(() => {
+      if (--this.inflight === 0) for (const wake of this.idleWaiters) wake();
+    });
   }
 
   /** Registers something that ends with this connection (a subscription, a follower). */
@@ -78,27 +89,48 @@ export class ClientConnection {
     this.socket.destroy();
   }
 
-  /** Ends the connection after queued replies are written; destroys it if that takes over `drainMs`. */
-  end(drainMs: number): Promise<void> {
-    if (this.closed) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => this.socket.destroy(), drainMs);
-      this.socket.once('close', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      this.socket.end();
+  /**
+   * Ends the connection once requests in flight have answered and their replies are
+   * written (a `daemon/shutdown` reply included); destroys it if that takes over `drainMs`.
+   */
+  async end(drainMs: number): Promise<void> {
+    if (this.closed) return;
+    const closed = new Promise<void>((resolve) => this.socket.once('close', () => resolve()));
+    const timer = setTimeout(() => this.socket.destroy(), drainMs);
+    await this.drained();
+    this.socket.end();
+    await closed;
+    clearTimeout(timer);
+  }
+
+  /**
+   * A bad frame: requests read before it still get their replies, then the error
+   * reply goes out (where the protocol allows one) and this connection closes.
+   */
+  private protocolError(error: FrameError, id: string | number | null): void {
+    this.log.warn({ conn: this.id, code: error.code, reason: error.message }, 'protocol error; closing the connection');
+    void this.drained().then(() => {
+      const timer = setTimeout(() => this.socket.destroy(), CLOSE_GRACE_MS);
+      this.socket.once('close', () => clearTimeout(timer));
+      this.writer
+        .write({ jsonrpc: '2.0', id, error } as never)
+        .catch(() => undefined) // the peer may already be gone; closing is all that is left
+        .finally(() => this.socket.end());
     });
   }
 
-  /** A bad frame: reply where the protocol allows, then close this connection only. */
-  private protocolError(error: FrameError, id: string | number | null): void {
-    this.log.warn({ conn: this.id, code: error.code, reason: error.message }, 'protocol error; closing the connection');
-    const timer = setTimeout(() => this.socket.destroy(), CLOSE_GRACE_MS);
-    this.socket.once('close', () => clearTimeout(timer));
-    this.writer
-      .write({ jsonrpc: '2.0', id, error } as never)
-      .catch(() => undefined) // the peer may already be gone; closing is all that is left
-      .finally(() => this.socket.end());
+  /** Resolves once no request is in flight (or after DRAIN_BEFORE_ERROR_MS), and their replies are queued. */
+  private async drained(): Promise<void> {
+    if (this.inflight > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      await new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, DRAIN_BEFORE_ERROR_MS);
+        this.idleWaiters.add(resolve);
+      });
+      clearTimeout(timer);
+      this.idleWaiters.clear();
+    }
+    // vscode-jsonrpc queues a reply a few promise turns after its handler settles.
+    await new Promise((resolve) => setImmediate(resolve));
   }
 }

@@ -31,15 +31,14 @@ export class Dispatcher {
     return [...this.handlers.keys()];
   }
 
+  /**
+   * One entry point for every request. vscode-jsonrpc's typed registration would
+   * refuse a request that omits `params`, which JSON-RPC allows; here the params
+   * arrive as sent and the handler's schema decides.
+   */
   attach(conn: ClientConnection): void {
-    for (const decl of ALL_REQUESTS) {
-      const handler = this.handlers.get(decl.method);
-      conn.rpc.onRequest(decl.type, (params: unknown, token: CancellationToken) =>
-        this.dispatch(conn, decl.method, params, token, handler),
-      );
-    }
     conn.rpc.onRequest((method: string, params: unknown, token: CancellationToken) =>
-      this.dispatch(conn, method, params, token, undefined),
+      conn.track(this.dispatch(conn, method, params, token, this.handlers.get(method))),
     );
   }
 

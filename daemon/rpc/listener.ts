@@ -1,4 +1,4 @@
-import { lstat, mkdir, unlink, chmod } from 'node:fs/promises';
+import { chmod, lstat, mkdir, readFile, readlink, unlink } from 'node:fs/promises';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { dirname } from 'node:path';
 import { socketPathProblem } from '../../shared/paths.js';
@@ -78,6 +78,25 @@ export function systemdSocketFd(env: NodeJS.ProcessEnv): number | undefined {
   if (env.LISTEN_PID !== String(process.pid)) return undefined;
   const count = Number(env.LISTEN_FDS);
   return Number.isInteger(count) && count >= 1 ? 3 : undefined;
+}
+
+/**
+ * The path a listening unix socket passed as `fd` is bound to. Node cannot tell
+ * (address() is null for an inherited socket), so it comes from /proc/net/unix by the
+ * socket's inode; null when that is not available.
+ */
+export async function unixSocketPath(fd: number): Promise<string | null> {
+  try {
+    const inode = /^socket:\[(\d+)\]$/.exec(await readlink(`/proc/self/fd/${fd}`))?.[1];
+    if (inode === undefined) return null;
+    for (const line of (await readFile('/proc/net/unix', 'utf8')).split('\n').slice(1)) {
+      const fields = line.trim().split(/\s+/);
+      if (fields[6] === inode && fields[7] !== undefined) return fields.slice(7).join(' ');
+    }
+  } catch {
+    // No /proc: the configured path stands.
+  }
+  return null;
 }
 
 export async function listenFd(fd: number, onConnection: (socket: Socket) => void): Promise<Server> {

@@ -3,9 +3,22 @@ import { AbstractMessageReader, type DataCallback, type Disposable, type Message
 import { FrameParser, parseEnvelope, type FrameError } from './framing.js';
 
 /**
+ * The internal notification that carries a protocol error through vscode-jsonrpc's
+ * message queue, so that it is handled after every message read before it. A client
+ * cannot send it: methods under `$/sessd/` are dropped.
+ */
+export const PROTOCOL_ERROR_METHOD = '$/sessd/protocolError';
+
+export interface ProtocolErrorParams {
+  error: FrameError;
+  id: string | number | null;
+}
+
+/**
  * vscode-jsonrpc's stream reader trusts its peer (no size cap, lenient headers).
  * This one reads through FrameParser and parseEnvelope; on the first bad frame it
- * stops reading and hands the error to `onProtocolError`, which replies and closes.
+ * stops reading and queues a PROTOCOL_ERROR_METHOD notification behind the messages
+ * already read, whose handler lets them answer, then replies with the error and closes.
  */
 export class HardenedMessageReader extends AbstractMessageReader {
   private readonly parser: FrameParser;
@@ -14,7 +27,6 @@ export class HardenedMessageReader extends AbstractMessageReader {
   constructor(
     private readonly socket: Socket,
     maxFrameBytes: number,
-    private readonly onProtocolError: (error: FrameError, id: string | number | null) => void,
   ) {
     super();
     this.parser = new FrameParser(maxFrameBytes);
@@ -25,14 +37,15 @@ export class HardenedMessageReader extends AbstractMessageReader {
       for (const event of this.parser.push(chunk)) {
         if (this.stopped) return;
         if (event.kind === 'error') {
-          this.stop(event.error, null);
+          this.stop(callback, event.error, null);
           return;
         }
         const envelope = parseEnvelope(event.body);
         if (envelope.kind === 'error') {
-          this.stop(envelope.error, envelope.id);
+          this.stop(callback, envelope.error, envelope.id);
           return;
         }
+        if (String(envelope.message.method).startsWith('$/sessd/')) continue;
         callback(envelope.message as unknown as Message);
       }
     };
@@ -50,9 +63,10 @@ export class HardenedMessageReader extends AbstractMessageReader {
     };
   }
 
-  private stop(error: FrameError, id: string | number | null): void {
+  private stop(callback: DataCallback, error: FrameError, id: string | number | null): void {
     this.stopped = true;
     this.socket.pause();
-    this.onProtocolError(error, id);
+    const params: ProtocolErrorParams = { error, id };
+    callback({ jsonrpc: '2.0', method: PROTOCOL_ERROR_METHOD, params } as unknown as Message);
   }
 }

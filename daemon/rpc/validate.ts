@@ -13,6 +13,7 @@ function fieldName(path: readonly PropertyKey[]): string {
 
 /** Validates params, or throws -32602 naming the first offending field. */
 export function parseParams<T>(schema: z.ZodType<T>, raw: unknown): T {
+  if (Array.isArray(raw)) fail('params', 'must be an object (parameters by name), not an array');
   const result = schema.safeParse(raw ?? {});
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;

@@ -30,14 +30,14 @@ export class Committer {
     try {
       await this.store.write(() => {
         for (const s of change.put ?? []) {
-          void sessions.put(s.id, s);
-          void names.put([s.space, s.name], s.id);
+          sessions.putSync(s.id, s);
+          names.putSync([s.space, s.name], s.id);
         }
         for (const s of change.remove ?? []) {
-          void sessions.remove(s.id);
-          void names.remove([s.space, s.name]);
+          sessions.removeSync(s.id);
+          names.removeSync([s.space, s.name]);
         }
-        for (const m of change.messages ?? []) void messages.put(m.id, m);
+        for (const m of change.messages ?? []) messages.putSync(m.id, m);
         this.events.put(stamped);
       });
     } catch (error) {

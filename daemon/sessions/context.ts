@@ -14,7 +14,7 @@ export interface SessionDefaults {
   home: string;
   size: TerminalSize;
   /** Set in every session (SESSD_SOCKET, so `sess` inside a session finds this daemon). */
-  env: Record<string, string>;
+  env: () => Record<string, string>;
 }
 
 export interface SessionLimits {
@@ -57,7 +57,7 @@ export function spawnSpec(session: Session, defaults: SessionDefaults): SpawnSpe
     name: session.id,
     command: session.command,
     cwd: session.cwd,
-    env: { ...defaults.env, SESSD_SESSION: session.id, ...session.env },
+    env: { ...defaults.env(), SESSD_SESSION: session.id, ...session.env },
     size: session.size,
     title: session.name.replace(/\p{Cc}/gu, ''),
   };

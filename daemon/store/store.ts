@@ -29,6 +29,44 @@ export class StorageError extends Error {
   }
 }
 
+/** How long to wait for lmdb-js to settle `commitError` once a commit was refused. */
+const COMMIT_ERROR_WAIT_MS = 100;
+
+/**
+ * lmdb-js rejects a refused commit with a generic error whose `commitError` is a
+ * second promise, rejected with the cause (ENOSPC, MDB_MAP_FULL). That promise must
+ * be handled here, or it surfaces as an unhandled rejection; it also has the reason.
+ */
+async function failureReason(error: unknown): Promise<string> {
+  const message = error instanceof Error ? error.message : String(error);
+  const commitError = (error as { commitError?: Promise<unknown> } | null)?.commitError;
+  if (commitError === undefined) return message;
+  let timer: NodeJS.Timeout | undefined;
+  const reason = await Promise.race([
+    commitError.then(
+      () => message,
+      (cause: unknown) => (cause instanceof Error ? cause.message : String(cause)),
+    ),
+    new Promise<string>((resolve) => (timer = setTimeout(resolve, COMMIT_ERROR_WAIT_MS, message))),
+  ]);
+  clearTimeout(timer);
+  return reason;
+}
+
+/**
+ * True for the extra rejection lmdb-js leaves unobserved when a commit fails (an
+ * internal promise rejected with the same "Commit failed" error). Every sessd write
+ * goes through `Store.write`, which already reported that failure to its caller as
+ * a storage error, so this duplicate can be ignored; its `commitError` is consumed so
+ * that it does not surface in turn.
+ */
+export function isDuplicateCommitFailure(reason: unknown): boolean {
+  const commitError = (reason as { commitError?: unknown } | null)?.commitError;
+  if (!(reason instanceof Error) || !(commitError instanceof Promise)) return false;
+  commitError.catch(() => undefined);
+  return true;
+}
+
 export class Store {
   private constructor(
     readonly root: RootDatabase,
@@ -50,7 +88,7 @@ export class Store {
     );
     const version = root.get(SCHEMA_KEY) as number | undefined;
     if (version === undefined) {
-      await store.write(() => root.put(SCHEMA_KEY, SCHEMA_VERSION));
+      await store.write(() => root.putSync(SCHEMA_KEY, SCHEMA_VERSION));
     } else if (version > SCHEMA_VERSION) {
       await root.close();
       throw new Error(
@@ -68,7 +106,7 @@ export class Store {
     try {
       return await this.root.transaction(fn);
     } catch (error) {
-      throw new StorageError(error instanceof Error ? error.message : String(error));
+      throw new StorageError(await failureReason(error));
     }
   }
 

@@ -34,7 +34,7 @@ describe('Store', () => {
 
   it('keeps data across a reopen', async () => {
     const { store, dir } = await openStore();
-    await store.write(() => store.names.put(['default', 'api'], 's0000001'));
+    await store.write(() => store.names.putSync(['default', 'api'], 's0000001'));
     await store.close();
     opened.length = 0;
     const { store: again } = await openStore(dir);

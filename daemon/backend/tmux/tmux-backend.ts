@@ -216,8 +216,9 @@ export class TmuxBackend implements SessionBackend {
         bySession.set(row.name, row);
       }
     }
-    for (const [name, row] of bySession) if (row.paneId !== null) this.panes.set(name, row.paneId);
-    for (const name of this.panes.keys()) if (!bySession.has(name)) this.panes.delete(name);
+    // Only fills gaps: a listing may be older than a spawn or restart that finished while
+    // it was in flight, and must not undo what that recorded. Entries go with `destroy`.
+    for (const [name, row] of bySession) if (row.paneId !== null && !this.panes.has(name)) this.panes.set(name, row.paneId);
     return [...bySession.values()].map(({ order: _order, ...state }) => state);
   }
 
