@@ -1,6 +1,7 @@
 // Lint rules that carry the design: daemon/ and client/ meet only in shared/, and
 // no promise is left floating.
 import js from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 const boundary = (forbidden, message) => ({
@@ -32,4 +33,5 @@ export default tseslint.config(
   { files: ['client/**'], rules: boundary(['daemon'], 'client/ must not import daemon/: share code through shared/') },
   { files: ['shared/**'], rules: boundary(['daemon', 'client'], 'shared/ imports neither daemon/ nor client/') },
   { files: ['**/*.js', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
+  { files: ['**/*.js', '**/*.mjs'], languageOptions: { globals: globals.node } },
 );

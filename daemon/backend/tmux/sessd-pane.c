@@ -11,8 +11,8 @@
  * down, in its own process group, SIGSTOP holds until sessd sends SIGCONT.
  *
  * Signals that reach this process (tmux's SIGHUP when the pane goes, sessd's SIGTERM)
- * are passed on to the program's process group. Terminal-generated signals (Ctrl-C,
- * window size changes) go to the foreground group, the program, directly.
+ * are passed on to the program's process group, followed by SIGCONT. Terminal-generated
+ * signals (Ctrl-C, window size changes) go to the foreground group, the program, directly.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
@@ -25,8 +25,13 @@
 
 static volatile pid_t child = -1;
 
+/* Passes a signal on, then continues the program: a paused program could not act on
+ * it, and would outlive its pane (shells do the same for stopped jobs on hangup). */
 static void forward(int sig) {
-    if (child > 0) kill(-child, sig);
+    if (child > 0) {
+        kill(-child, sig);
+        kill(-child, SIGCONT);
+    }
 }
 
 int main(int argc, char **argv) {
