@@ -84,21 +84,23 @@ export class Reconciler {
 
   /** Runs a reconciliation; a request during one queues exactly one more. */
   reconcile(): Promise<ReconcileSummary> {
-    if (this.running !== undefined) {
-      this.again = true;
-      return this.running;
-    }
-    this.running = (async () => {
-      let summary: ReconcileSummary;
-      do {
-        this.again = false;
-        summary = await this.once();
-      } while (this.again);
-      return summary;
-    })().finally(() => {
-      this.running = undefined;
-    });
-    return this.running;
+    this.again = true;
+    if (this.running !== undefined) return this.running;
+    const run = (async () => {
+      let summary: ReconcileSummary | undefined;
+      try {
+        while (this.again) {
+          this.again = false;
+          summary = await this.once();
+        }
+      } finally {
+        // Cleared in the turn of the last check of `again`, so no request falls in between.
+        this.running = undefined;
+      }
+      return summary!;
+    })();
+    this.running = run;
+    return run;
   }
 
   private async once(): Promise<ReconcileSummary> {

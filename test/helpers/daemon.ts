@@ -1,10 +1,11 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import { inject } from 'vitest';
-import { isAlive } from './processes.js';
+import { isAlive, processState } from './processes.js';
 
 export const REPO = resolve(import.meta.dirname, '..', '..');
 export const DAEMON_MAIN = join(REPO, 'dist', 'daemon', 'main.js');
@@ -51,6 +52,13 @@ export class TestDaemon {
     readonly paths: DaemonPaths,
   ) {
     this.exited = new Promise((resolve) => proc.once('exit', (code, signal) => resolve({ code, signal })));
+    // SESSD_TEST_LOGS=DIR keeps every daemon's output there, for looking into a failure.
+    const keep = process.env.SESSD_TEST_LOGS;
+    if (keep !== undefined) {
+      const file = createWriteStream(join(keep, `${basename(paths.dir)}-${proc.pid}.log`));
+      proc.stdout!.pipe(file);
+      proc.stderr!.pipe(file);
+    }
     createInterface({ input: proc.stdout! }).on('line', (text) => {
       let line: LogLine;
       try {
@@ -141,20 +149,42 @@ export async function tmux(socket: string, ...args: string[]): Promise<string> {
 /** Kills a private tmux server and waits until its process is gone. */
 export async function killTmuxServer(socket: string): Promise<void> {
   let pid: number;
+  let clients: number[];
   try {
     pid = Number((await tmux(socket, 'display-message', '-p', '#{pid}')).trim());
+    clients = (await tmux(socket, 'list-clients', '-F', '#{client_pid}')).split('\n').filter(Boolean).map(Number);
   } catch {
     return; // no server on that socket
   }
   await tmux(socket, 'kill-server').catch(() => undefined);
+  // A client whose reader died cannot finish leaving, and the server waits for it.
+  for (const client of clients) {
+    try {
+      process.kill(client, 'SIGTERM');
+    } catch {
+      // Gone already.
+    }
+  }
   await waitForExit(pid);
+}
+
+/** State, kernel wait channel and command line, for a failure message. */
+function describeProcess(pid: number): string {
+  const read = (file: string): string => {
+    try {
+      return readFileSync(`/proc/${pid}/${file}`, 'utf8').replaceAll('\0', ' ').trim();
+    } catch {
+      return '?';
+    }
+  };
+  return `state ${processState(pid) ?? 'gone'}, waiting in ${read('wchan')}, ${read('cmdline')}`;
 }
 
 /** Waits for a process that is not our child to exit (checked every EXIT_CHECK_MS). */
 export async function waitForExit(pid: number): Promise<void> {
   const deadline = Date.now() + EXIT_TIMEOUT_MS;
   while (isAlive(pid)) {
-    if (Date.now() > deadline) throw new Error(`process ${pid} did not exit`);
+    if (Date.now() > deadline) throw new Error(`process ${pid} did not exit: ${describeProcess(pid)}`);
     await timeout(EXIT_CHECK_MS);
   }
 }

@@ -34,8 +34,6 @@ describe('a daemon killed with SIGKILL', () => {
     const controlClients = childrenOf(h.daemon.pid);
     expect(controlClients).toHaveLength(2);
     await h.daemon.kill9();
-    // Its tmux control clients go with it (their stdin closed); the tmux server stays.
-    for (const pid of controlClients) await waitForExit(pid);
     expect(isAlive(running.pid!)).toBe(true);
     // Meanwhile: one tmux session is killed, one program ends, a stranger appears.
     await tmux(h.paths.tmuxSocket, 'kill-session', '-t', `=${lost.id}`);
@@ -44,6 +42,8 @@ describe('a daemon killed with SIGKILL', () => {
     await tmux(h.paths.tmuxSocket, 'new-session', '-d', '-s', 'stranger', 'sleep', '1000');
 
     await h.restart();
+    // The old daemon's tmux control clients do not outlive the new daemon's start.
+    for (const pid of controlClients) await waitForExit(pid);
     const status = await h.client.request(DaemonStatusRequest, {});
     expect(status.reconciled).toEqual({ adopted: 2, crashed: 1, exited: 1, unmanaged: 1 });
     expect(status.unmanaged.map((u) => u.name)).toEqual(['stranger']);

@@ -31,6 +31,24 @@ import {
 const RECONNECT_DELAYS_MS = [50, 100, 250, 500, 1_000, 2_000, 5_000];
 /** How long a call waits for a reconnect in progress before failing as unavailable. */
 const CALL_WAIT_MS = 3_000;
+/**
+ * tmux built with libutempter can lose the SIGCHLD of a pane's process (tmux/tmux#311):
+ * at the pane's end of file it removes the utmp record, utempter briefly installs its
+ * own SIGCHLD handler, and the kernel sends SIGCHLD just after closing the dying
+ * process's files. tmux then neither reaps the process nor runs pane-died until some
+ * other SIGCHLD arrives. A SIGCHLD sent to the server is harmless (tmux reaps with
+ * WNOHANG in a loop) and makes it reap, record the status and run the hook.
+ */
+/** How often the server is nudged after sessd sent a program a terminating signal, until its death is seen. */
+const KILL_NUDGE_MS = 20;
+/** How long those nudges go on at most (the stop's own timeout decides what happens next). */
+const KILL_NUDGE_FOR_MS = 15_000;
+/** How often the server is nudged while sessions run, so a program that ended on its own is seen. */
+const SWEEP_NUDGE_MS = 1_000;
+/** How soon a pane seen dead without an exit status is read again (after a nudge). */
+const STATUS_RETRY_MS = 10;
+/** How many re-reads before the death is reported without a status. */
+const STATUS_RETRIES = 100;
 /** Text longer than this is pasted through a buffer instead of typed key by key. */
 const PASTE_THRESHOLD_CHARS = 512;
 
@@ -114,6 +132,13 @@ export class TmuxBackend implements SessionBackend {
   private readonly reportedDeaths = new Set<string>();
   private deathCheck: Promise<void> | undefined;
   private deathCheckAgain = false;
+  /** Re-reads of dead panes whose exit status tmux had not recorded yet. */
+  private readonly statusTries = new Map<string, number>();
+  private statusRetry: NodeJS.Timeout | undefined;
+  /** Pane pids sessd sent a terminating signal, with when to stop nudging for them. */
+  private readonly expectedDeaths = new Map<number, number>();
+  private killNudger: NodeJS.Timeout | undefined;
+  private sweeper: NodeJS.Timeout | undefined;
   /** Calls waiting for a reconnect in progress. */
   private readonly connectWaiters = new Set<() => void>();
 
@@ -146,6 +171,9 @@ export class TmuxBackend implements SessionBackend {
   async dispose(): Promise<void> {
     this.disposed = true;
     clearTimeout(this.reconnectTimer);
+    clearTimeout(this.statusRetry);
+    clearInterval(this.killNudger);
+    clearInterval(this.sweeper);
     for (const resolve of this.connectWaiters) resolve();
     this.connectWaiters.clear();
     await this.connecting?.catch(() => undefined);
@@ -202,6 +230,33 @@ export class TmuxBackend implements SessionBackend {
     if (pausing && (await isPaneHelper(panePid))) groups = groups.filter((g) => g !== panePid);
     for (const signal of signals) signalGroups(groups, signal);
     if (pausing) await settleStopState(await programPid(panePid), signals[signals.length - 1] === 'SIGSTOP');
+    else this.expectDeath(panePid);
+  }
+
+  /** Sends SIGCHLD to the tmux server; see the note above KILL_NUDGE_MS for why. */
+  private nudge(): void {
+    if (this.serverPid === null) return;
+    try {
+      process.kill(this.serverPid, 'SIGCHLD');
+    } catch {
+      // The server is gone; the control clients' end reports that.
+    }
+  }
+
+  /** Nudges the server often until `panePid`'s death is seen (or for KILL_NUDGE_FOR_MS). */
+  private expectDeath(panePid: number): void {
+    this.expectedDeaths.set(panePid, Date.now() + KILL_NUDGE_FOR_MS);
+    this.nudge();
+    this.killNudger ??= setInterval(() => {
+      const now = Date.now();
+      for (const [pid, until] of this.expectedDeaths) if (until < now) this.expectedDeaths.delete(pid);
+      if (this.expectedDeaths.size === 0) {
+        clearInterval(this.killNudger);
+        this.killNudger = undefined;
+        return;
+      }
+      this.nudge();
+    }, KILL_NUDGE_MS);
   }
 
   async list(): Promise<BackendSessionState[]> {
@@ -394,6 +449,7 @@ export class TmuxBackend implements SessionBackend {
         await main.close();
         throw error;
       }
+      await this.endStaleClients([this.main.pid, this.watcher.pid]);
       this.attempts = 0;
       this.reason = null;
       this.main.onNotification((n) => {
@@ -407,6 +463,10 @@ export class TmuxBackend implements SessionBackend {
       }
       this.panes.clear();
       await this.list();
+      this.sweeper ??= setInterval(() => {
+        if (this.main !== undefined && this.panes.size > 0) this.nudge();
+      }, SWEEP_NUDGE_MS);
+      this.sweeper.unref();
       log.info({ tmux: this.version.text, serverPid: this.serverPid, socket }, 'tmux connected');
       this.emit({ type: 'connected' });
       this.watchDeaths(this.watcher);
@@ -414,6 +474,26 @@ export class TmuxBackend implements SessionBackend {
       this.reason = explainFailure(tmux, error);
       log.warn({ err: this.reason, socket }, 'tmux unavailable');
       this.scheduleReconnect();
+    }
+  }
+
+  /**
+   * Ends control clients left on the control session by an earlier sessd that died
+   * without closing them. tmux writes their output straight into a pipe whose reader
+   * is gone, and such a client never finishes leaving: it lingers, and keeps the
+   * server from exiting when asked to.
+   */
+  private async endStaleClients(ours: (number | undefined)[]): Promise<void> {
+    const lines = await this.run(['list-clients', '-t', `=${CONTROL_SESSION}`, '-F', '#{client_pid} #{client_control_mode}']);
+    for (const line of lines) {
+      const [pid, control] = line.split(' ').map(Number);
+      if (pid === undefined || control !== 1 || ours.includes(pid)) continue;
+      this.options.log.info({ pid }, 'ending a control client left by an earlier sessd');
+      try {
+        process.kill(pid, 'SIGTERM');
+      } catch {
+        // Already gone.
+      }
     }
   }
 
@@ -447,6 +527,7 @@ export class TmuxBackend implements SessionBackend {
         this.checkDeaths();
         try {
           await watcher.run(['wait-for', PANE_DIED_CHANNEL]);
+          this.options.log.trace('a pane died');
         } catch {
           // The watcher closed; `lost` handles reconnecting and this loop ends.
           return;
@@ -456,37 +537,61 @@ export class TmuxBackend implements SessionBackend {
     void loop();
   }
 
-  /** Lists dead panes and reports each newly dead program once; coalesces overlapping calls. */
+  /**
+   * Lists dead panes and reports each newly dead program once. Calls that arrive
+   * while a scan runs make it scan once more; the running flag is cleared in the same
+   * turn as the last check of that request, so no call falls in between.
+   */
   private checkDeaths(): void {
-    if (this.deathCheck !== undefined) {
-      this.deathCheckAgain = true;
+    this.deathCheckAgain = true;
+    if (this.deathCheck !== undefined) return;
+    this.deathCheck = (async () => {
+      while (this.deathCheckAgain && !this.disposed) {
+        this.deathCheckAgain = false;
+        await this.scanDeaths();
+      }
+      this.deathCheck = undefined;
+    })();
+  }
+
+  private async scanDeaths(): Promise<void> {
+    let rows: (PaneRow | null)[];
+    try {
+      rows = (await this.run(['list-panes', '-a', '-f', '#{pane_dead}', '-F', PANE_FORMAT])).map(parsePaneRow);
+    } catch {
+      // tmux went away mid-scan; the reconnect reconciles everything anyway.
       return;
     }
-    this.deathCheck = (async () => {
-      do {
-        this.deathCheckAgain = false;
-        let rows: (PaneRow | null)[];
-        try {
-          rows = (await this.run(['list-panes', '-a', '-f', '#{pane_dead}', '-F', PANE_FORMAT])).map(parsePaneRow);
-        } catch {
-          // tmux went away mid-check; the reconnect reconciles everything anyway.
-          return;
-        }
-        const stillDead = new Set<string>();
-        for (const row of rows) {
-          if (row === null || this.panes.get(row.name) !== row.paneId) continue;
-          const key = `${row.paneId}:${row.panePid}`;
-          stillDead.add(key);
-          if (this.reportedDeaths.has(key)) continue;
-          this.reportedDeaths.add(key);
-          this.emit({ type: 'exited', name: row.name, panePid: row.panePid, exitCode: row.exitCode, exitSignal: row.exitSignal });
-        }
-        // Forget panes that were respawned or removed, so the set stays as small as the dead.
-        for (const key of this.reportedDeaths) if (!stillDead.has(key)) this.reportedDeaths.delete(key);
-      } while (this.deathCheckAgain);
-    })().finally(() => {
-      this.deathCheck = undefined;
-    });
+    const stillDead = new Set<string>();
+    let statusPending = false;
+    for (const row of rows) {
+      if (row === null || this.panes.get(row.name) !== row.paneId) continue;
+      const key = `${row.paneId}:${row.panePid}`;
+      stillDead.add(key);
+      if (this.reportedDeaths.has(key)) continue;
+      // tmux marks a pane dead at the pty's end or at SIGCHLD, whichever comes first;
+      // the status comes with SIGCHLD and no notification follows it.
+      const tries = this.statusTries.get(key) ?? 0;
+      if (row.exitCode === null && tries < STATUS_RETRIES) {
+        this.statusTries.set(key, tries + 1);
+        statusPending = true;
+        continue;
+      }
+      this.statusTries.delete(key);
+      this.reportedDeaths.add(key);
+      if (row.panePid !== null) this.expectedDeaths.delete(row.panePid);
+      this.options.log.debug({ session: row.name, pane: row.paneId, exitCode: row.exitCode, signal: row.exitSignal, tries }, 'program ended');
+      this.emit({ type: 'exited', name: row.name, panePid: row.panePid, exitCode: row.exitCode, exitSignal: row.exitSignal });
+    }
+    // Forget panes that were restarted or removed, so the set stays as small as the dead.
+    for (const key of this.reportedDeaths) if (!stillDead.has(key)) this.reportedDeaths.delete(key);
+    if (statusPending && this.statusRetry === undefined) {
+      this.nudge();
+      this.statusRetry = setTimeout(() => {
+        this.statusRetry = undefined;
+        this.checkDeaths();
+      }, STATUS_RETRY_MS);
+    }
   }
 }
 
