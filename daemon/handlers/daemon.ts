@@ -25,6 +25,7 @@ export const daemonStatus = request(DaemonStatusRequest, empty, (_p, { services 
     },
     sessions: { total: registry.size, byStatus },
     connections: daemon.connections(),
+    subscriptions: services.subscriptions.count,
     tmux: { available: provider.available, version: provider.version, serverPid: provider.serverPid, reason: provider.reason },
     unmanaged: reconciler.unmanaged,
     config: daemon.config,

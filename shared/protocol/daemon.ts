@@ -17,6 +17,8 @@ export interface DaemonStatus {
   paths: { socket: string; tmuxSocket: string; stateDir: string; config: string | null };
   sessions: { total: number; byStatus: Partial<Record<SessionStatus, number>> };
   connections: number;
+  /** Extension: event subscriptions open across all connections. */
+  subscriptions: number;
   tmux: {
     available: boolean;
     version: string | null;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  DaemonStatusRequest,
   EventsSubscribeRequest,
   EventsUnsubscribeRequest,
   SessionCreateRequest,
@@ -110,6 +111,22 @@ describe('events/subscribe', () => {
     await marker.waitForEvent((e) => e.type === 'session.updated' && (e.data.labels as Record<string, string>).i === '1');
     await c.raw('daemon/status', {});
     expect(c.events.slice(count)).toEqual([]);
+  });
+
+  it('ends subscriptions with their connection', async () => {
+    const before = (await h.client.request(DaemonStatusRequest, {})).subscriptions;
+    const c = await h.connect();
+    await c.request(EventsSubscribeRequest, {});
+    await c.request(EventsSubscribeRequest, { types: ['session.created'] });
+    expect((await h.client.request(DaemonStatusRequest, {})).subscriptions).toBe(before + 2);
+    const closed = new Promise((resolve) => c.socket.once('close', resolve));
+    c.close();
+    await closed;
+    // The close reaches the daemon on its own socket; round trips on another connection
+    // give it turns to handle it (no fixed wait), within a bound.
+    let now = -1;
+    for (let i = 0; i < 100 && now !== before; i++) now = (await h.client.request(DaemonStatusRequest, {})).subscriptions;
+    expect(now).toBe(before);
   });
 
   it('keeps events across a daemon restart', async () => {
