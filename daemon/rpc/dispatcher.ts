@@ -7,7 +7,7 @@ import { BackendTimeout, BackendUnavailable } from '../backend/backend.js';
 import { errors } from '../errors.js';
 import type { Services } from '../services.js';
 import type { ClientConnection } from './connection.js';
-import type { Handler } from './handler.js';
+import type { Handler, HandlerContext } from './handler.js';
 import { parseParams } from './validate.js';
 
 /**
@@ -38,20 +38,15 @@ export class Dispatcher {
    */
   attach(conn: ClientConnection): void {
     conn.rpc.onRequest((method: string, params: unknown, token: CancellationToken) =>
-      conn.track(this.dispatch(conn, method, params, token, this.handlers.get(method))),
+      conn.track(this.dispatch({ conn, services: this.services, token }, method, params)),
     );
   }
 
-  private async dispatch(
-    conn: ClientConnection,
-    method: string,
-    params: unknown,
-    token: CancellationToken,
-    handler: Handler | undefined,
-  ): Promise<unknown> {
+  private async dispatch(ctx: HandlerContext, method: string, params: unknown): Promise<unknown> {
+    const { conn } = ctx;
     const started = performance.now();
     try {
-      const result = await this.invoke(conn, method, params, token, handler);
+      const result = await this.invoke(ctx, method, params);
       this.log.debug({ conn: conn.id, method, ms: elapsed(started), outcome: 'ok' }, 'request');
       return result;
     } catch (error) {
@@ -64,16 +59,10 @@ export class Dispatcher {
     }
   }
 
-  private async invoke(
-    conn: ClientConnection,
-    method: string,
-    params: unknown,
-    token: CancellationToken,
-    handler: Handler | undefined,
-  ): Promise<unknown> {
+  private async invoke(ctx: HandlerContext, method: string, params: unknown): Promise<unknown> {
+    const handler = this.handlers.get(method);
     if (handler === undefined) {
-      const declared = ALL_REQUESTS.some((d) => d.method === method);
-      if (declared) {
+      if (DECLARED.has(method)) {
         throw new ResponseError<NotImplementedData>(
           RpcErrorCode.MethodNotFound,
           `${method} is not implemented by this sessd yet`,
@@ -82,15 +71,17 @@ export class Dispatcher {
       }
       throw new ResponseError(RpcErrorCode.MethodNotFound, `unknown method: ${method}`, { code: 'method_not_found', method });
     }
-    if (handler.needsInit && !conn.initialized) {
+    if (handler.needsInit && !ctx.conn.initialized) {
       throw new ResponseError(RpcErrorCode.InvalidRequest, `${method} before initialize: send initialize first`, {
         code: 'not_initialized',
       });
     }
     const valid = parseParams(handler.params, params);
-    return handler.run(valid, { conn, services: this.services, token });
+    return handler.run(valid, ctx);
   }
 }
+
+const DECLARED = new Set(ALL_REQUESTS.map((d) => d.method));
 
 function elapsed(started: number): number {
   return Math.round((performance.now() - started) * 1000) / 1000;

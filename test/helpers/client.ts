@@ -12,9 +12,7 @@ import { EventNotification, EventsSubscribeRequest, type EventsSubscribeParams }
 import { InitializeRequest, type InitializeResult } from '../../shared/protocol/initialize.js';
 import type { SessdEvent } from '../../shared/protocol/model.js';
 import { PROTOCOL_VERSION } from '../../shared/protocol/version.js';
-
-/** Hang guard for an awaited event: events arrive in milliseconds. */
-export const EVENT_TIMEOUT_MS = 20_000;
+import { Wakeable } from './wait.js';
 
 /**
  * A plain JSON-RPC client over the shared declarations: what any client does, with
@@ -22,7 +20,7 @@ export const EVENT_TIMEOUT_MS = 20_000;
  */
 export class TestClient {
   readonly events: SessdEvent[] = [];
-  private readonly waiters = new Set<() => void>();
+  private readonly changes = new Wakeable();
   closed = false;
 
   private constructor(
@@ -31,11 +29,11 @@ export class TestClient {
   ) {
     rpc.onNotification(EventNotification.type, ({ event }) => {
       this.events.push(event);
-      for (const wake of this.waiters) wake();
+      this.changes.wake();
     });
     rpc.onClose(() => {
       this.closed = true;
-      for (const wake of this.waiters) wake();
+      this.changes.wake();
     });
     rpc.listen();
   }
@@ -69,23 +67,15 @@ export class TestClient {
   }
 
   /** Resolves with the first collected event (from `from` on) that matches; waits for more if needed. */
-  async waitForEvent(match: (e: SessdEvent) => boolean, from = 0): Promise<SessdEvent> {
-    const deadline = Date.now() + EVENT_TIMEOUT_MS;
-    for (;;) {
-      const found = this.events.slice(from).find(match);
-      if (found !== undefined) return found;
-      if (this.closed) throw new Error('connection closed while waiting for an event');
-      if (Date.now() > deadline) throw new Error(`no matching event within ${EVENT_TIMEOUT_MS} ms; got ${JSON.stringify(this.events.map((e) => e.type))}`);
-      await new Promise<void>((resolve) => {
-        const wake = (): void => {
-          this.waiters.delete(wake);
-          clearTimeout(timer);
-          resolve();
-        };
-        const timer = setTimeout(wake, deadline - Date.now());
-        this.waiters.add(wake);
-      });
-    }
+  waitForEvent(match: (e: SessdEvent) => boolean, from = 0): Promise<SessdEvent> {
+    return this.changes.until(
+      () => {
+        const found = this.events.slice(from).find(match);
+        if (found === undefined && this.closed) throw new Error('connection closed while waiting for an event');
+        return found;
+      },
+      () => `no matching event; got ${JSON.stringify(this.events.map((e) => e.type))}`,
+    );
   }
 
   close(): void {

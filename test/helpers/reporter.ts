@@ -1,7 +1,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { EVENT_TIMEOUT_MS } from './client.js';
+import { Wakeable } from './wait.js';
 
 /** The test program that reports, over a unix socket, exactly what it receives as input. */
 export const INPUT_REPORTER = resolve(import.meta.dirname, '..', 'fixtures', 'input-reporter.mjs');
@@ -11,7 +11,7 @@ export type Report = { type: 'ready' } | { type: 'line'; text: string } | { type
 /** Receives reports from input-reporter.mjs programs running in panes. */
 export class ReportServer {
   readonly reports: Report[] = [];
-  private readonly wakers = new Set<() => void>();
+  private readonly arrivals = new Wakeable();
   private readonly sockets = new Set<Socket>();
 
   private constructor(
@@ -28,7 +28,7 @@ export class ReportServer {
       socket.once('close', () => reporter.sockets.delete(socket));
       createInterface({ input: socket }).on('line', (line) => {
         reporter.reports.push(JSON.parse(line) as Report);
-        for (const wake of reporter.wakers) wake();
+        reporter.arrivals.wake();
       });
     });
     await new Promise<void>((resolve) => server.listen(path, resolve));
@@ -40,23 +40,15 @@ export class ReportServer {
     return [process.execPath, INPUT_REPORTER, this.path];
   }
 
-  /** The `count`-th report (from 0) after `from` that matches, waiting for it if needed. */
-  async next(match: (r: Report) => boolean, from: number): Promise<{ report: Report; index: number }> {
-    const deadline = Date.now() + EVENT_TIMEOUT_MS;
-    for (;;) {
-      const index = this.reports.findIndex((r, i) => i >= from && match(r));
-      if (index !== -1) return { report: this.reports[index]!, index };
-      if (Date.now() > deadline) throw new Error(`no matching report; got ${JSON.stringify(this.reports.slice(from))}`);
-      await new Promise<void>((resolve) => {
-        const wake = (): void => {
-          this.wakers.delete(wake);
-          clearTimeout(timer);
-          resolve();
-        };
-        const timer = setTimeout(wake, deadline - Date.now());
-        this.wakers.add(wake);
-      });
-    }
+  /** The first report at or after `from` that matches, waiting for it if needed. */
+  next(match: (r: Report) => boolean, from: number): Promise<{ report: Report; index: number }> {
+    return this.arrivals.until(
+      () => {
+        const index = this.reports.findIndex((r, i) => i >= from && match(r));
+        return index === -1 ? undefined : { report: this.reports[index]!, index };
+      },
+      () => `no matching report; got ${JSON.stringify(this.reports.slice(from))}`,
+    );
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { EVENT_TIMEOUT_MS } from './client.js';
+import { Wakeable } from './wait.js';
 
 /**
  * Output notifications of one tmux session, from a read-only tmux control client that
@@ -8,8 +8,7 @@ import { EVENT_TIMEOUT_MS } from './client.js';
  * capturing again each time output arrives: no fixed sleeps.
  */
 export class ScreenWatcher {
-  private outputs = 0;
-  private readonly wakers = new Set<() => void>();
+  private readonly output = new Wakeable();
   private readonly exited: Promise<void>;
   private attached: ((ok: boolean) => void) | undefined;
 
@@ -23,9 +22,7 @@ export class ScreenWatcher {
         this.attached = undefined;
         return;
       }
-      if (!line.startsWith('%output ') && !line.startsWith('%exit')) return;
-      this.outputs++;
-      for (const wake of this.wakers) wake();
+      if (line.startsWith('%output ') || line.startsWith('%exit')) this.output.wake();
     });
   }
 
@@ -42,24 +39,15 @@ export class ScreenWatcher {
   }
 
   /** Captures until `match` accepts the screen, re-capturing after each output. */
-  async waitFor(capture: () => Promise<string>, match: (screen: string) => boolean): Promise<string> {
-    const deadline = Date.now() + EVENT_TIMEOUT_MS;
-    for (;;) {
-      const before = this.outputs;
-      const screen = await capture();
-      if (match(screen)) return screen;
-      if (Date.now() > deadline) throw new Error(`the screen never matched; last:\n${screen}`);
-      if (this.outputs !== before) continue;
-      await new Promise<void>((resolve) => {
-        const wake = (): void => {
-          this.wakers.delete(wake);
-          clearTimeout(timer);
-          resolve();
-        };
-        const timer = setTimeout(wake, deadline - Date.now());
-        this.wakers.add(wake);
-      });
-    }
+  waitFor(capture: () => Promise<string>, match: (screen: string) => boolean): Promise<string> {
+    let last = '';
+    return this.output.until(
+      async () => {
+        last = await capture();
+        return match(last) ? last : undefined;
+      },
+      () => `the screen never matched; last:\n${last}`,
+    );
   }
 
   async close(): Promise<void> {
