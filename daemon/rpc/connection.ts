@@ -82,7 +82,7 @@ export class ClientConnection {
       return;
     }
     // A write that fails means the socket is closing; the close handler cleans up.
-    this.rpc.sendNotification(declaration.type, params as never).catch(() => undefined);
+    this.rpc.sendNotification(declaration.method, params).catch(() => undefined);
   }
 
   close(): void {

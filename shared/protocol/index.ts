@@ -1,5 +1,4 @@
 /** The whole protocol: every request and notification of DESIGN.md, declared once. */
-import { NotificationType, RequestType } from 'vscode-jsonrpc';
 import * as attach from './attach.js';
 import * as checkpoint from './checkpoint.js';
 import * as daemon from './daemon.js';
@@ -35,9 +34,9 @@ const declarations = modules.flatMap((m) => Object.values(m as Record<string, un
 
 /** Every request of the protocol. */
 export const ALL_REQUESTS = declarations.filter(
-  (d): d is RequestDeclaration<unknown, unknown> => (d as { type?: unknown }).type instanceof RequestType,
+  (d): d is RequestDeclaration<unknown, unknown> => (d as { kind?: unknown }).kind === 'request',
 );
 /** Every notification of the protocol. */
 export const ALL_NOTIFICATIONS = declarations.filter(
-  (d): d is NotificationDeclaration<unknown> => (d as { type?: unknown }).type instanceof NotificationType,
+  (d): d is NotificationDeclaration<unknown> => (d as { kind?: unknown }).kind === 'notification',
 );

@@ -27,7 +27,7 @@ export class TestClient {
     readonly socket: Socket,
     readonly rpc: MessageConnection,
   ) {
-    rpc.onNotification(EventNotification.type, ({ event }) => {
+    rpc.onNotification(EventNotification.method, ({ event }: { event: SessdEvent }) => {
       this.events.push(event);
       this.changes.wake();
     });
@@ -50,11 +50,11 @@ export class TestClient {
   }
 
   initialize(protocolVersion: unknown = PROTOCOL_VERSION): Promise<InitializeResult> {
-    return this.rpc.sendRequest(InitializeRequest.type, { clientName: 'sessd-tests', clientVersion: '1', protocolVersion } as never);
+    return this.rpc.sendRequest(InitializeRequest.method, { clientName: 'sessd-tests', clientVersion: '1', protocolVersion });
   }
 
   request<P, R>(decl: RequestDeclaration<P, R>, params: P): Promise<R> {
-    return this.rpc.sendRequest(decl.type, params as never);
+    return this.rpc.sendRequest(decl.method, params);
   }
 
   /** Any method and params, for testing what the daemon does with bad input. */

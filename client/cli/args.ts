@@ -1,0 +1,188 @@
+/**
+ * The command line, parsed from a declarative table (registry.ts). Pure: argv in, a
+ * command and its values out, or a UsageError that says what to type instead.
+ *
+ * Rules: `--name value`, `--name=value`, `-n value`; booleans take no value;
+ * `strings` options repeat (`-e A=1 -e B=2`); options may come before or after
+ * positionals; `--` ends options. A command that runs a program (`sess new`) stops
+ * reading options at its first positional, so `sess new claude --model x` passes
+ * `--model x` to claude.
+ */
+
+export type OptionType = 'string' | 'boolean' | 'number' | 'strings';
+
+export interface OptionSpec {
+  name: string;
+  alias?: string;
+  type: OptionType;
+  description: string;
+  /** What to call the value in help: `--name NAME`. */
+  value?: string;
+  choices?: readonly string[];
+}
+
+export interface ArgSpec {
+  name: string;
+  required?: boolean;
+  /** Takes every remaining positional. */
+  variadic?: boolean;
+  /** What shell completion offers here. */
+  complete?: 'session';
+}
+
+export interface CommandSpec {
+  /** One word, or a group and a word (`daemon status`). */
+  name: string;
+  summary: string;
+  /** Longer help, paragraphs separated by blank lines. */
+  description?: string;
+  args: readonly ArgSpec[];
+  options: readonly OptionSpec[];
+  /** Positionals from the first one on (and everything after `--`) are a program's argv. */
+  program?: boolean;
+  examples?: readonly string[];
+  /** The module that runs it, relative to cli/. */
+  module: string;
+}
+
+export class UsageError extends Error {
+  constructor(
+    message: string,
+    /** The command whose help would help, if known. */
+    readonly command?: string,
+  ) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export interface Parsed {
+  command: CommandSpec | undefined;
+  /** Positionals by argument name (variadic ones as arrays). */
+  args: Record<string, string | string[] | undefined>;
+  options: Record<string, string | boolean | number | string[] | undefined>;
+  /** A program's argv, for commands that run one. */
+  program: string[];
+  help: boolean;
+  version: boolean;
+}
+
+export function parse(argv: readonly string[], commands: readonly CommandSpec[], globals: readonly OptionSpec[]): Parsed {
+  const out: Parsed = { command: undefined, args: {}, options: {}, program: [], help: false, version: false };
+  const positionals: string[] = [];
+  let options = index(globals);
+
+  /** Reads the option at argv[i] (for `spec`, once known); returns the index of the last token it used. */
+  const option = (i: number, spec?: CommandSpec): number => {
+    const token = argv[i]!;
+    if (token === '--help' || token === '-h') {
+      out.help = true;
+      return i;
+    }
+    if (spec === undefined && (token === '--version' || token === '-V')) {
+      out.version = true;
+      return i;
+    }
+    const long = token.startsWith('--');
+    const [key, inline] = long ? splitInline(token.slice(2)) : [token.slice(1), undefined];
+    const found = long ? options.long.get(key) : options.short.get(key);
+    if (found === undefined) throw new UsageError(`unknown option ${token}${spec ? ` for sess ${spec.name}` : ''}`, spec?.name);
+    if (found.type === 'boolean') {
+      if (inline !== undefined) throw new UsageError(`--${found.name} takes no value`, spec?.name);
+      out.options[found.name] = true;
+      return i;
+    }
+    const value = inline ?? argv[i + 1];
+    if (value === undefined) throw new UsageError(`--${found.name} needs a value${found.value ? ` (${found.value})` : ''}`, spec?.name);
+    out.options[found.name] = convert(found, value, spec?.name, out.options[found.name]);
+    return inline === undefined ? i + 1 : i;
+  };
+  const isOption = (token: string): boolean => token.startsWith('-') && token !== '-' && token !== '--' && !/^-\d/.test(token);
+
+  // The command: the longest run of words that names one; global options may come first.
+  const words: string[] = [];
+  let i = 0;
+  for (; i < argv.length; i++) {
+    const token = argv[i]!;
+    if (isOption(token)) {
+      i = option(i);
+      continue;
+    }
+    const candidate = [...words, token].join(' ');
+    if (!commands.some((c) => c.name === candidate || c.name.startsWith(candidate + ' '))) break;
+    words.push(token);
+    const exact = commands.find((c) => c.name === candidate);
+    if (exact !== undefined && !commands.some((c) => c.name.startsWith(candidate + ' '))) {
+      i++;
+      break;
+    }
+  }
+  const name = words.join(' ');
+  const spec = (out.command = commands.find((c) => c.name === name));
+  if (spec === undefined) {
+    if (out.help || out.version) return out;
+    if (words.length > 0) {
+      const group = commands.filter((c) => c.name.startsWith(name + ' ')).map((c) => c.name);
+      throw new UsageError(`sess ${name} needs a subcommand: ${group.join(', ')}`);
+    }
+    if (i < argv.length) throw new UsageError(`unknown command ${JSON.stringify(argv[i])}`);
+    return out;
+  }
+  options = index([...spec.options, ...globals]);
+
+  for (; i < argv.length; i++) {
+    const token = argv[i]!;
+    if (token === '--') {
+      (spec.program === true ? out.program : positionals).push(...argv.slice(i + 1));
+      break;
+    }
+    if (isOption(token)) {
+      i = option(i, spec);
+      continue;
+    }
+    if (spec.program === true) {
+      out.program.push(...argv.slice(i));
+      break;
+    }
+    positionals.push(token);
+  }
+  if (out.help) return out;
+  let p = 0;
+  for (const arg of spec.args) {
+    const missing = arg.required === true && positionals[p] === undefined;
+    if (missing) throw new UsageError(`sess ${spec.name} needs ${arg.name.toUpperCase()}`, spec.name);
+    if (arg.variadic === true) {
+      out.args[arg.name] = positionals.slice(p);
+      p = positionals.length;
+    } else {
+      out.args[arg.name] = positionals[p++];
+    }
+  }
+  if (p < positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[p])} for sess ${spec.name}`, spec.name);
+  return out;
+}
+
+function index(specs: readonly OptionSpec[]): { long: Map<string, OptionSpec>; short: Map<string, OptionSpec> } {
+  return {
+    long: new Map(specs.map((o) => [o.name, o])),
+    short: new Map(specs.filter((o) => o.alias !== undefined).map((o) => [o.alias!, o])),
+  };
+}
+
+function splitInline(text: string): [string, string | undefined] {
+  const eq = text.indexOf('=');
+  return eq === -1 ? [text, undefined] : [text.slice(0, eq), text.slice(eq + 1)];
+}
+
+function convert(option: OptionSpec, value: string, command: string | undefined, previous: unknown): string | number | string[] {
+  if (option.choices !== undefined && !option.choices.includes(value)) {
+    throw new UsageError(`--${option.name} must be one of ${option.choices.join(', ')} (got ${JSON.stringify(value)})`, command);
+  }
+  if (option.type === 'number') {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n)) throw new UsageError(`--${option.name} needs a number (got ${JSON.stringify(value)})`, command);
+    return n;
+  }
+  if (option.type === 'strings') return [...((previous as string[] | undefined) ?? []), value];
+  return value;
+}

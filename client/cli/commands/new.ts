@@ -1,0 +1,53 @@
+import { resolve } from 'node:path';
+import type { JsonObject } from '../../../shared/protocol/model.js';
+import type { SessionCreateParams } from '../../../shared/protocol/session.js';
+import { UsageError } from '../args.js';
+import { pairs, type Context } from '../context.js';
+import { ref, shellWords } from '../output.js';
+import { attachTo } from './attach.js';
+
+export async function run(ctx: Context): Promise<number | void> {
+  const params: SessionCreateParams = {
+    cwd: resolve(ctx.opt<string>('cwd') ?? process.cwd()),
+    ...(ctx.parsed.program.length > 0 ? { command: ctx.parsed.program } : {}),
+  };
+  const copy = (option: string, field: keyof SessionCreateParams): void => {
+    const value = ctx.opt<string>(option);
+    if (value !== undefined) (params as Record<string, unknown>)[field] = value;
+  };
+  copy('name', 'name');
+  copy('space', 'space');
+  copy('template', 'template');
+  copy('task', 'taskId');
+  copy('agent', 'agent');
+  copy('agent-id', 'agentId');
+  copy('type', 'sessionType');
+  copy('restart', 'restartPolicy');
+  if (ctx.opt('env') !== undefined) params.env = pairs(ctx.opt<string[]>('env'), 'env');
+  if (ctx.opt('label') !== undefined) params.labels = pairs(ctx.opt<string[]>('label'), 'label');
+  if (ctx.opt('context') !== undefined) params.context = jsonObject(ctx.opt<string>('context')!, 'context');
+  const size = ctx.opt<string>('size');
+  if (size !== undefined) {
+    const m = /^(\d+)x(\d+)$/.exec(size);
+    if (m === null) throw new UsageError(`--size takes COLSxROWS, e.g. 160x48 (got ${JSON.stringify(size)})`, 'new');
+    params.size = { cols: Number(m[1]), rows: Number(m[2]) };
+  }
+  if (ctx.opt('no-start') === true) params.start = false;
+
+  const client = await ctx.connect();
+  const session = await client.session.create(params);
+  if (ctx.json) ctx.out.json(session);
+  else ctx.out.line(`${session.status === 'running' ? 'started' : 'created'} ${ref(session)} (${session.id}): ${shellWords(session.command)}`);
+  if (ctx.opt('attach') === true) return attachTo(ctx, session, false);
+}
+
+export function jsonObject(text: string, option: string): JsonObject {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new UsageError(`--${option} takes a JSON object (got ${JSON.stringify(text)})`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new UsageError(`--${option} takes a JSON object`);
+  return value as JsonObject;
+}

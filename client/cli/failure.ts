@@ -1,0 +1,37 @@
+import { DaemonUnreachableError, SessdError } from '../sdk/errors.js';
+import { UsageError } from './args.js';
+import type { Output } from './output.js';
+
+/** Exit codes: what a script can rely on. */
+export const EXIT = { ok: 0, failed: 1, usage: 2, unreachable: 3, notFound: 4 } as const;
+
+/** One failure, as a person reads it (and as JSON with --json), and its exit code. */
+export function report(error: unknown, out: Output, json: boolean): number {
+  const { code, message } = describe(error);
+  if (json && error instanceof SessdError) out.error(JSON.stringify({ error: { code: error.code, message: error.message, data: error.data } }));
+  else out.error(`sess: ${message}`);
+  return code;
+}
+
+function describe(error: unknown): { code: number; message: string } {
+  if (error instanceof UsageError) {
+    const help = error.command === undefined ? 'sess --help' : `sess ${error.command} --help`;
+    return { code: EXIT.usage, message: `${error.message} (see ${help})` };
+  }
+  if (error instanceof DaemonUnreachableError) {
+    return {
+      code: EXIT.unreachable,
+      message: `sessd is not running (no answer on ${error.socket}: ${error.reason}). Start it with \`sess daemon start\` (or run \`sessd\`), or leave out --no-autostart.`,
+    };
+  }
+  if (error instanceof SessdError) {
+    if (error.kind === 'protocol_mismatch') {
+      return { code: EXIT.failed, message: `sessd refused this sess: ${error.message}. Use a sess and a sessd of the same release.` };
+    }
+    if (error.unsupported) return { code: EXIT.failed, message: `this sessd does not support ${error.method}; upgrade it` };
+    if (error.notFound) return { code: EXIT.notFound, message: error.message };
+    if (error.kind === 'invalid_params') return { code: EXIT.usage, message: error.message };
+    return { code: EXIT.failed, message: `${error.message} (${error.kind})` };
+  }
+  return { code: EXIT.failed, message: error instanceof Error ? error.message : String(error) };
+}

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { parse, UsageError } from '../../client/cli/args.js';
+import { COMMANDS, GLOBAL_OPTIONS } from '../../client/cli/registry.js';
+
+const p = (...argv: string[]) => parse(argv, COMMANDS, GLOBAL_OPTIONS);
+
+describe('the sess command line', () => {
+  it('reads options in every form, before and after positionals', () => {
+    const r = p('send', '--no-enter', 'api', 'hello', 'world', '--when=idle', '--expires', '500');
+    expect(r.command?.name).toBe('send');
+    expect(r.args).toEqual({ session: 'api', text: ['hello', 'world'] });
+    expect(r.options).toEqual({ 'no-enter': true, when: 'idle', expires: 500 });
+  });
+
+  it('repeats strings options and takes global options before the command', () => {
+    const r = p('--json', '--socket', '/s', 'ls', '-l', 'a=1', '--label', 'b=2', '--status', 'running', '--status', 'paused');
+    expect(r.options).toEqual({ json: true, socket: '/s', label: ['a=1', 'b=2'], status: ['running', 'paused'] });
+  });
+
+  it("gives a program's arguments to the program", () => {
+    expect(p('new', '-n', 'x', 'claude', '--model', 'opus', '-n', 'y')).toMatchObject({ options: { name: 'x' }, program: ['claude', '--model', 'opus', '-n', 'y'] });
+    expect(p('new', '--', '--weird-program', '-x').program).toEqual(['--weird-program', '-x']);
+    expect(p('new').program).toEqual([]);
+  });
+
+  it('finds two-word commands and asks for the second word', () => {
+    expect(p('daemon', 'status').command?.name).toBe('daemon status');
+    expect(() => p('daemon')).toThrow('sess daemon needs a subcommand: daemon status, daemon start, daemon stop');
+  });
+
+  it('treats a negative number as a value, and - as a positional', () => {
+    expect(p('send', 'api', '-').args.text).toEqual(['-']);
+    expect(p('capture', 'api', '-n', '-5').options.lines).toBe(-5);
+  });
+
+  it.each([
+    [['frob'], 'unknown command "frob"'],
+    [['ls', '--nope'], 'unknown option --nope for sess ls'],
+    [['ls', '-s'], '--space needs a value (SPACE)'],
+    [['ls', '--wide=yes'], '--wide takes no value'],
+    [['ls', '--status', 'sleeping'], '--status must be one of created, running, paused, suspended, stopped, exited, crashed (got "sleeping")'],
+    [['capture', 'api', '-n', 'many'], '--lines needs a number (got "many")'],
+    [['show'], 'sess show needs SESSION'],
+    [['show', 'a', 'b'], 'unexpected argument "b" for sess show'],
+    [['keys', 'api'], 'sess keys needs KEY'],
+  ])('refuses %j: %s', (argv, message) => {
+    expect(() => p(...argv)).toThrow(UsageError);
+    expect(() => p(...argv)).toThrow(message);
+  });
+
+  it('notices help and version anywhere', () => {
+    expect(p('--help')).toMatchObject({ help: true, command: undefined });
+    expect(p('stop', '--help')).toMatchObject({ help: true, command: { name: 'stop' } });
+    expect(p('-V').version).toBe(true);
+  });
+});
