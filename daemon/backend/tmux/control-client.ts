@@ -71,6 +71,8 @@ export class ControlClient {
   private stderr = '';
   private exitReason: string | undefined;
   private closed = false;
+  /** Writes are being gathered for one write at the end of this turn. */
+  private corked = false;
   private exited: Promise<void>;
 
   private constructor(
@@ -146,8 +148,26 @@ export class ControlClient {
       }, this.commandTimeoutMs);
       this.pending.push(entry);
       if (process.env.SESSD_TRACE_TMUX) process.stderr.write('TMUX> ' + line + '\n');
-      this.child.stdin.write(line + '\n');
+      this.write(line + '\n');
     });
+  }
+
+  /**
+   * Commands sent in one turn of the event loop go to tmux in one write, so tmux reads
+   * them together and runs them before it reads any pane again: a pipe-pane sent with
+   * the new-session that makes the pane sees the pane's first byte.
+   */
+  private write(text: string): void {
+    const stdin = this.child.stdin;
+    if (!this.corked) {
+      this.corked = true;
+      stdin.cork();
+      setImmediate(() => {
+        this.corked = false;
+        stdin.uncork();
+      });
+    }
+    stdin.write(text);
   }
 
   onNotification(listener: (n: ControlNotification) => void): () => void {
