@@ -7,6 +7,7 @@ import type { SessionIO } from './sessions/io.js';
 import type { SessionLifecycle } from './sessions/lifecycle.js';
 import type { Reconciler } from './sessions/reconcile.js';
 import type { SessionRegistry } from './sessions/registry.js';
+import type { TranscriptService } from './transcripts/service.js';
 
 export interface Limits {
   maxSessions: number;
@@ -38,6 +39,7 @@ export interface Services {
   subscriptions: Subscriptions;
   reconciler: Reconciler;
   backend: SessionBackend;
+  transcripts: TranscriptService;
   limits: Limits;
   daemon: DaemonInfo;
 }

@@ -14,6 +14,8 @@ export interface SpawnSpec {
   size: TerminalSize;
   /** A human title (the tmux window name). */
   title: string;
+  /** A file shown in the terminal before the program starts (and then removed): a restored session's scrollback. */
+  preface?: string;
 }
 
 export interface RuntimeInfo {
@@ -108,6 +110,8 @@ export interface SessionLifecycle {
 /** Watching programs and reading their screens. */
 export interface SessionObserver {
   onEvent(listener: (event: BackendEvent) => void): () => void;
+  /** Makes sure the program's output streams to sessd's transcripts (after sessd restarted, say). */
+  ensureCapture(name: string): Promise<void>;
   state(name: string): Promise<BackendSessionState | null>;
   capture(name: string, options: CaptureOptions): Promise<CaptureResult>;
 }

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { parse as parseYaml } from 'yaml';
+import { parseDuration } from '../duration.js';
 
 /**
  * The config file (DESIGN.md, "Paths and configuration"). Top-level keys:
@@ -21,6 +22,12 @@ export interface LimitsConfig {
   clientBufferBytes: number;
   /** How long one tmux command may take before the request fails with `timeout`. */
   tmuxTimeoutMs: number;
+  /** Transcript bytes kept per session. */
+  transcriptBytes: number;
+  /** How long transcript output is kept. */
+  transcriptAgeMs: number;
+  /** Checkpoints kept per session (the oldest go first). */
+  checkpoints: number;
 }
 
 export interface SessdConfig {
@@ -35,6 +42,9 @@ export const DEFAULT_LIMITS: LimitsConfig = {
   events: 100_000,
   clientBufferBytes: 64 * 1024 * 1024,
   tmuxTimeoutMs: 10_000,
+  transcriptBytes: 64 * 1024 * 1024,
+  transcriptAgeMs: 7 * 86_400_000,
+  checkpoints: 20,
 };
 
 const section = z.record(z.string(), z.unknown()).optional();
@@ -51,6 +61,12 @@ const schema = z.strictObject({
       events: z.number().int().min(100).max(100_000_000).optional(),
       clientBufferBytes: z.number().int().min(64 * 1024).optional(),
       tmuxTimeoutMs: z.number().int().min(100).max(600_000).optional(),
+      transcriptBytes: z.number().int().min(64 * 1024).optional(),
+      transcriptAge: z
+        .string()
+        .refine((v) => parseDuration(v) !== null, 'a duration such as 7d, 12h or 30m')
+        .optional(),
+      checkpoints: z.number().int().min(1).max(1000).optional(),
     })
     .optional(),
   log: z.strictObject({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).optional() }).optional(),
@@ -81,9 +97,13 @@ export async function loadConfig(candidates: readonly string[], explicit: boolea
         const field = [...issue.path, ...(issue.code === 'unrecognized_keys' ? [issue.keys[0]] : [])].join('.');
         return { file, config: defaults, error: `${file}: ${field || 'top level'}: ${issue.code === 'unrecognized_keys' ? 'unknown key' : issue.message}` };
       }
+      const { transcriptAge, ...limits } = parsed.data.limits ?? {};
       return {
         file,
-        config: { limits: { ...DEFAULT_LIMITS, ...stripUndefined(parsed.data.limits ?? {}) }, log: parsed.data.log ?? {} },
+        config: {
+          limits: { ...DEFAULT_LIMITS, ...stripUndefined(limits), ...(transcriptAge === undefined ? {} : { transcriptAgeMs: parseDuration(transcriptAge)! }) },
+          log: parsed.data.log ?? {},
+        },
         error: null,
       };
     } catch (error) {

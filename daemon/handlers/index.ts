@@ -7,6 +7,7 @@ import { sessionCapture, sessionInterrupt, sessionKeys, sessionSend } from './se
 import { sessionDelete, sessionPause, sessionRestart, sessionResume, sessionStart, sessionStop } from './session-lifecycle.js';
 import { sessionGet, sessionList } from './session-query.js';
 import { sessionUpdate } from './session-update.js';
+import { sessionTranscript, transcriptFollow, transcriptUnfollow } from './transcript.js';
 
 /** Every request this daemon serves. A declared method missing here answers -32601. */
 export const HANDLERS: readonly Handler[] = [
@@ -25,6 +26,9 @@ export const HANDLERS: readonly Handler[] = [
   sessionKeys,
   sessionInterrupt,
   sessionCapture,
+  sessionTranscript,
+  transcriptFollow,
+  transcriptUnfollow,
   eventsSubscribe,
   eventsUnsubscribe,
   daemonStatus,

@@ -89,6 +89,26 @@ export class ClientConnection {
     this.socket.destroy();
   }
 
+  /** Bytes written to this connection that the client has not read yet. */
+  get unread(): number {
+    return this.socket.writableLength;
+  }
+
+  /** Calls `wake` once the client has read what was queued (or the connection closed). */
+  whenRead(wake: () => void): void {
+    if (this.closed || this.socket.writableLength === 0) {
+      setImmediate(wake);
+      return;
+    }
+    const done = (): void => {
+      this.socket.off('drain', done);
+      this.socket.off('close', done);
+      wake();
+    };
+    this.socket.on('drain', done);
+    this.socket.on('close', done);
+  }
+
   /**
    * Ends the connection once requests in flight have answered and their replies are
    * written (a `daemon/shutdown` reply included); destroys it if that takes over `drainMs`.

@@ -3,6 +3,7 @@ import type { Session, TerminalSize } from '../../shared/protocol/model.js';
 import { BackendSessionMissing, BackendTimeout, BackendUnavailable, type SessionBackend, type SpawnSpec } from '../backend/backend.js';
 import { errors } from '../errors.js';
 import type { PendingEvent } from '../events/event-log.js';
+import type { TranscriptService } from '../transcripts/service.js';
 import type { Committer } from './commit.js';
 import type { KeyedLock } from './lock.js';
 import type { SessionRegistry } from './registry.js';
@@ -27,6 +28,7 @@ export interface SessionContext {
   registry: SessionRegistry;
   committer: Committer;
   backend: SessionBackend;
+  transcripts: TranscriptService;
   locks: KeyedLock;
   log: Logger;
   defaults: SessionDefaults;

@@ -118,6 +118,7 @@ export class SessionCreator {
           // The record was refused: take the program down again rather than leave an unknown session.
           await backend.destroy(id).catch(() => undefined);
         }
+        await this.ctx.transcripts.delete(id).catch(() => undefined);
         throw error;
       }
       return session;

@@ -34,7 +34,10 @@ export class SessionIO {
         expiresAt: null,
         error: null,
       };
+      // Marked where the output stands before it is typed; stored by the time of the reply.
+      const recorded = this.ctx.transcripts.input(current.id, params.text, 'text', submit);
       await onBackend(current, 'send to', () => this.ctx.backend.sendText(current.id, params.text, submit));
+      await recorded;
       const delivered = { ...message, deliveredAt: new Date().toISOString() };
       await this.ctx.committer.commit({
         messages: [delivered],
@@ -47,7 +50,9 @@ export class SessionIO {
   async keys(session: Session, keys: readonly string[]): Promise<Record<string, never>> {
     await this.ctx.locks.run(`${session.id}:input`, async () => {
       const current = this.live(session, 'send keys to');
+      const recorded = this.ctx.transcripts.input(current.id, keys.join(' '), 'keys', false);
       await onBackend(current, 'send keys to', () => this.ctx.backend.sendKeys(current.id, keys));
+      await recorded;
     });
     return {};
   }

@@ -78,6 +78,7 @@ export class SessionLifecycle {
         remove: [last],
         events: [{ type: 'session.deleted', sessionId: last.id, data: { name: last.name, space: last.space } }],
       });
+      await this.ctx.transcripts.delete(last.id);
       return last;
     });
   }

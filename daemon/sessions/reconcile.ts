@@ -112,6 +112,10 @@ export class Reconciler {
       (name) => this.registry.isReservedId(name),
     );
     await Promise.all([
+      // Output of adopted programs streams again (a tap that outlived an old sessd keeps going).
+      ...plan.adopted.map((session) =>
+        this.backend.ensureCapture(session.id).catch((error: unknown) => this.log.warn({ err: error, session: session.id }, 'cannot capture output')),
+      ),
       ...plan.exited.map(({ session, state }) =>
         this.lifecycle.exited(session.id, { panePid: state.panePid, exitCode: state.exitCode, exitSignal: state.exitSignal }),
       ),

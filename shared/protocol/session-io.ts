@@ -60,6 +60,23 @@ export interface SessionTranscriptResult {
   to: number;
   /** The transcript's current end. */
   end: number;
+  /**
+   * Extension: what happened beside the output in this range, at byte offsets:
+   * input sent through sessd (`{kind: 'input', via: 'text' | 'keys', text, submit?}`) and
+   * output lost before it was stored (`{kind: 'gap', bytes}`).
+   */
+  marks: TranscriptMark[];
+}
+
+export interface TranscriptMark {
+  at: number;
+  kind: 'input' | 'gap';
+  time: string;
+  text?: string;
+  via?: 'text' | 'keys';
+  /** Text input followed by Enter. */
+  submit?: boolean;
+  bytes?: number | null;
 }
 
 export const SessionSendRequest = defineRequest<SessionSendParams, Message>('session/send');

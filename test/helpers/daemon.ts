@@ -5,7 +5,7 @@ import { basename, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import { inject } from 'vitest';
-import { isAlive, processState } from './processes.js';
+import { isAlive, processesMentioning, processState } from './processes.js';
 
 export const REPO = resolve(import.meta.dirname, '..', '..');
 export const DAEMON_MAIN = join(REPO, 'dist', 'daemon', 'main.js');
@@ -45,6 +45,7 @@ export class TestDaemon {
   readonly logs: LogLine[] = [];
   stderr = '';
   private readonly waiters = new Set<{ match: (l: LogLine) => boolean; resolve: (l: LogLine) => void }>();
+  private readonly listeners = new Set<(l: LogLine) => void>();
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
   private constructor(
@@ -67,6 +68,7 @@ export class TestDaemon {
         return; // not a log line (a stray print); nothing waits on it
       }
       this.logs.push(line);
+      for (const listener of this.listeners) listener(line);
       for (const waiter of this.waiters) {
         if (waiter.match(line)) {
           this.waiters.delete(waiter);
@@ -113,6 +115,12 @@ export class TestDaemon {
     if (outcome !== 'ready') throw new Error(`sessd did not become ready (${outcome}): ${this.stderr}`);
   }
 
+  /** Calls `listener` with every log line from now on; returns its removal. */
+  onLog(listener: (line: LogLine) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
   waitForLog(match: (line: LogLine) => boolean): Promise<LogLine> {
     const seen = this.logs.find(match);
     if (seen !== undefined) return Promise.resolve(seen);
@@ -146,8 +154,23 @@ export async function tmux(socket: string, ...args: string[]): Promise<string> {
   return stdout;
 }
 
-/** Kills a private tmux server and waits until its process is gone. */
+/**
+ * Kills a private tmux server and waits until its process is gone, with the output
+ * taps it ran (which otherwise wait a moment for a daemon to hand their last output to).
+ */
 export async function killTmuxServer(socket: string): Promise<void> {
+  await killServer(socket);
+  for (const tap of processesMentioning(`${socket}.tap`)) {
+    try {
+      process.kill(tap.pid, 'SIGTERM');
+    } catch {
+      continue; // gone already
+    }
+    await waitForExit(tap.pid);
+  }
+}
+
+async function killServer(socket: string): Promise<void> {
   let pid: number;
   let clients: number[];
   try {

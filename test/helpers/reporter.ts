@@ -6,7 +6,7 @@ import { Wakeable } from './wait.js';
 /** The test program that reports, over a unix socket, exactly what it receives as input. */
 export const INPUT_REPORTER = resolve(import.meta.dirname, '..', 'fixtures', 'input-reporter.mjs');
 
-export type Report = { type: 'ready' } | { type: 'line'; text: string } | { type: 'interrupt' };
+export type Report = { type: 'ready' } | { type: 'line'; text: string } | { type: 'interrupt' } | { type: 'wrote'; bytes: number };
 
 /** Receives reports from input-reporter.mjs programs running in panes. */
 export class ReportServer {
@@ -19,8 +19,10 @@ export class ReportServer {
     readonly path: string,
   ) {}
 
+  private static started = 0;
+
   static async start(dir: string): Promise<ReportServer> {
-    const path = join(dir, 'r.sock');
+    const path = join(dir, `r${ReportServer.started++}.sock`);
     const server = createServer();
     const reporter = new ReportServer(server, path);
     server.on('connection', (socket) => {

@@ -1,7 +1,9 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
+import { createMessageConnection, ErrorCodes, ResponseError, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import type { DaemonStatus, SelectorResult, Session, SessionListResult } from '../../shared/protocol/index.js';
 import { SessionCaptureRequest, SessionGetRequest } from '../../shared/protocol/index.js';
 import { killTmuxServer, pathsIn, tempDir, tmux } from '../helpers/daemon.js';
@@ -151,8 +153,24 @@ describe('exit codes and errors', () => {
   });
 
   it('says when this sessd does not support a method', async () => {
-    const result = await run(['logs', 'codes/once']);
-    expect(result).toMatchObject({ code: 1, stderr: 'sess: this sessd does not support session/transcript; upgrade it\n' });
+    // An older sessd: it speaks the protocol but implements only the handshake.
+    const paths = pathsIn(await tempDir('older'));
+    const server = createServer((socket) => {
+      const rpc = createMessageConnection(new StreamMessageReader(socket), new StreamMessageWriter(socket));
+      rpc.onRequest((method) => {
+        if (method !== 'initialize') return new ResponseError(ErrorCodes.MethodNotFound, `method not found: ${method}`, { method });
+        return { protocolVersion: 1, serverInfo: { name: 'sessd', version: '0.0.9', pid: process.pid }, capabilities: { methods: ['initialize'], notifications: [], eventTypes: [], backends: ['tmux'], limits: { maxFrameBytes: 1 << 20, maxMessageBytes: 1 << 16 } } };
+      });
+      socket.on('error', () => undefined);
+      rpc.listen();
+    });
+    await new Promise<void>((resolve) => server.listen(paths.socket, resolve));
+    try {
+      const result = await sess(paths, ['logs', 'anything', '--no-autostart']);
+      expect(result).toMatchObject({ code: 1, stderr: 'sess: this sessd does not support session/transcript; upgrade it\n' });
+    } finally {
+      server.close();
+    }
   });
 
   it('refuses to talk in a protocol version the daemon cannot serve', async () => {

@@ -1,5 +1,5 @@
 /*
- * sessd-pane PROGRAM [ARG]...
+ * sessd-pane [--preface FILE] PROGRAM [ARG]...
  *
  * The process tmux starts in a sessd pane. It runs PROGRAM as the terminal's
  * foreground job in a process group of its own, as a shell runs a command, waits for
@@ -9,6 +9,9 @@
  * Why: tmux continues any pane process that stops (server_child_stopped sends it
  * SIGCONT), so a program that is the pane process itself cannot be paused. One level
  * down, in its own process group, SIGSTOP holds until sessd sends SIGCONT.
+ *
+ * With --preface, FILE is written to the terminal first (a restored session's saved
+ * scrollback, shown above the new program's output) and then removed.
  *
  * Signals that reach this process (tmux's SIGHUP when the pane goes, sessd's SIGTERM)
  * are passed on to the program's process group, followed by SIGCONT. Terminal-generated
@@ -34,9 +37,32 @@ static void forward(int sig) {
     }
 }
 
+static void preface(const char *file) {
+    FILE *f = fopen(file, "rb");
+    if (f == NULL) return; /* nothing to show is not a reason not to run the program */
+    char buf[65536];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
+        size_t off = 0;
+        while (off < n) {
+            ssize_t w = write(STDOUT_FILENO, buf + off, n - off);
+            if (w < 0 && errno == EINTR) continue;
+            if (w <= 0) break;
+            off += (size_t)w;
+        }
+    }
+    fclose(f);
+    unlink(file);
+}
+
 int main(int argc, char **argv) {
+    if (argc >= 3 && strcmp(argv[1], "--preface") == 0) {
+        preface(argv[2]);
+        argv += 2;
+        argc -= 2;
+    }
     if (argc < 2) {
-        fprintf(stderr, "usage: sessd-pane PROGRAM [ARG]...\n");
+        fprintf(stderr, "usage: sessd-pane [--preface FILE] PROGRAM [ARG]...\n");
         return 2;
     }
     int tty = isatty(STDIN_FILENO);

@@ -27,6 +27,8 @@ export interface TmuxBackendOptions {
   configPath: string;
   /** sessd-pane, which runs each program as its pane's foreground job; null runs programs directly (then pause cannot hold). */
   paneHelper: string | null;
+  /** sessd-tap and the socket it streams to; null captures no output. */
+  tap: { program: string; socket: string } | null;
   /** Environment of the tmux client, and of the server when the client starts one. */
   env: NodeJS.ProcessEnv;
   /** How long one tmux command may take before the call fails with a timeout. */
@@ -98,11 +100,14 @@ export class TmuxBackend implements SessionBackend {
   // -- lifecycle -------------------------------------------------------------
 
   async spawn(spec: SpawnSpec): Promise<RuntimeInfo> {
-    const [line] = await this.run([
+    // Written together, so tmux attaches the tap before it reads the pane's first output.
+    const created = this.run([
       'new-session', '-d', '-s', spec.name, '-n', spec.title,
       '-x', String(spec.size.cols), '-y', String(spec.size.rows), '-c', spec.cwd,
-      ...envArgs(spec.env), '-P', '-F', '#{pane_id} #{pane_pid}', '--', ...this.argv(spec.command),
+      ...envArgs(spec.env), '-P', '-F', '#{pane_id} #{pane_pid}', '--', ...this.argv(spec),
     ]);
+    const tapped = this.tap(`=${spec.name}:`, spec.name, false);
+    const [[line]] = await pipelined(created, tapped);
     return this.remember(spec.name, line);
   }
 
@@ -114,13 +119,19 @@ export class TmuxBackend implements SessionBackend {
    */
   async respawn(spec: SpawnSpec): Promise<RuntimeInfo> {
     const oldPane = await this.paneOf(spec.name);
-    const [line] = await this.run([
+    const created = this.run([
       'new-window', '-t', `=${spec.name}:`, '-n', spec.title, '-c', spec.cwd,
-      ...envArgs(spec.env), '-P', '-F', '#{pane_id} #{pane_pid}', '--', ...this.argv(spec.command),
+      ...envArgs(spec.env), '-P', '-F', '#{pane_id} #{pane_pid}', '--', ...this.argv(spec),
     ]);
+    const tapped = this.tap(`=${spec.name}:`, spec.name, false);
+    const [[line]] = await pipelined(created, tapped);
     const runtime = await this.remember(spec.name, line);
     await this.run(['kill-pane', '-t', oldPane]);
     return runtime;
+  }
+
+  async ensureCapture(name: string): Promise<void> {
+    await this.tap(await this.paneOf(name), name, true);
   }
 
   async destroy(name: string): Promise<void> {
@@ -254,10 +265,23 @@ export class TmuxBackend implements SessionBackend {
     return { paneId, panePid, pid: this.options.paneHelper === null ? panePid : await programPid(panePid) };
   }
 
-  private argv(command: readonly string[]): string[] {
-    if (this.options.paneHelper !== null) return [this.options.paneHelper, ...command];
+  private argv(spec: SpawnSpec): string[] {
+    const helper = this.options.paneHelper;
+    if (helper !== null) return [helper, ...(spec.preface === undefined ? [] : ['--preface', spec.preface]), ...spec.command];
     // tmux runs a one-word command through `sh -c`, which would re-parse it.
-    return command.length === 1 ? ['/bin/sh', '-c', 'exec "$0"', command[0]!] : [...command];
+    return spec.command.length === 1 ? ['/bin/sh', '-c', 'exec "$0"', spec.command[0]!] : [...spec.command];
+  }
+
+  /**
+   * Pipes the pane's output to sessd-tap. `onlyIfNone` keeps a running tap (pipe-pane
+   * -o); otherwise a new one replaces it. tmux expands #{pane_pid} before /bin/sh runs it.
+   */
+  private async tap(target: string, name: string, onlyIfNone: boolean): Promise<void> {
+    const tap = this.options.tap;
+    if (tap === null) return;
+    const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`).replace(/#/g, '##')}'`;
+    const command = `exec ${quote(tap.program)} ${quote(tap.socket)} ${quote(name)} #{pane_pid}`;
+    await this.run(['pipe-pane', ...(onlyIfNone ? ['-o'] : []), '-O', '-t', target, command]);
   }
 
   private async paneOf(name: string): Promise<string> {
@@ -271,4 +295,12 @@ export class TmuxBackend implements SessionBackend {
 
 function envArgs(env: Record<string, string>): string[] {
   return Object.entries(env).flatMap(([key, value]) => ['-e', `${key}=${value}`]);
+}
+
+/** Awaits commands written together; when several fail, the first one's error is the one reported. */
+async function pipelined<A, B>(first: Promise<A>, second: Promise<B>): Promise<[A, B]> {
+  const [a, b] = await Promise.allSettled([first, second]);
+  if (a.status === 'rejected') throw a.reason;
+  if (b.status === 'rejected') throw b.reason;
+  return [a.value, b.value];
 }

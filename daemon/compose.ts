@@ -1,0 +1,159 @@
+import { constants } from 'node:fs';
+import { access, mkdir } from 'node:fs/promises';
+import { homedir, userInfo } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Logger } from 'pino';
+import { socketPathProblem, type SessdPaths } from '../shared/paths.js';
+import { TmuxBackend } from './backend/tmux/tmux-backend.js';
+import type { LoadedConfig } from './config/config.js';
+import { EventLog } from './events/event-log.js';
+import { Subscriptions } from './events/subscriptions.js';
+import { HANDLERS } from './handlers/index.js';
+import type { DaemonOptions } from './options.js';
+import { Dispatcher } from './rpc/dispatcher.js';
+import { ListenError } from './rpc/listener.js';
+import type { DaemonInfo, Limits, Services } from './services.js';
+import { Committer } from './sessions/commit.js';
+import { SessionCreator } from './sessions/create.js';
+import { SessionIO } from './sessions/io.js';
+import { SessionLifecycle } from './sessions/lifecycle.js';
+import { KeyedLock } from './sessions/lock.js';
+import { Reconciler } from './sessions/reconcile.js';
+import { SessionRegistry } from './sessions/registry.js';
+import { Store } from './store/store.js';
+import { TranscriptService } from './transcripts/service.js';
+import { TranscriptStore } from './transcripts/store.js';
+
+/** Default terminal size: wide enough for agents' TUIs. */
+const DEFAULT_SIZE = { cols: 120, rows: 40 };
+/** Output waiting to be written per session before new output is dropped (with a gap). */
+const TRANSCRIPT_PENDING_BYTES = 16 * 1024 * 1024;
+
+/** Variables that describe sessd's own process, not what a session should inherit. */
+const PRIVATE_ENV = [
+  'TMUX', 'TMUX_PANE', 'LISTEN_FDS', 'LISTEN_PID', 'LISTEN_FDNAMES', 'NOTIFY_SOCKET',
+  'SESSD_SOCKET', 'SESSD_TMUX_SOCKET', 'SESSD_STATE_DIR', 'SESSD_CONFIG',
+];
+
+/** A helper program built beside this file, or null (with a warning) when it is missing. */
+async function helper(name: string, without: string, log: Logger): Promise<string | null> {
+  const path = fileURLToPath(new URL(name, import.meta.url));
+  try {
+    await access(path, constants.X_OK);
+    return path;
+  } catch {
+    log.warn({ path }, `${name} is missing (run npm run build); ${without}`);
+    return null;
+  }
+}
+
+export interface Composed {
+  services: Services;
+  dispatcher: Dispatcher;
+  /** Where sessd-tap processes stream pane output. */
+  tapSocket: string;
+  /** Stops everything built here, in reverse order; sessions keep running. */
+  dispose(): Promise<void>;
+}
+
+/** Builds every part of the daemon. Wiring only: no part is started here. */
+export async function compose(
+  options: DaemonOptions,
+  paths: SessdPaths,
+  config: LoadedConfig,
+  log: Logger,
+  daemon: Pick<DaemonInfo, 'connections' | 'shutdown'>,
+): Promise<Composed> {
+  const configured = config.config.limits;
+  const limits: Limits = {
+    maxSessions: configured.sessions,
+    maxFrameBytes: configured.frameBytes,
+    maxMessageBytes: configured.messageBytes,
+    maxBufferedBytes: configured.clientBufferBytes,
+    eventRetention: configured.events,
+  };
+  const tapSocket = `${paths.tmuxSocket}.tap`;
+  for (const socket of [paths.tmuxSocket, tapSocket]) {
+    const tooLong = socketPathProblem(socket);
+    if (tooLong !== null) throw new ListenError(tooLong);
+  }
+  await mkdir(dirname(paths.tmuxSocket), { recursive: true, mode: 0o700 });
+
+  const store = await Store.open(paths.storeDir);
+  const transcriptStore = await TranscriptStore.open(join(paths.stateDir, 'transcripts'));
+  const registry = new SessionRegistry();
+  registry.load(store.sessions.getRange().map(({ value }) => value));
+  const events = new EventLog(store, limits.eventRetention);
+  const transcripts = new TranscriptService(
+    transcriptStore,
+    { maxBytes: configured.transcriptBytes, maxAgeMs: configured.transcriptAgeMs, pendingBytes: TRANSCRIPT_PENDING_BYTES },
+    log.child({ component: 'transcripts' }),
+  );
+  const tap = await helper('sessd-tap', 'no output will be captured', log);
+  const backend = new TmuxBackend({
+    tmux: options.tmux,
+    socket: paths.tmuxSocket,
+    configPath: join(paths.stateDir, 'tmux.conf'),
+    paneHelper: await helper('sessd-pane', 'sessions will run without it and cannot be paused', log),
+    tap: tap === null ? null : { program: tap, socket: tapSocket },
+    env: Object.fromEntries(Object.entries(process.env).filter(([key]) => !PRIVATE_ENV.includes(key))),
+    commandTimeoutMs: configured.tmuxTimeoutMs,
+    log: log.child({ component: 'tmux' }),
+  });
+  const ctx = {
+    registry,
+    committer: new Committer(store, registry, events),
+    backend,
+    transcripts,
+    locks: new KeyedLock(),
+    log,
+    defaults: {
+      shell: process.env.SHELL || userInfo().shell || '/bin/sh',
+      home: homedir(),
+      size: DEFAULT_SIZE,
+      // Read at each spawn: under socket activation the path is known only once listening.
+      env: () => ({ SESSD_SOCKET: paths.socket }),
+    },
+    limits: { maxSessions: limits.maxSessions, maxMessageBytes: limits.maxMessageBytes },
+  };
+  const lifecycle = new SessionLifecycle(ctx);
+  const reconciler = new Reconciler(backend, registry, lifecycle, log);
+  const subscriptions = new Subscriptions(events);
+  const late: { dispatcher?: Dispatcher } = {};
+  const services: Services = {
+    registry,
+    creator: new SessionCreator(ctx),
+    lifecycle,
+    io: new SessionIO(ctx),
+    events,
+    subscriptions,
+    reconciler,
+    backend,
+    transcripts,
+    limits,
+    daemon: {
+      pid: process.pid,
+      startedAt: new Date(),
+      paths,
+      config: { file: config.file, loaded: config.error === null && config.file !== null, error: config.error },
+      methods: () => late.dispatcher?.methods ?? [],
+      ...daemon,
+    },
+  };
+  const dispatcher = (late.dispatcher = new Dispatcher(HANDLERS, services, log));
+  return {
+    services,
+    dispatcher,
+    tapSocket,
+    dispose: async () => {
+      subscriptions.dispose();
+      reconciler.dispose();
+      await backend.dispose();
+      await transcripts.flush();
+      transcripts.dispose();
+      await transcriptStore.close();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,65 @@
+import { mkdir } from 'node:fs/promises';
+import { open, type Database, type RootDatabase } from 'lmdb';
+
+/**
+ * Transcripts, in their own LMDB environment at `<stateDir>/transcripts`: bulk output
+ * that should not share a write lock with the durable session store. Commits here
+ * are synced in the background (overlappingSync): a daemon killed at any point loses
+ * nothing (committed pages are the kernel's; taps resend what was not committed),
+ * a machine crash can lose the last moments of output, never a session or a
+ * checkpoint. Layout:
+ *
+ * | database | key                        | value                                    |
+ * |----------|----------------------------|------------------------------------------|
+ * | `chunks` | `[session, offset]`        | `{t: ms written, d: bytes}`              |
+ * | `meta`   | session                    | `{start, end, taps}`: kept bytes, tap positions |
+ * | `marks`  | `[session, offset, n]`     | `{kind: 'input'|'gap', time, text?, bytes?}` |
+ */
+export interface Chunk {
+  t: number;
+  d: Uint8Array;
+}
+
+export interface TranscriptMeta {
+  start: number;
+  end: number;
+  /** Per tap stream (sessd-tap's TAPID): the stream offset stored up to, so a tap resumes there. */
+  taps?: Record<string, number>;
+}
+
+export interface Mark {
+  kind: 'input' | 'gap';
+  time: string;
+  /** For input: what was typed (keys as their names, space-separated). */
+  text?: string;
+  /** For input: `text` or `keys`. */
+  via?: 'text' | 'keys';
+  /** For text input: Enter was pressed after it. */
+  submit?: boolean;
+  /** For a gap: how many bytes were lost (null when unknown). */
+  bytes?: number | null;
+}
+
+export class TranscriptStore {
+  private constructor(
+    readonly root: RootDatabase,
+    readonly chunks: Database<Chunk, [string, number]>,
+    readonly meta: Database<TranscriptMeta, string>,
+    readonly marks: Database<Mark, [string, number, number]>,
+  ) {}
+
+  static async open(dir: string): Promise<TranscriptStore> {
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    const root = open({ path: dir, maxDbs: 8, compression: false, overlappingSync: true });
+    return new TranscriptStore(
+      root,
+      root.openDB<Chunk, [string, number]>({ name: 'chunks' }),
+      root.openDB<TranscriptMeta, string>({ name: 'meta' }),
+      root.openDB<Mark, [string, number, number]>({ name: 'marks' }),
+    );
+  }
+
+  async close(): Promise<void> {
+    await this.root.close();
+  }
+}

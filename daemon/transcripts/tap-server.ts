@@ -1,0 +1,120 @@
+import type { Server, Socket } from 'node:net';
+import type { Logger } from 'pino';
+import { listenUnix } from '../rpc/listener.js';
+import type { TranscriptService } from './service.js';
+
+/** A header line longer than this is not a tap. */
+const MAX_HEADER = 512;
+/** A data frame longer than this is not from sessd-tap (it sends at most 64 KiB). */
+const MAX_FRAME = 1024 * 1024;
+const DATA_HEADER = 5;
+const GAP_FRAME = 9;
+
+const HEADER = /^sessd-tap 2 (\S+) (\d+) (\S+) (\d+) (\d+)$/;
+
+/**
+ * The tap socket: sessd-tap processes (one per pane, run by tmux's pipe-pane) connect
+ * here and stream the pane's output. sessd tells each where to resume and
+ * acknowledges what is stored, so a tap resends whatever a killed daemon had not
+ * stored. See sessd-tap.c for the wire format.
+ */
+type Streams = Map<Socket, { session: string; tap: string } | undefined>;
+
+export class TapServer {
+  private readonly stopAcks: () => void;
+
+  private constructor(
+    private readonly server: Server,
+    readonly path: string,
+    transcripts: TranscriptService,
+    /** Each connected tap, with its stream once its header is read. */
+    private readonly taps: Streams,
+  ) {
+    this.stopAcks = transcripts.onStored((session, tap, offset) => {
+      for (const [socket, stream] of this.taps) {
+        if (stream?.session === session && stream.tap === tap) socket.write(frame(0x41 /* A */, offset));
+      }
+    });
+  }
+
+  static async listen(path: string, transcripts: TranscriptService, isSession: (id: string) => boolean, log: Logger): Promise<TapServer> {
+    const taps: Streams = new Map();
+    const server = await listenUnix(path, (socket) => {
+      taps.set(socket, undefined);
+      socket.once('close', () => taps.delete(socket));
+      readTap(socket, transcripts, isSession, log, (stream) => taps.set(socket, stream));
+    });
+    return new TapServer(server, path, transcripts, taps);
+  }
+
+  async close(): Promise<void> {
+    this.stopAcks();
+    for (const socket of this.taps.keys()) socket.destroy();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+function frame(type: number, offset: number): Buffer {
+  const out = Buffer.alloc(9);
+  out[0] = type;
+  out.writeBigUInt64BE(BigInt(offset), 1);
+  return out;
+}
+
+function readTap(
+  socket: Socket,
+  transcripts: TranscriptService,
+  isSession: (id: string) => boolean,
+  log: Logger,
+  identified: (stream: { session: string; tap: string }) => void,
+): void {
+  let buffer: Buffer = Buffer.alloc(0);
+  let stream: { session: string; tap: string } | undefined;
+  /** Offset in the tap's stream of `buffer`'s first byte. */
+  let offset = 0;
+  const refuse = (why: string): void => {
+    log.warn({ why }, 'refused a tap connection');
+    socket.destroy();
+  };
+  // A tap whose connection breaks reconnects and resends from where this daemon stands.
+  socket.on('error', () => undefined);
+  socket.on('data', (chunk: Buffer) => {
+    buffer = buffer.length === 0 ? chunk : Buffer.concat([buffer, chunk]);
+    if (stream === undefined) {
+      const nl = buffer.indexOf(10);
+      if (nl === -1) {
+        if (buffer.length > MAX_HEADER) refuse('header too long');
+        return;
+      }
+      const match = HEADER.exec(buffer.subarray(0, nl).toString('latin1'));
+      buffer = buffer.subarray(nl + 1);
+      if (match === null) return refuse('not a sessd-tap header');
+      const [, session, , tap, base, end] = match as unknown as [string, string, string, string, string, string];
+      if (!isSession(session)) return refuse(`no session ${session}`);
+      stream = { session, tap };
+      offset = transcripts.tapResume(session, tap, Number(base), Number(end));
+      identified(stream);
+      log.debug({ session, tap, base: Number(base), end: Number(end), resume: offset }, 'tap connected');
+      socket.write(frame(0x52 /* R */, offset));
+    }
+    while (buffer.length > 0) {
+      const type = buffer[0];
+      if (type === 0x44 /* D */) {
+        if (buffer.length < DATA_HEADER) return;
+        const length = buffer.readUInt32BE(1);
+        if (length > MAX_FRAME) return refuse('frame too long');
+        if (buffer.length < DATA_HEADER + length) return;
+        offset += DATA_HEADER + length;
+        transcripts.append(stream.session, Buffer.from(buffer.subarray(DATA_HEADER, DATA_HEADER + length)), { tap: stream.tap, offset });
+        buffer = buffer.subarray(DATA_HEADER + length);
+      } else if (type === 0x47 /* G */) {
+        if (buffer.length < GAP_FRAME) return;
+        offset += GAP_FRAME;
+        transcripts.gap(stream.session, Number(buffer.readBigUInt64BE(1)), { tap: stream.tap, offset });
+        buffer = buffer.subarray(GAP_FRAME);
+      } else {
+        return refuse('unknown frame');
+      }
+    }
+  });
+}

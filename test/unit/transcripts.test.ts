@@ -1,0 +1,131 @@
+import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { TranscriptService, type TranscriptLimits } from '../../daemon/transcripts/service.js';
+import { TranscriptStore } from '../../daemon/transcripts/store.js';
+import { utf8Cut } from '../../daemon/transcripts/utf8.js';
+import { tempDir } from '../helpers/daemon.js';
+
+const LOG = pino({ level: 'silent' });
+const LIMITS: TranscriptLimits = { maxBytes: 1024 * 1024, maxAgeMs: 86_400_000, pendingBytes: 1024 * 1024 };
+
+/** The service over a real LMDB store in a temp dir. */
+describe('TranscriptService', () => {
+  const open: { service: TranscriptService; store: TranscriptStore }[] = [];
+  afterEach(async () => {
+    for (const { service, store } of open.splice(0)) {
+      await service.flush();
+      service.dispose();
+      await store.close();
+    }
+  });
+
+  async function start(limits: Partial<TranscriptLimits> = {}, dir?: string): Promise<{ service: TranscriptService; store: TranscriptStore; dir: string }> {
+    const path = dir ?? (await tempDir('transcripts'));
+    const store = await TranscriptStore.open(path);
+    const service = new TranscriptService(store, { ...LIMITS, ...limits }, LOG);
+    open.push({ service, store });
+    return { service, store, dir: path };
+  }
+
+  async function reopen(t: { service: TranscriptService; store: TranscriptStore; dir: string }): Promise<TranscriptService> {
+    await t.service.flush();
+    t.service.dispose();
+    await t.store.close();
+    open.splice(open.findIndex((o) => o.service === t.service), 1);
+    return (await start({}, t.dir)).service;
+  }
+
+  it('reads back any range, from memory before the flush and from the store after a reopen', async () => {
+    const t = await start();
+    const parts = ['hello ', 'wörld', '\r\n', 'x'.repeat(200_000)].map((s) => Buffer.from(s));
+    for (const part of parts) t.service.append('s1', part);
+    const whole = Buffer.concat(parts);
+    expect(t.service.read('s1', 0, 10_000_000).bytes.equals(whole)).toBe(true);
+    const again = await reopen(t);
+    const read = again.read('s1', 3, 9);
+    expect(read).toMatchObject({ from: 3, to: 12, end: whole.length });
+    expect(read.bytes.equals(whole.subarray(3, 12))).toBe(true);
+    expect(again.read('s1', whole.length + 50, 10)).toMatchObject({ from: whole.length, to: whole.length });
+  });
+
+  it('keeps the newest bytes within the size bound, and moves a read from dropped bytes up to the oldest kept', async () => {
+    const t = await start({ maxBytes: 64 * 1024 });
+    for (let i = 0; i < 10; i++) {
+      t.service.append('s1', Buffer.alloc(50_000, 97 + i));
+      await t.service.flush();
+    }
+    const read = t.service.read('s1', 0, 10_000_000);
+    expect(read.end).toBe(500_000);
+    expect(read.from).toBeGreaterThanOrEqual(500_000 - 64 * 1024);
+    expect(read.to).toBe(500_000);
+    expect(read.bytes.equals(Buffer.alloc(500_000 - read.from).fill(106, read.from < 450_000 ? 450_000 - read.from : 0).fill(105, 0, Math.max(0, 450_000 - read.from)))).toBe(true);
+  });
+
+  it('records input and gaps at the offset where they happened, and a stored input survives a reopen', async () => {
+    const t = await start();
+    t.service.append('s1', Buffer.from('$ '));
+    const stored = t.service.input('s1', 'ls', 'text', true);
+    t.service.append('s1', Buffer.from('ls\r\n'));
+    t.service.gap('s1', 1234);
+    await stored;
+    const again = await reopen(t);
+    expect(again.read('s1', 0, 100).marks).toMatchObject([
+      { at: 2, kind: 'input', text: 'ls', via: 'text', submit: true },
+      { at: 6, kind: 'gap', bytes: 1234 },
+    ]);
+  });
+
+  it('refuses output beyond the pending bound and records how much it dropped', async () => {
+    const t = await start({ pendingBytes: 1000 });
+    t.service.append('s1', Buffer.alloc(800, 97));
+    t.service.append('s1', Buffer.alloc(800, 98)); // over the bound: dropped
+    await t.service.flush();
+    t.service.append('s1', Buffer.alloc(10, 99));
+    const read = t.service.read('s1', 0, 10_000);
+    expect(read.end).toBe(810);
+    expect(read.marks).toMatchObject([{ at: 800, kind: 'gap', bytes: 800 }]);
+  });
+
+  it('resumes a tap where its stream was received, and remembers stored positions across a reopen', async () => {
+    const t = await start();
+    expect(t.service.tapResume('s1', 'tap-a', 0, 0)).toBe(0);
+    t.service.append('s1', Buffer.from('abc'), { tap: 'tap-a', offset: 8 });
+    const acks: [string, string, number][] = [];
+    t.service.onStored((...ack) => acks.push(ack));
+    // Received but not yet stored: a reconnect resumes after it, so nothing is appended twice.
+    expect(t.service.tapResume('s1', 'tap-a', 0, 20)).toBe(8);
+    await t.service.flush();
+    expect(acks).toEqual([['s1', 'tap-a', 8]]);
+    const again = await reopen(t);
+    expect(again.tapResume('s1', 'tap-a', 0, 20)).toBe(8);
+    // The tap no longer holds what this daemon stored last: the difference is a gap of unknown size.
+    expect(again.tapResume('s1', 'tap-a', 12, 20)).toBe(12);
+    expect(again.read('s1', 0, 100).marks).toMatchObject([{ at: 3, kind: 'gap', bytes: null }]);
+    // A stream never seen starts where the tap's ring starts.
+    expect(again.tapResume('s1', 'tap-b', 5, 9)).toBe(5);
+  });
+
+  it('removes a session transcript entirely', async () => {
+    const t = await start();
+    t.service.append('s1', Buffer.from('gone'));
+    t.service.append('s2', Buffer.from('kept'));
+    await t.service.flush();
+    await t.service.delete('s1');
+    const again = await reopen(t);
+    expect(again.read('s1', 0, 100)).toMatchObject({ end: 0, to: 0 });
+    expect(again.read('s2', 0, 100).bytes.toString()).toBe('kept');
+  });
+});
+
+describe('utf8Cut', () => {
+  it('never splits a character and never holds back bytes that cannot complete one', () => {
+    const text = Buffer.from('a€😀');
+    expect(utf8Cut(text)).toBe(text.length);
+    for (let cut = 1; cut < text.length; cut++) {
+      const at = utf8Cut(text.subarray(0, cut));
+      expect(text.subarray(0, at).toString('utf8')).not.toContain('\uFFFD');
+    }
+    expect(utf8Cut(Buffer.from([0x61, 0xe2, 0x82]))).toBe(1);
+    expect(utf8Cut(Buffer.from([0x61, 0xff]))).toBe(2);
+  });
+});
