@@ -58,6 +58,8 @@ export class Reconciler {
   private again = false;
   private unmanagedNow: UnmanagedTmuxSession[] = [];
   private last: ReconcileSummary | null = null;
+  /** Sessions whose output capture was checked since tmux (re)connected. */
+  private readonly captureChecked = new Set<string>();
   private readonly off: () => void;
 
   constructor(
@@ -112,10 +114,16 @@ export class Reconciler {
       (name) => this.registry.isReservedId(name),
     );
     await Promise.all([
-      // Output of adopted programs streams again (a tap that outlived an old sessd keeps going).
-      ...plan.adopted.map((session) =>
-        this.backend.ensureCapture(session.id).catch((error: unknown) => this.log.warn({ err: error, session: session.id }, 'cannot capture output')),
-      ),
+      // Output of adopted programs streams again (a tap that outlived an old sessd keeps
+      // going); checked once per session and tmux connection, not on every change.
+      ...plan.adopted
+        .filter((session) => !this.captureChecked.has(session.id))
+        .map((session) =>
+          this.backend.ensureCapture(session.id).then(
+            () => this.captureChecked.add(session.id),
+            (error: unknown) => this.log.warn({ err: error, session: session.id }, 'cannot capture output'),
+          ),
+        ),
       ...plan.exited.map(({ session, state }) =>
         this.lifecycle.exited(session.id, { panePid: state.panePid, exitCode: state.exitCode, exitSignal: state.exitSignal }),
       ),
@@ -139,6 +147,9 @@ export class Reconciler {
     };
     switch (event.type) {
       case 'connected':
+        this.captureChecked.clear();
+        this.reconcile().catch(report);
+        break;
       case 'sessions-changed':
         this.reconcile().catch(report);
         break;

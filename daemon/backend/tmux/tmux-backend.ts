@@ -78,7 +78,7 @@ export class TmuxBackend implements SessionBackend {
       version: this.connection.version,
       reason: this.connection.reason,
       serverPid: this.connection.serverPid,
-      capabilities: [...(this.options.paneHelper === null ? [] : ['pause']), 'signals', 'capture', 'ansi-capture', 'paste', 'restart', 'attach'],
+      capabilities: [...(this.options.paneHelper === null ? [] : ['pause', 'preface']), 'signals', 'capture', 'ansi-capture', 'paste', 'restart', 'attach'],
     };
   }
 
@@ -106,7 +106,7 @@ export class TmuxBackend implements SessionBackend {
       '-x', String(spec.size.cols), '-y', String(spec.size.rows), '-c', spec.cwd,
       ...envArgs(spec.env), '-P', '-F', '#{pane_id} #{pane_pid}', '--', ...this.argv(spec),
     ]);
-    const tapped = this.tap(`=${spec.name}:`, spec.name, false);
+    const tapped = this.tap(`=${spec.name}:`, spec.name);
     const [[line]] = await pipelined(created, tapped);
     return this.remember(spec.name, line);
   }
@@ -123,15 +123,23 @@ export class TmuxBackend implements SessionBackend {
       'new-window', '-t', `=${spec.name}:`, '-n', spec.title, '-c', spec.cwd,
       ...envArgs(spec.env), '-P', '-F', '#{pane_id} #{pane_pid}', '--', ...this.argv(spec),
     ]);
-    const tapped = this.tap(`=${spec.name}:`, spec.name, false);
+    const tapped = this.tap(`=${spec.name}:`, spec.name);
     const [[line]] = await pipelined(created, tapped);
     const runtime = await this.remember(spec.name, line);
     await this.run(['kill-pane', '-t', oldPane]);
     return runtime;
   }
 
+  /**
+   * Starts a tap on a pane that has none. Not `pipe-pane -o`: that is a toggle, and
+   * closes a running tap. Only sessd opens pipes on its server, and a pane gets its
+   * tap in the same write that creates it, so nothing opens one between the check
+   * and the pipe-pane.
+   */
   async ensureCapture(name: string): Promise<void> {
-    await this.tap(await this.paneOf(name), name, true);
+    const pane = await this.paneOf(name);
+    const [piped] = await this.run(['display-message', '-p', '-t', pane, '#{pane_pipe}']);
+    if (piped !== '1') await this.tap(pane, name);
   }
 
   async destroy(name: string): Promise<void> {
@@ -196,7 +204,8 @@ export class TmuxBackend implements SessionBackend {
     const paneId = await this.paneOf(name);
     const argv = ['capture-pane', '-p', '-J', '-t', paneId];
     if (options.ansi === true) argv.push('-e');
-    if (options.lines !== undefined) argv.push('-S', String(-options.lines));
+    if (options.history === true) argv.push('-S', '-');
+    else if (options.lines !== undefined) argv.push('-S', String(-options.lines));
     const [lines, cursor] = await Promise.all([
       this.run(argv),
       this.run(['display-message', '-p', '-t', paneId, '#{cursor_x} #{cursor_y}']),
@@ -272,16 +281,13 @@ export class TmuxBackend implements SessionBackend {
     return spec.command.length === 1 ? ['/bin/sh', '-c', 'exec "$0"', spec.command[0]!] : [...spec.command];
   }
 
-  /**
-   * Pipes the pane's output to sessd-tap. `onlyIfNone` keeps a running tap (pipe-pane
-   * -o); otherwise a new one replaces it. tmux expands #{pane_pid} before /bin/sh runs it.
-   */
-  private async tap(target: string, name: string, onlyIfNone: boolean): Promise<void> {
+  /** Pipes the pane's output to a new sessd-tap. tmux expands #{pane_pid} before /bin/sh runs it. */
+  private async tap(target: string, name: string): Promise<void> {
     const tap = this.options.tap;
     if (tap === null) return;
     const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`).replace(/#/g, '##')}'`;
     const command = `exec ${quote(tap.program)} ${quote(tap.socket)} ${quote(name)} #{pane_pid}`;
-    await this.run(['pipe-pane', ...(onlyIfNone ? ['-o'] : []), '-O', '-t', target, command]);
+    await this.run(['pipe-pane', '-O', '-t', target, command]);
   }
 
   private async paneOf(name: string): Promise<string> {
