@@ -1,4 +1,4 @@
-import type { Message, SessdEvent, Session } from '../../shared/protocol/model.js';
+import type { Checkpoint, Message, SessdEvent, Session } from '../../shared/protocol/model.js';
 import { errors } from '../errors.js';
 import type { EventLog, PendingEvent } from '../events/event-log.js';
 import { StorageError, type Store } from '../store/store.js';
@@ -9,6 +9,10 @@ export interface Change {
   put?: Session[];
   remove?: Session[];
   messages?: Message[];
+  removeMessages?: string[];
+  /** Whole checkpoints, scrollback included. */
+  checkpoints?: Checkpoint[];
+  removeCheckpoints?: [string, number][];
   events?: PendingEvent[];
 }
 
@@ -26,7 +30,7 @@ export class Committer {
 
   async commit(change: Change): Promise<SessdEvent[]> {
     const stamped = this.events.stamp(change.events ?? []);
-    const { sessions, names, messages } = this.store;
+    const { sessions, names, messages, checkpoints } = this.store;
     try {
       await this.store.write(() => {
         for (const s of change.put ?? []) {
@@ -38,6 +42,9 @@ export class Committer {
           names.removeSync([s.space, s.name]);
         }
         for (const m of change.messages ?? []) messages.putSync(m.id, m);
+        for (const id of change.removeMessages ?? []) messages.removeSync(id);
+        for (const c of change.checkpoints ?? []) checkpoints.putSync([c.sessionId, c.seq], c);
+        for (const key of change.removeCheckpoints ?? []) checkpoints.removeSync(key);
         this.events.put(stamped);
       });
     } catch (error) {

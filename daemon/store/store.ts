@@ -13,6 +13,7 @@ import type { Message, SessdEvent, Session } from '../../shared/protocol/model.j
  * | `names`    | `[space, name]`   | session id  |
  * | `events`   | seq (number)      | SessdEvent  |
  * | `messages` | message id        | Message     |
+ * | `checkpoints` | `[session id, seq]` | Checkpoint, scrollback included (validated when read) |
  *
  * Durability: `overlappingSync` is off, so LMDB syncs inside each commit and a write
  * promise resolves only once its transaction is on disk. A reply that acknowledges a
@@ -74,6 +75,8 @@ export class Store {
     readonly names: Database<string, [string, string]>,
     readonly events: Database<SessdEvent, number>,
     readonly messages: Database<Message, string>,
+    /** Values are `unknown` until validated: a damaged record must not pass as a checkpoint. */
+    readonly checkpoints: Database<unknown, [string, number]>,
   ) {}
 
   static async open(dir: string): Promise<Store> {
@@ -85,6 +88,7 @@ export class Store {
       root.openDB<string, [string, string]>({ name: 'names' }),
       root.openDB<SessdEvent, number>({ name: 'events' }),
       root.openDB<Message, string>({ name: 'messages' }),
+      root.openDB<unknown, [string, number]>({ name: 'checkpoints' }),
     );
     const version = root.get(SCHEMA_KEY) as number | undefined;
     if (version === undefined) {

@@ -14,6 +14,12 @@ export interface SessionCheckpointParams {
 export interface CheckpointListResult {
   /** Oldest first. */
   checkpoints: CheckpointSummary[];
+  /**
+   * Extension: sequence numbers of stored checkpoints that no longer read back as
+   * valid (damaged on disk). They are never restored from; newer checkpoints take
+   * later numbers.
+   */
+  unreadable: number[];
 }
 
 export interface SessionRestoreParams {

@@ -90,6 +90,11 @@ export interface Session {
   endedAt: string | null;
   lastActivityAt: string | null;
   lastCheckpointAt: string | null;
+  /**
+   * Extension: when the restart policy will start the program again (after an exit
+   * or a crash, with backoff); null when no restart is pending.
+   */
+  nextRestartAt: string | null;
   runtime: SessionRuntime;
 }
 

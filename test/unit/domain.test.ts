@@ -13,7 +13,7 @@ function session(id: string, over: Partial<Session> = {}): Session {
     template: null, agent: 'shell', labels: {}, taskId: null, agentId: null, sessionType: null, context: {},
     restartPolicy: 'never', restarts: 0, exitCode: null, exitSignal: null, pid: 1, size: { cols: 80, rows: 24 },
     createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z', startedAt: null, endedAt: null,
-    lastActivityAt: null, lastCheckpointAt: null, runtime: { backend: 'tmux', tmuxSession: id, paneId: '%1', panePid: 1 },
+    lastActivityAt: null, lastCheckpointAt: null, nextRestartAt: null, runtime: { backend: 'tmux', tmuxSession: id, paneId: '%1', panePid: 1 },
     ...over,
   };
 }

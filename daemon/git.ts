@@ -1,0 +1,35 @@
+import { execFile } from 'node:child_process';
+import type { GitState } from '../shared/protocol/model.js';
+
+/** How long `git status` may take before a checkpoint goes without the git state. */
+const GIT_TIMEOUT_MS = 5_000;
+
+/**
+ * The git state of `dir` (HEAD, branch, dirty), or null when it is not in a
+ * repository, HEAD has no commit yet, or git is missing or too slow. One `git status`
+ * run, without optional locks, so an agent's own git commands are never blocked.
+ */
+export function gitState(dir: string): Promise<GitState | null> {
+  return new Promise((resolve) => {
+    execFile(
+      'git',
+      ['-C', dir, 'status', '--porcelain=v2', '--branch', '--untracked-files=normal'],
+      { timeout: GIT_TIMEOUT_MS, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' } },
+      (error, stdout) => resolve(error === null ? parseStatus(stdout) : null),
+    );
+  });
+}
+
+/** Reads `git status --porcelain=v2 --branch`. Exported for tests. */
+export function parseStatus(output: string): GitState | null {
+  let head: string | null = null;
+  let branch: string | null = null;
+  let dirty = false;
+  for (const line of output.split('\n')) {
+    if (line.startsWith('# branch.oid ')) head = line.slice('# branch.oid '.length);
+    else if (line.startsWith('# branch.head ')) branch = line.slice('# branch.head '.length);
+    else if (line !== '' && !line.startsWith('#')) dirty = true;
+  }
+  if (head === null || !/^[0-9a-f]{40,64}$/.test(head)) return null; // "(initial)": nothing committed yet
+  return { head, branch: branch === null || branch === '(detached)' ? null : branch, dirty };
+}
