@@ -15,12 +15,16 @@ import { Dispatcher } from './rpc/dispatcher.js';
 import { ListenError } from './rpc/listener.js';
 import type { DaemonInfo, Limits, Services } from './services.js';
 import { Committer } from './sessions/commit.js';
+import { CheckpointService } from './sessions/checkpoints.js';
 import { SessionCreator } from './sessions/create.js';
 import { SessionIO } from './sessions/io.js';
 import { SessionLifecycle } from './sessions/lifecycle.js';
 import { KeyedLock } from './sessions/lock.js';
+import { MessageQueue } from './sessions/messages.js';
 import { Reconciler } from './sessions/reconcile.js';
 import { SessionRegistry } from './sessions/registry.js';
+import { Restorer } from './sessions/restore.js';
+import { Supervisor } from './sessions/supervisor.js';
 import { Store } from './store/store.js';
 import { TranscriptService } from './transcripts/service.js';
 import { TranscriptStore } from './transcripts/store.js';
@@ -83,7 +87,8 @@ export async function compose(
   const store = await Store.open(paths.storeDir);
   const transcriptStore = await TranscriptStore.open(join(paths.stateDir, 'transcripts'));
   const registry = new SessionRegistry();
-  registry.load(store.sessions.getRange().map(({ value }) => value));
+  // Records written before a field existed get its empty value.
+  registry.load(store.sessions.getRange().map(({ value }) => ({ ...value, nextRestartAt: value.nextRestartAt ?? null })));
   const events = new EventLog(store, limits.eventRetention);
   const transcripts = new TranscriptService(
     transcriptStore,
@@ -118,14 +123,38 @@ export async function compose(
     limits: { maxSessions: limits.maxSessions, maxMessageBytes: limits.maxMessageBytes },
   };
   const lifecycle = new SessionLifecycle(ctx);
+  const creator = new SessionCreator(ctx);
+  const io = new SessionIO(ctx);
+  const checkpoints = new CheckpointService(ctx, store.checkpoints, configured.checkpoints, log.child({ component: 'checkpoints' }));
+  const queue = new MessageQueue(ctx, io, store.messages, log.child({ component: 'messages' }));
+  const restorer = new Restorer(ctx, lifecycle, creator, checkpoints, queue, join(paths.stateDir, 'prefaces'));
+  const supervisor = new Supervisor(
+    ctx,
+    lifecycle,
+    restorer,
+    { delayMs: configured.restartDelayMs, maxDelayMs: configured.restartMaxDelayMs, limit: configured.restartLimit },
+    log.child({ component: 'restarts' }),
+  );
+  lifecycle.setLeftovers({
+    checkpoints: (id) => checkpoints.storedKeys(id),
+    messages: (id) => queue.storedIds(id),
+    forget: (id) => {
+      queue.forget(id);
+      supervisor.forget(id);
+    },
+  });
   const reconciler = new Reconciler(backend, registry, lifecycle, log);
   const subscriptions = new Subscriptions(events);
   const late: { dispatcher?: Dispatcher } = {};
   const services: Services = {
     registry,
-    creator: new SessionCreator(ctx),
+    creator,
     lifecycle,
-    io: new SessionIO(ctx),
+    io,
+    checkpoints,
+    restorer,
+    queue,
+    supervisor,
     events,
     subscriptions,
     reconciler,
@@ -149,6 +178,8 @@ export async function compose(
     dispose: async () => {
       subscriptions.dispose();
       reconciler.dispose();
+      supervisor.dispose();
+      queue.dispose();
       await backend.dispose();
       await transcripts.flush();
       transcripts.dispose();

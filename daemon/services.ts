@@ -2,11 +2,15 @@ import type { SessdPaths } from '../shared/paths.js';
 import type { SessionBackend } from './backend/backend.js';
 import type { EventLog } from './events/event-log.js';
 import type { Subscriptions } from './events/subscriptions.js';
+import type { CheckpointService } from './sessions/checkpoints.js';
 import type { SessionCreator } from './sessions/create.js';
 import type { SessionIO } from './sessions/io.js';
 import type { SessionLifecycle } from './sessions/lifecycle.js';
+import type { MessageQueue } from './sessions/messages.js';
 import type { Reconciler } from './sessions/reconcile.js';
 import type { SessionRegistry } from './sessions/registry.js';
+import type { Restorer } from './sessions/restore.js';
+import type { Supervisor } from './sessions/supervisor.js';
 import type { TranscriptService } from './transcripts/service.js';
 
 export interface Limits {
@@ -40,6 +44,10 @@ export interface Services {
   reconciler: Reconciler;
   backend: SessionBackend;
   transcripts: TranscriptService;
+  checkpoints: CheckpointService;
+  restorer: Restorer;
+  queue: MessageQueue;
+  supervisor: Supervisor;
   limits: Limits;
   daemon: DaemonInfo;
 }

@@ -29,6 +29,7 @@ function describe(error: unknown): { code: number; message: string } {
       return { code: EXIT.failed, message: `sessd refused this sess: ${error.message}. Use a sess and a sessd of the same release.` };
     }
     if (error.unsupported) return { code: EXIT.failed, message: `this sessd does not support ${error.method}; upgrade it` };
+    if (error.kind === 'checkpoint_not_found') return { code: EXIT.notFound, message: `${error.message} (list them with \`sess checkpoints\`, save one with \`sess checkpoint\`)` };
     if (error.notFound) return { code: EXIT.notFound, message: error.message };
     if (error.kind === 'invalid_params') return { code: EXIT.usage, message: error.message };
     return { code: EXIT.failed, message: `${error.message} (${error.kind})` };

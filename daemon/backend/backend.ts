@@ -42,6 +42,8 @@ export interface BackendSessionState {
 export interface CaptureOptions {
   lines?: number | undefined;
   ansi?: boolean | undefined;
+  /** The whole history above the screen too. */
+  history?: boolean | undefined;
 }
 
 export interface CaptureResult {

@@ -28,6 +28,12 @@ export interface LimitsConfig {
   transcriptAgeMs: number;
   /** Checkpoints kept per session (the oldest go first). */
   checkpoints: number;
+  /** The restart policy's first delay; each quick failure doubles it. */
+  restartDelayMs: number;
+  /** The longest delay between restarts; a program that ran this long starts the doubling over. */
+  restartMaxDelayMs: number;
+  /** Quick failures in a row after which the restart policy gives up. */
+  restartLimit: number;
 }
 
 export interface SessdConfig {
@@ -45,7 +51,18 @@ export const DEFAULT_LIMITS: LimitsConfig = {
   transcriptBytes: 64 * 1024 * 1024,
   transcriptAgeMs: 7 * 86_400_000,
   checkpoints: 20,
+  restartDelayMs: 1_000,
+  restartMaxDelayMs: 300_000,
+  restartLimit: 10,
 };
+
+const duration = z
+  .string()
+  .refine((v) => parseDuration(v) !== null, 'a duration such as 7d, 12h, 30m or 500ms')
+  .optional();
+
+/** Limits written as durations in the file, and the field each sets. */
+const DURATIONS = { transcriptAge: 'transcriptAgeMs', restartDelay: 'restartDelayMs', restartMaxDelay: 'restartMaxDelayMs' } as const;
 
 const section = z.record(z.string(), z.unknown()).optional();
 const schema = z.strictObject({
@@ -62,11 +79,11 @@ const schema = z.strictObject({
       clientBufferBytes: z.number().int().min(64 * 1024).optional(),
       tmuxTimeoutMs: z.number().int().min(100).max(600_000).optional(),
       transcriptBytes: z.number().int().min(64 * 1024).optional(),
-      transcriptAge: z
-        .string()
-        .refine((v) => parseDuration(v) !== null, 'a duration such as 7d, 12h or 30m')
-        .optional(),
+      transcriptAge: duration,
       checkpoints: z.number().int().min(1).max(1000).optional(),
+      restartDelay: duration,
+      restartMaxDelay: duration,
+      restartLimit: z.number().int().min(1).max(1_000_000).optional(),
     })
     .optional(),
   log: z.strictObject({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).optional() }).optional(),
@@ -97,13 +114,14 @@ export async function loadConfig(candidates: readonly string[], explicit: boolea
         const field = [...issue.path, ...(issue.code === 'unrecognized_keys' ? [issue.keys[0]] : [])].join('.');
         return { file, config: defaults, error: `${file}: ${field || 'top level'}: ${issue.code === 'unrecognized_keys' ? 'unknown key' : issue.message}` };
       }
-      const { transcriptAge, ...limits } = parsed.data.limits ?? {};
+      const { transcriptAge, restartDelay, restartMaxDelay, ...limits } = parsed.data.limits ?? {};
+      const durations: Partial<LimitsConfig> = {};
+      for (const [key, value] of Object.entries({ transcriptAge, restartDelay, restartMaxDelay })) {
+        if (value !== undefined) durations[DURATIONS[key as keyof typeof DURATIONS]] = parseDuration(value)!;
+      }
       return {
         file,
-        config: {
-          limits: { ...DEFAULT_LIMITS, ...stripUndefined(limits), ...(transcriptAge === undefined ? {} : { transcriptAgeMs: parseDuration(transcriptAge)! }) },
-          log: parsed.data.log ?? {},
-        },
+        config: { limits: { ...DEFAULT_LIMITS, ...stripUndefined(limits), ...durations }, log: parsed.data.log ?? {} },
         error: null,
       };
     } catch (error) {

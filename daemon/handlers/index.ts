@@ -4,7 +4,17 @@ import { eventsSubscribe, eventsUnsubscribe } from './events.js';
 import { initialize } from './initialize.js';
 import { sessionCreate } from './session-create.js';
 import { sessionCapture, sessionInterrupt, sessionKeys, sessionSend } from './session-input.js';
-import { sessionDelete, sessionPause, sessionRestart, sessionResume, sessionStart, sessionStop } from './session-lifecycle.js';
+import { checkpointGet, checkpointList, sessionCheckpoint, sessionRestore } from './checkpoint.js';
+import {
+  sessionDelete,
+  sessionGc,
+  sessionPause,
+  sessionRestart,
+  sessionResume,
+  sessionStart,
+  sessionStop,
+  sessionSuspend,
+} from './session-lifecycle.js';
 import { sessionGet, sessionList } from './session-query.js';
 import { sessionUpdate } from './session-update.js';
 import { sessionTranscript, transcriptFollow, transcriptUnfollow } from './transcript.js';
@@ -21,7 +31,13 @@ export const HANDLERS: readonly Handler[] = [
   sessionRestart,
   sessionPause,
   sessionResume,
+  sessionSuspend,
   sessionDelete,
+  sessionGc,
+  sessionCheckpoint,
+  checkpointList,
+  checkpointGet,
+  sessionRestore,
   sessionSend,
   sessionKeys,
   sessionInterrupt,

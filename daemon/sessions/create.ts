@@ -98,6 +98,7 @@ export class SessionCreator {
         endedAt: null,
         lastActivityAt: null,
         lastCheckpointAt: null,
+        nextRestartAt: null,
         runtime: { backend: 'tmux', tmuxSession: null, paneId: null, panePid: null },
       };
       try {

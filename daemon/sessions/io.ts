@@ -18,27 +18,32 @@ export class SessionIO {
     if (params.when === 'idle') {
       throw errors.invalidParams('when', '"idle" needs activity detection, which this sessd does not have yet');
     }
-    const submit = params.submit ?? true;
+    return this.deliver({
+      id: newId('m', 11),
+      sessionId: session.id,
+      text: params.text,
+      submit: params.submit ?? true,
+      when: 'now',
+      status: 'queued',
+      createdAt: new Date().toISOString(),
+      deliveredAt: null,
+      expiresAt: null,
+      error: null,
+    });
+  }
+
+  /** Types a message into its session and records it delivered. */
+  deliver(message: Message): Promise<Message> {
     // Input to one session is serialized, so two sends arrive in the order they were made.
-    return this.ctx.locks.run(`${session.id}:input`, async () => {
-      const current = this.live(session, 'send to');
-      const message: Message = {
-        id: newId('m', 11),
-        sessionId: current.id,
-        text: params.text,
-        submit,
-        when: 'now',
-        status: 'delivered',
-        createdAt: new Date().toISOString(),
-        deliveredAt: null,
-        expiresAt: null,
-        error: null,
-      };
+    return this.ctx.locks.run(`${message.sessionId}:input`, async () => {
+      const current = this.ctx.registry.get(message.sessionId);
+      if (current === undefined) throw errors.sessionNotFound(message.sessionId);
+      if (!isLive(current.status)) throw errors.invalidState(current, 'send to');
       // Marked where the output stands before it is typed; stored by the time of the reply.
-      const recorded = this.ctx.transcripts.input(current.id, params.text, 'text', submit);
-      await onBackend(current, 'send to', () => this.ctx.backend.sendText(current.id, params.text, submit));
+      const recorded = this.ctx.transcripts.input(current.id, message.text, 'text', message.submit);
+      await onBackend(current, 'send to', () => this.ctx.backend.sendText(current.id, message.text, message.submit));
       await recorded;
-      const delivered = { ...message, deliveredAt: new Date().toISOString() };
+      const delivered: Message = { ...message, status: 'delivered', deliveredAt: new Date().toISOString() };
       await this.ctx.committer.commit({
         messages: [delivered],
         events: [{ type: 'message.delivered', sessionId: current.id, data: toJson(delivered) }],

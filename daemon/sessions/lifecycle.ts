@@ -1,10 +1,16 @@
-import type { Session } from '../../shared/protocol/model.js';
+import type { Session, SessionStatus } from '../../shared/protocol/model.js';
+import type { SpawnSpec } from '../backend/backend.js';
 import { errors } from '../errors.js';
 import { onBackend, spawnSpec, transition, type SessionContext } from './context.js';
-import { isLive } from './status.js';
+import { isLive, type SessionAction } from './status.js';
 
 /** How long a graceful stop waits by default before SIGKILL: long enough for an agent to save its state. */
 export const STOP_GRACE_MS = 5_000;
+/**
+ * What `session/gc` removes unless told otherwise: sessions that ended. Suspended
+ * ones are kept: they wait to be resumed.
+ */
+export const GC_STATUSES: readonly SessionStatus[] = ['stopped', 'exited', 'crashed'];
 /** How long to wait for a SIGKILLed program to be reported dead before giving up with `timeout`. */
 const KILL_WAIT_MS = 3_000;
 
@@ -20,6 +26,26 @@ export interface StopOptions {
   timeoutMs?: number | undefined;
 }
 
+export interface StartOptions {
+  /** What to run, when not the session's own command (a restore adds its preface). */
+  spec?: SpawnSpec;
+  /** Recorded with the start (a restore's command, cwd, env and context; a restart's count). */
+  patch?: Partial<Session>;
+  /** The reason in the `session.status` event. */
+  reason?: string;
+}
+
+/** A program ended on its own (`exit`) or its pane vanished (`crash`); the session is recorded so. */
+export type EndedListener = (session: Session, how: 'exit' | 'crash') => void;
+
+/** What a session leaves besides its record, for `delete` to remove. */
+export interface Leftovers {
+  checkpoints(sessionId: string): [string, number][];
+  messages(sessionId: string): string[];
+  /** Stops waiting on the session's behalf (queued messages, a pending restart). */
+  forget(sessionId: string): void;
+}
+
 /**
  * Start, stop, restart, pause, resume and delete; and what happens when a program
  * ends on its own. Every operation on a session holds that session's lock.
@@ -27,24 +53,49 @@ export interface StopOptions {
 export class SessionLifecycle {
   /** Stops in progress wait here for the program's death instead of recording it as an exit. */
   private readonly deathWaiters = new Map<string, (info: ExitInfo) => void>();
+  private readonly endedListeners = new Set<EndedListener>();
+  private leftovers: Leftovers = { checkpoints: () => [], messages: () => [], forget: () => undefined };
 
   constructor(private readonly ctx: SessionContext) {}
 
-  start(session: Session): Promise<Session> {
-    return this.locked(session, (current) => this.doStart(current, 'start'));
+  onEnded(listener: EndedListener): () => void {
+    this.endedListeners.add(listener);
+    return () => this.endedListeners.delete(listener);
   }
 
+  /** Where `delete` finds what else to remove with a session. */
+  setLeftovers(leftovers: Leftovers): void {
+    this.leftovers = leftovers;
+  }
+
+  start(session: Session): Promise<Session> {
+    return this.locked(session, (current) => this.startLocked(current, 'start'));
+  }
+
+  /**
+   * Stops a live program. An ended session whose restart policy has a restart
+   * pending is also stopped: the restart is called off (an extension of the status
+   * table, so that a program in a restart loop can be stopped).
+   */
   stop(session: Session, options: StopOptions): Promise<Session> {
     return this.locked(session, async (current) => {
+      if (!isLive(current.status) && current.nextRestartAt !== null) {
+        const next = { ...current, status: 'stopped' as const, nextRestartAt: null, updatedAt: new Date().toISOString() };
+        await this.ctx.committer.commit({
+          put: [next],
+          events: [{ type: 'session.status', sessionId: current.id, data: { status: 'stopped', previous: current.status, reason: 'restart called off' } }],
+        });
+        return next;
+      }
       transition(current, 'stop'); // checks the transition before any signal is sent
-      return this.doStop(current, options);
+      return this.stopLocked(current, options, 'stop');
     });
   }
 
   restart(session: Session, options: StopOptions): Promise<Session> {
     return this.locked(session, async (current) => {
-      const stopped = isLive(current.status) ? await this.doStop(current, options) : current;
-      return this.doStart(stopped, 'restart');
+      const stopped = isLive(current.status) ? await this.stopLocked(current, options, 'stop') : current;
+      return this.startLocked(stopped, 'restart');
     });
   }
 
@@ -57,30 +108,60 @@ export class SessionLifecycle {
     });
   }
 
-  resume(session: Session): Promise<Session> {
-    return this.locked(session, async (current) => {
-      if (current.status === 'suspended') {
-        throw errors.invalidState(current, 'resume', 'resuming a suspended session needs checkpoints');
-      }
-      const next = transition(current, 'resume');
-      await onBackend(current, 'resume', () => this.ctx.backend.signal(current.id, ['SIGCONT']));
-      await this.ctx.committer.commit({ put: [next.session], events: next.events });
-      return next.session;
-    });
+  /** Continues a paused program (the caller holds the lock; a suspended session is restored instead, see Restorer). */
+  async resumePaused(current: Session): Promise<Session> {
+    if (current.status !== 'paused') throw errors.invalidState(current, 'resume');
+    const next = transition(current, 'resume');
+    await onBackend(current, 'resume', () => this.ctx.backend.signal(current.id, ['SIGCONT']));
+    await this.ctx.committer.commit({ put: [next.session], events: next.events });
+    return next.session;
   }
 
-  /** Stops a live session first (forcefully with `force`), then removes it and its tmux session. */
+  /**
+   * Stops a live session first (forcefully with `force`), then removes it, its tmux
+   * session, checkpoints, messages and transcript.
+   */
   delete(session: Session, options: StopOptions): Promise<Session> {
-    return this.locked(session, async (current) => {
-      const last = isLive(current.status) ? await this.doStop(current, options) : current;
-      await onBackend(last, 'delete', () => this.ctx.backend.destroy(last.id));
-      await this.ctx.committer.commit({
-        remove: [last],
-        events: [{ type: 'session.deleted', sessionId: last.id, data: { name: last.name, space: last.space } }],
-      });
-      await this.ctx.transcripts.delete(last.id);
-      return last;
+    return this.locked(session, (current) => this.deleteLocked(current, options));
+  }
+
+  private async deleteLocked(current: Session, options: StopOptions): Promise<Session> {
+    const last = isLive(current.status) ? await this.stopLocked(current, options, 'stop') : current;
+    await onBackend(last, 'delete', () => this.ctx.backend.destroy(last.id));
+    this.leftovers.forget(last.id);
+    await this.ctx.committer.commit({
+      remove: [last],
+      removeCheckpoints: this.leftovers.checkpoints(last.id),
+      removeMessages: this.leftovers.messages(last.id),
+      events: [{ type: 'session.deleted', sessionId: last.id, data: { name: last.name, space: last.space } }],
     });
+    await this.ctx.transcripts.delete(last.id);
+    return last;
+  }
+
+  /**
+   * `session/gc`: deletes the sessions in `statuses` that ended at least `olderThanMs`
+   * ago (never a live one, nor one whose restart is pending); returns their ids.
+   */
+  async collect(olderThanMs: number, statuses: readonly SessionStatus[] = GC_STATUSES): Promise<string[]> {
+    const now = Date.now();
+    const eligible = (s: Session): boolean =>
+      statuses.includes(s.status) && !isLive(s.status) && s.nextRestartAt === null && s.endedAt !== null && now - Date.parse(s.endedAt) >= olderThanMs;
+    const deleted: string[] = [];
+    for (const session of this.ctx.registry.all().filter(eligible)) {
+      try {
+        // Checked again under the lock: it may have been started meanwhile.
+        await this.locked(session, async (current) => {
+          if (!eligible(current)) return current;
+          const last = await this.deleteLocked(current, {});
+          deleted.push(last.id);
+          return last;
+        });
+      } catch (error) {
+        this.ctx.log.warn({ err: error, session: session.id }, 'gc could not delete a session');
+      }
+    }
+    return deleted;
   }
 
   /** A program ended without a stop: a stop in progress takes it, otherwise it is an exit. */
@@ -104,6 +185,7 @@ export class SessionLifecycle {
           ...next.events,
         ],
       });
+      for (const listener of this.endedListeners) listener(next.session, 'exit');
     });
   }
 
@@ -119,10 +201,12 @@ export class SessionLifecycle {
         reason,
       );
       await this.ctx.committer.commit({ put: [next.session], events: next.events });
+      for (const listener of this.endedListeners) listener(next.session, 'crash');
     });
   }
 
-  private locked(session: Session, fn: (current: Session) => Promise<Session>): Promise<Session> {
+  /** Runs `fn` on the session as it is now, holding its lock. */
+  locked(session: Session, fn: (current: Session) => Promise<Session>): Promise<Session> {
     return this.ctx.locks.run(session.id, async () => {
       const current = this.ctx.registry.get(session.id);
       if (current === undefined) throw errors.sessionNotFound(session.id);
@@ -130,25 +214,33 @@ export class SessionLifecycle {
     });
   }
 
-  private async doStart(current: Session, action: 'start' | 'restart'): Promise<Session> {
+  /** Starts the program (the caller holds the lock); a restart pending is thereby done. */
+  async startLocked(current: Session, action: SessionAction, options: StartOptions = {}): Promise<Session> {
     const { backend, defaults, committer } = this.ctx;
     transition(current, action);
     const state = await onBackend(current, action, () => backend.state(current.id));
-    const spec = spawnSpec(current, defaults);
+    const spec = options.spec ?? spawnSpec(current, defaults);
     const runtime =
       state === null
         ? await onBackend(current, action, () => backend.spawn(spec))
         : state.dead || state.panePid === null
           ? await onBackend(current, action, () => backend.respawn(spec))
           : { paneId: state.paneId!, panePid: state.panePid, pid: current.pid ?? state.panePid }; // still running: adopt it
-    const next = transition(current, action, {
-      pid: runtime.pid,
-      exitCode: null,
-      exitSignal: null,
-      startedAt: new Date().toISOString(),
-      endedAt: null,
-      runtime: { backend: 'tmux', tmuxSession: current.id, paneId: runtime.paneId, panePid: runtime.panePid },
-    });
+    const next = transition(
+      current,
+      action,
+      {
+        ...options.patch,
+        pid: runtime.pid,
+        exitCode: null,
+        exitSignal: null,
+        startedAt: new Date().toISOString(),
+        endedAt: null,
+        nextRestartAt: null,
+        runtime: { backend: 'tmux', tmuxSession: current.id, paneId: runtime.paneId, panePid: runtime.panePid },
+      },
+      options.reason,
+    );
     await committer.commit({ put: [next.session], events: next.events });
     return next.session;
   }
@@ -158,7 +250,7 @@ export class SessionLifecycle {
    * (an interactive shell ignores SIGTERM but not SIGHUP), SIGCONT so a paused
    * program can act on them; SIGKILL once `timeoutMs` passes. `force` kills at once.
    */
-  private async doStop(current: Session, options: StopOptions): Promise<Session> {
+  async stopLocked(current: Session, options: StopOptions, action: 'stop' | 'suspend'): Promise<Session> {
     const { backend, committer } = this.ctx;
     const died = new Promise<ExitInfo>((resolve) => this.deathWaiters.set(current.id, resolve));
     try {
@@ -176,7 +268,7 @@ export class SessionLifecycle {
         info = await this.waitDeath(current.id, died, KILL_WAIT_MS);
       }
       if (info === null) throw errors.timeout('stop', KILL_WAIT_MS);
-      const next = transition(current, 'stop', ended(info));
+      const next = transition(current, action, ended(info));
       await committer.commit({ put: [next.session], events: next.events });
       return next.session;
     } finally {

@@ -18,6 +18,8 @@ export const COMMAND_MODULES: Record<string, () => Promise<Command>> = {
   events: () => import('./events.js'),
   lifecycle: () => import('./lifecycle.js'),
   rm: () => import('./rm.js'),
+  checkpoint: () => import('./checkpoint.js'),
+  gc: () => import('./gc.js'),
   update: () => import('./update.js'),
   daemon: () => import('./daemon.js'),
   'completion-command': () => import('./completion-command.js'),

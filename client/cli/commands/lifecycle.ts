@@ -6,16 +6,24 @@ import { pairs, type Context } from '../context.js';
 import { EXIT } from '../failure.js';
 import { ref } from '../output.js';
 
-type Verb = 'start' | 'stop' | 'restart' | 'pause' | 'resume' | 'delete';
+type Verb = 'start' | 'stop' | 'restart' | 'pause' | 'resume' | 'suspend' | 'delete';
 
-const DONE: Record<Verb, string> = { start: 'started', stop: 'stopped', restart: 'restarted', pause: 'paused', resume: 'resumed', delete: 'deleted' };
+const DONE: Record<Verb, string> = {
+  start: 'started',
+  stop: 'stopped',
+  restart: 'restarted',
+  pause: 'paused',
+  resume: 'resumed',
+  suspend: 'suspended (checkpointed and stopped)',
+  delete: 'deleted',
+};
 
 export function run(ctx: Context): Promise<number> {
   return act(ctx, ctx.parsed.command!.name as Verb);
 }
 
 /**
- * start, stop, restart, pause, resume and rm: on named sessions (each its own
+ * start, stop, restart, pause, resume, suspend and rm: on named sessions (each its own
  * request; one failing does not stop the others) or on a selector (one request).
  * Exit 1 when any of them failed, 4 when every named one was not found.
  */

@@ -19,7 +19,8 @@ export async function run(ctx: Context): Promise<void> {
     ['started', s.startedAt ?? '-'],
     ['ended', s.endedAt ?? '-'],
     ['size', `${s.size.cols}x${s.size.rows}`],
-    ['restart', `${s.restartPolicy} (${s.restarts} so far)`],
+    ['restart', `${s.restartPolicy} (${s.restarts} so far)${s.nextRestartAt === null ? '' : `, next at ${s.nextRestartAt}`}`],
+    ['checkpoint', s.lastCheckpointAt === null ? '-' : `${s.lastCheckpointAt} (${age(s.lastCheckpointAt)} ago)`],
   ];
   if (Object.keys(s.labels).length > 0) rows.push(['labels', visible(Object.entries(s.labels).map(([k, v]) => `${k}=${v}`).join(' '))]);
   if (Object.keys(s.env).length > 0) rows.push(['env', visible(Object.keys(s.env).join(' '))]);
