@@ -63,8 +63,9 @@ export class Daemon {
       );
       await services.backend.start();
       if (services.backend.status().available) await services.reconciler.reconcile();
-      // What the last daemon left waiting: restarts and queued messages.
+      // What the last daemon left waiting: restarts and queued messages; activity of what runs.
       services.supervisor.rearm();
+      services.activity.trackRunning();
       services.queue.rearm();
     } catch (error) {
       await daemon.stop('start-up failed');

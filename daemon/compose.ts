@@ -14,6 +14,9 @@ import type { DaemonOptions } from './options.js';
 import { Dispatcher } from './rpc/dispatcher.js';
 import { ListenError } from './rpc/listener.js';
 import type { DaemonInfo, Limits, Services } from './services.js';
+import { Interactions } from './activity/interactions.js';
+import { Profiles } from './activity/profiles.js';
+import { ActivityTracker } from './activity/tracker.js';
 import { Committer } from './sessions/commit.js';
 import { CheckpointService } from './sessions/checkpoints.js';
 import { SessionCreator } from './sessions/create.js';
@@ -124,10 +127,17 @@ export async function compose(
   };
   const lifecycle = new SessionLifecycle(ctx);
   const creator = new SessionCreator(ctx);
-  const io = new SessionIO(ctx);
+  const profiles = new Profiles();
+  const profilesError = profiles.configure(config.config.agents);
+  if (profilesError !== null) log.warn({ file: config.file }, `agent profiles from the config file not used: ${profilesError}`);
+  const interactions: Interactions = new Interactions(ctx, store.interactions, (id, answer): Promise<void> => io.answer(id, answer));
+  const activity = new ActivityTracker(ctx, profiles, interactions, log.child({ component: 'activity' }));
+  activity.start(events);
+  interactions.setReader((id, ms) => activity.firstReading(id, ms));
+  const io: SessionIO = new SessionIO(ctx, activity);
   const checkpoints = new CheckpointService(ctx, store.checkpoints, configured.checkpoints, log.child({ component: 'checkpoints' }));
-  const queue = new MessageQueue(ctx, io, store.messages, log.child({ component: 'messages' }));
-  const restorer = new Restorer(ctx, lifecycle, creator, checkpoints, queue, join(paths.stateDir, 'prefaces'));
+  const queue = new MessageQueue(ctx, io, activity, store.messages, log.child({ component: 'messages' }));
+  const restorer = new Restorer(ctx, lifecycle, creator, checkpoints, queue, activity, join(paths.stateDir, 'prefaces'));
   const supervisor = new Supervisor(
     ctx,
     lifecycle,
@@ -138,6 +148,7 @@ export async function compose(
   lifecycle.setLeftovers({
     checkpoints: (id) => checkpoints.storedKeys(id),
     messages: (id) => queue.storedIds(id),
+    interactions: (id) => interactions.storedIds(id),
     forget: (id) => {
       queue.forget(id);
       supervisor.forget(id);
@@ -155,6 +166,9 @@ export async function compose(
     restorer,
     queue,
     supervisor,
+    profiles,
+    interactions,
+    activity,
     events,
     subscriptions,
     reconciler,
@@ -180,6 +194,7 @@ export async function compose(
       reconciler.dispose();
       supervisor.dispose();
       queue.dispose();
+      activity.dispose();
       await backend.dispose();
       await transcripts.flush();
       transcripts.dispose();

@@ -34,6 +34,10 @@ export const errors = {
       max,
       ...(actual === undefined ? {} : { actual }),
     }),
+  messageNotFound: (id: string) => sessdError('message_not_found', `message not found: ${id}`, { id }),
+  interactionNotFound: (id: string) => sessdError('interaction_not_found', `interaction not found: ${id}`, { id }),
+  interactionClosed: (id: string, status: string) =>
+    sessdError('invalid_state', `cannot answer interaction ${id}: it is ${status}`, { id, status, action: 'respond' }),
   templateNotFound: (name: string) => sessdError('template_not_found', `template not found: ${name}`, { template: name }),
   storage: (reason: string) => sessdError('storage_error', `the store refused the write: ${reason}`, { reason }),
   timeout: (action: string, timeoutMs: number) =>

@@ -1,4 +1,7 @@
 import type { SessdPaths } from '../shared/paths.js';
+import type { Interactions } from './activity/interactions.js';
+import type { Profiles } from './activity/profiles.js';
+import type { ActivityTracker } from './activity/tracker.js';
 import type { SessionBackend } from './backend/backend.js';
 import type { EventLog } from './events/event-log.js';
 import type { Subscriptions } from './events/subscriptions.js';
@@ -48,6 +51,9 @@ export interface Services {
   restorer: Restorer;
   queue: MessageQueue;
   supervisor: Supervisor;
+  profiles: Profiles;
+  interactions: Interactions;
+  activity: ActivityTracker;
   limits: Limits;
   daemon: DaemonInfo;
 }

@@ -37,6 +37,8 @@ export const SessdErrorCode = {
   storage_error: -32010,
   /** `data: {timeoutMs, action}`. */
   timeout: -32011,
+  /** Extension: `data: {id}`: `message/get` of a message that does not exist (or was removed with its session). */
+  message_not_found: -32012,
 } as const;
 
 export type SessdErrorName = keyof typeof SessdErrorCode;

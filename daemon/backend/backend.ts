@@ -44,6 +44,8 @@ export interface CaptureOptions {
   ansi?: boolean | undefined;
   /** The whole history above the screen too. */
   history?: boolean | undefined;
+  /** Screen rows as they are, wrapped lines not joined (so `cursor.y` indexes them). */
+  rows?: boolean | undefined;
 }
 
 export interface CaptureResult {

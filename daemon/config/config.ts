@@ -38,6 +38,8 @@ export interface LimitsConfig {
 
 export interface SessdConfig {
   limits: LimitsConfig;
+  /** Agent profiles (checked by daemon/activity/profiles.ts). */
+  agents?: Record<string, unknown> | undefined;
   log: { level?: string | undefined };
 }
 
@@ -121,7 +123,11 @@ export async function loadConfig(candidates: readonly string[], explicit: boolea
       }
       return {
         file,
-        config: { limits: { ...DEFAULT_LIMITS, ...stripUndefined(limits), ...durations }, log: parsed.data.log ?? {} },
+        config: {
+          limits: { ...DEFAULT_LIMITS, ...stripUndefined(limits), ...durations },
+          log: parsed.data.log ?? {},
+          agents: parsed.data.agents,
+        },
         error: null,
       };
     } catch (error) {

@@ -2,6 +2,7 @@ import type { Handler } from '../rpc/handler.js';
 import { daemonShutdown, daemonStatus } from './daemon.js';
 import { eventsSubscribe, eventsUnsubscribe } from './events.js';
 import { initialize } from './initialize.js';
+import { interactionList, interactionRespond, messageGet, messageList, sessionApprove } from './interaction.js';
 import { sessionCreate } from './session-create.js';
 import { sessionCapture, sessionInterrupt, sessionKeys, sessionSend } from './session-input.js';
 import { checkpointGet, checkpointList, sessionCheckpoint, sessionRestore } from './checkpoint.js';
@@ -42,6 +43,11 @@ export const HANDLERS: readonly Handler[] = [
   sessionKeys,
   sessionInterrupt,
   sessionCapture,
+  messageList,
+  messageGet,
+  interactionList,
+  interactionRespond,
+  sessionApprove,
   sessionTranscript,
   transcriptFollow,
   transcriptUnfollow,

@@ -1,4 +1,4 @@
-import type { Checkpoint, Message, SessdEvent, Session } from '../../shared/protocol/model.js';
+import type { Checkpoint, Interaction, Message, SessdEvent, Session } from '../../shared/protocol/model.js';
 import { errors } from '../errors.js';
 import type { EventLog, PendingEvent } from '../events/event-log.js';
 import { StorageError, type Store } from '../store/store.js';
@@ -13,6 +13,8 @@ export interface Change {
   /** Whole checkpoints, scrollback included. */
   checkpoints?: Checkpoint[];
   removeCheckpoints?: [string, number][];
+  interactions?: Interaction[];
+  removeInteractions?: string[];
   events?: PendingEvent[];
 }
 
@@ -30,7 +32,7 @@ export class Committer {
 
   async commit(change: Change): Promise<SessdEvent[]> {
     const stamped = this.events.stamp(change.events ?? []);
-    const { sessions, names, messages, checkpoints } = this.store;
+    const { sessions, names, messages, checkpoints, interactions } = this.store;
     try {
       await this.store.write(() => {
         for (const s of change.put ?? []) {
@@ -45,6 +47,8 @@ export class Committer {
         for (const id of change.removeMessages ?? []) messages.removeSync(id);
         for (const c of change.checkpoints ?? []) checkpoints.putSync([c.sessionId, c.seq], c);
         for (const key of change.removeCheckpoints ?? []) checkpoints.removeSync(key);
+        for (const i of change.interactions ?? []) interactions.putSync(i.id, i);
+        for (const id of change.removeInteractions ?? []) interactions.removeSync(id);
         this.events.put(stamped);
       });
     } catch (error) {

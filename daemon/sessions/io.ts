@@ -6,17 +6,47 @@ import { toJson } from './create.js';
 import { newId } from './naming.js';
 import { isLive } from './status.js';
 
+/**
+ * How long a message sent to a program that is still starting waits for it to be
+ * ready (its profile's first `idle`) before it is typed anyway.
+ */
+export const STARTING_READY_MS = 15_000;
+
+/** What the input path asks of activity tracking. */
+export interface Readiness {
+  /** Resolves once a starting program is ready (or at once, when it is not starting); true if it was starting. */
+  startedReady(sessionId: string, ms: number): Promise<boolean>;
+  activity(sessionId: string): string;
+  /** Input went in: read the screen soon even if nothing prints. */
+  poke(sessionId: string): void;
+}
+
 /** Input and screen: `session/send`, `session/keys`, `session/interrupt`, `session/capture`. */
 export class SessionIO {
-  constructor(private readonly ctx: SessionContext) {}
+  constructor(
+    private readonly ctx: SessionContext,
+    private readonly readiness: Readiness,
+  ) {}
 
-  async send(session: Session, params: SessionSendParams): Promise<Message> {
-    const bytes = Buffer.byteLength(params.text);
+  /** Checks a message's size (for `now` and `idle` alike). */
+  checkSize(text: string): void {
+    const bytes = Buffer.byteLength(text);
     if (bytes > this.ctx.limits.maxMessageBytes) {
       throw errors.limitExceeded('message bytes', this.ctx.limits.maxMessageBytes, bytes);
     }
-    if (params.when === 'idle') {
-      throw errors.invalidParams('when', '"idle" needs activity detection, which this sessd does not have yet');
+  }
+
+  /**
+   * `when: "now"`: typed at once, except into a program that is still starting: that
+   * first waits until the program is ready, so that no keystroke is lost to a program
+   * that does not read yet. One that starts with a question (a trust dialog) does not
+   * take it as the answer.
+   */
+  async send(session: Session, params: SessionSendParams): Promise<Message> {
+    this.checkSize(params.text);
+    const starting = await this.readiness.startedReady(session.id, STARTING_READY_MS);
+    if (starting && this.readiness.activity(session.id) === 'waiting') {
+      throw errors.invalidState(session, 'send to', 'its program waits for an answer: answer it (sess inbox), or send with when: "idle"');
     }
     return this.deliver({
       id: newId('m', 11),
@@ -43,6 +73,7 @@ export class SessionIO {
       const recorded = this.ctx.transcripts.input(current.id, message.text, 'text', message.submit);
       await onBackend(current, 'send to', () => this.ctx.backend.sendText(current.id, message.text, message.submit));
       await recorded;
+      this.readiness.poke(current.id);
       const delivered: Message = { ...message, status: 'delivered', deliveredAt: new Date().toISOString() };
       await this.ctx.committer.commit({
         messages: [delivered],
@@ -52,11 +83,28 @@ export class SessionIO {
     });
   }
 
+  /** Types an answer to a program's prompt, recorded as input. */
+  async answer(sessionId: string, answer: { keys: string[] } | { text: string; submit: boolean }): Promise<void> {
+    const session = this.ctx.registry.get(sessionId);
+    if (session === undefined) throw errors.sessionNotFound(sessionId);
+    if ('keys' in answer) await this.keys(session, answer.keys);
+    else {
+      await this.ctx.locks.run(`${sessionId}:input`, async () => {
+        const current = this.live(session, 'answer');
+        const recorded = this.ctx.transcripts.input(current.id, answer.text, 'text', answer.submit);
+        await onBackend(current, 'answer', () => this.ctx.backend.sendText(current.id, answer.text, answer.submit));
+        this.readiness.poke(current.id);
+        await recorded;
+      });
+    }
+  }
+
   async keys(session: Session, keys: readonly string[]): Promise<Record<string, never>> {
     await this.ctx.locks.run(`${session.id}:input`, async () => {
       const current = this.live(session, 'send keys to');
       const recorded = this.ctx.transcripts.input(current.id, keys.join(' '), 'keys', false);
       await onBackend(current, 'send keys to', () => this.ctx.backend.sendKeys(current.id, keys));
+      this.readiness.poke(current.id);
       await recorded;
     });
     return {};

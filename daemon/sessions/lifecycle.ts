@@ -42,6 +42,7 @@ export type EndedListener = (session: Session, how: 'exit' | 'crash') => void;
 export interface Leftovers {
   checkpoints(sessionId: string): [string, number][];
   messages(sessionId: string): string[];
+  interactions(sessionId: string): string[];
   /** Stops waiting on the session's behalf (queued messages, a pending restart). */
   forget(sessionId: string): void;
 }
@@ -54,7 +55,7 @@ export class SessionLifecycle {
   /** Stops in progress wait here for the program's death instead of recording it as an exit. */
   private readonly deathWaiters = new Map<string, (info: ExitInfo) => void>();
   private readonly endedListeners = new Set<EndedListener>();
-  private leftovers: Leftovers = { checkpoints: () => [], messages: () => [], forget: () => undefined };
+  private leftovers: Leftovers = { checkpoints: () => [], messages: () => [], interactions: () => [], forget: () => undefined };
 
   constructor(private readonly ctx: SessionContext) {}
 
@@ -133,6 +134,7 @@ export class SessionLifecycle {
       remove: [last],
       removeCheckpoints: this.leftovers.checkpoints(last.id),
       removeMessages: this.leftovers.messages(last.id),
+      removeInteractions: this.leftovers.interactions(last.id),
       events: [{ type: 'session.deleted', sessionId: last.id, data: { name: last.name, space: last.space } }],
     });
     await this.ctx.transcripts.delete(last.id);

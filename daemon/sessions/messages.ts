@@ -1,42 +1,50 @@
 import type { Database } from 'lmdb';
 import type { Logger } from 'pino';
 import type { Message, Session } from '../../shared/protocol/model.js';
+import type { ActivityTracker } from '../activity/tracker.js';
 import type { SessionContext } from './context.js';
 import { toJson } from './create.js';
 import type { SessionIO } from './io.js';
 import { newId } from './naming.js';
-import { whenReady } from './readiness.js';
-import { isLive } from './status.js';
 
-/** A queued message with no expiry gives up after this long without its program becoming ready. */
+/** A queued message with no expiry gives up after this long. */
 export const QUEUED_MESSAGE_TTL_MS = 24 * 3_600_000;
 
-export interface QueueOptions {
-  submit: boolean;
-  expiresInMs?: number | undefined;
-  /** Transcript offset from which the program's output counts (a restored program's start). */
-  from?: number | undefined;
-  /** Output up to this text is not the program's (a restored session's preface). */
-  after?: string | undefined;
+interface SessionQueue {
+  /** Oldest first. */
+  messages: Message[];
+  delivering: boolean;
+  /** The idle epoch in which the last message was typed: the next waits for a later one. */
+  deliveredIn: number;
 }
 
 /**
- * Messages that wait for their program to be ready (`when: "idle"`): stored as
- * `queued` before the caller hears of them, typed once the program is ready, then
- * `delivered`; `expired` when it is not ready in time, `failed` when the session
- * ends first. Queued messages outlive the daemon: they are armed again at start.
+ * Messages sent `when: "idle"`: stored as `queued` before the caller hears of them,
+ * then typed one at a time, in order, each the next time the session is idle (after
+ * the previous one's delivery, the session must go busy and come back to idle).
+ * `expired` when their time runs out first; a session that ends keeps its queue
+ * until it runs again (a restart policy, a restore). Queued messages outlive the
+ * daemon: they are loaded again at start.
  */
 export class MessageQueue {
-  private readonly waiting = new Map<string, AbortController>();
+  private readonly queues = new Map<string, SessionQueue>();
+  private readonly expiries = new Map<string, NodeJS.Timeout>();
+  private readonly off: () => void;
 
   constructor(
     private readonly ctx: SessionContext,
     private readonly io: SessionIO,
-    private readonly stored: Database<Message, string>,
+    private readonly activity: ActivityTracker,
+    /** Every message, by id (read by message/list and message/get). */
+    readonly stored: Database<Message, string>,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.off = activity.onChange((session) => {
+      if (session.activity === 'idle') this.kick(session.id);
+    });
+  }
 
-  async enqueue(session: Session, text: string, options: QueueOptions): Promise<Message> {
+  async enqueue(session: Session, text: string, options: { submit: boolean; expiresInMs?: number | undefined }): Promise<Message> {
     const now = Date.now();
     const message: Message = {
       id: newId('m', 11),
@@ -47,47 +55,32 @@ export class MessageQueue {
       status: 'queued',
       createdAt: new Date(now).toISOString(),
       deliveredAt: null,
-      expiresAt: options.expiresInMs === undefined ? null : new Date(now + options.expiresInMs).toISOString(),
+      expiresAt: new Date(now + (options.expiresInMs ?? QUEUED_MESSAGE_TTL_MS)).toISOString(),
       error: null,
     };
     await this.ctx.committer.commit({
       messages: [message],
       events: [{ type: 'message.queued', sessionId: session.id, data: toJson(message) }],
     });
-    this.arm(message, options.from ?? this.ctx.transcripts.end(session.id), options.after);
+    this.add(message);
+    this.kick(session.id);
     return message;
   }
 
-  /** Arms every message left queued by an earlier daemon. */
+  /** Loads every message left queued by an earlier daemon. */
   rearm(): void {
-    for (const { value } of this.stored.getRange()) {
-      if (value.status === 'queued' && !this.waiting.has(value.id)) this.arm(value, this.ctx.transcripts.end(value.sessionId), undefined);
-    }
-  }
-
-  /** Ends the waits of a session's messages: they fail with `reason` (the session stopped, or is gone). */
-  async cancel(sessionId: string, reason: string): Promise<void> {
-    const ended: Message[] = [];
-    for (const { value } of this.stored.getRange()) {
-      if (value.sessionId !== sessionId || value.status !== 'queued') continue;
-      this.waiting.get(value.id)?.abort();
-      this.waiting.delete(value.id);
-      ended.push({ ...value, status: 'failed', error: reason });
-    }
-    if (ended.length === 0) return;
-    await this.ctx.committer.commit({
-      messages: ended,
-      events: ended.map((m) => ({ type: 'message.failed' as const, sessionId, data: toJson(m) })),
-    });
+    const left = [...this.stored.getRange()].map(({ value }) => value).filter((m) => m.status === 'queued' && !this.expiries.has(m.id));
+    for (const message of left.sort(byAge)) this.add(message);
+    for (const id of this.queues.keys()) this.kick(id);
   }
 
   /** Stops waiting for a session's messages, recording nothing (it is being deleted). */
   forget(sessionId: string): void {
-    for (const { value } of this.stored.getRange()) {
-      if (value.sessionId !== sessionId) continue;
-      this.waiting.get(value.id)?.abort();
-      this.waiting.delete(value.id);
+    for (const message of this.queues.get(sessionId)?.messages ?? []) {
+      clearTimeout(this.expiries.get(message.id));
+      this.expiries.delete(message.id);
     }
+    this.queues.delete(sessionId);
   }
 
   /** Ids of a session's stored messages (to remove them with it). */
@@ -98,32 +91,72 @@ export class MessageQueue {
   }
 
   dispose(): void {
-    for (const controller of this.waiting.values()) controller.abort();
-    this.waiting.clear();
+    this.off();
+    for (const timer of this.expiries.values()) clearTimeout(timer);
+    this.expiries.clear();
+    this.queues.clear();
   }
 
-  private arm(message: Message, from: number, after: string | undefined): void {
-    const controller = new AbortController();
-    this.waiting.set(message.id, controller);
-    const deadline = message.expiresAt === null ? Date.parse(message.createdAt) + QUEUED_MESSAGE_TTL_MS : Date.parse(message.expiresAt);
-    void whenReady(this.ctx.transcripts, message.sessionId, { from, after, deadline, signal: controller.signal })
-      .then(async (ready) => {
-        if (controller.signal.aborted) return;
-        this.waiting.delete(message.id);
-        const current = this.ctx.registry.get(message.sessionId);
-        if (!ready || current === undefined || !isLive(current.status)) {
-          const why = ready ? 'the session is no longer running' : 'the program was not ready before the message expired';
-          const ended: Message = { ...message, status: ready ? 'failed' : 'expired', error: why };
-          await this.ctx.committer.commit({
-            messages: [ended],
-            // An expired message is reported as failed; its status says which.
-            events: [{ type: 'message.failed', sessionId: message.sessionId, data: toJson(ended) }],
-          });
-          return;
-        }
-        this.log.debug({ message: message.id, session: message.sessionId }, 'program ready: typing a queued message');
-        await this.io.deliver(message);
-      })
-      .catch((error: unknown) => this.log.warn({ err: error, message: message.id }, 'delivering a queued message failed'));
+  private add(message: Message): void {
+    let queue = this.queues.get(message.sessionId);
+    if (queue === undefined) {
+      queue = { messages: [], delivering: false, deliveredIn: -1 };
+      this.queues.set(message.sessionId, queue);
+    }
+    queue.messages.push(message);
+    const expiry = setTimeout(() => void this.expire(message), Math.max(0, Date.parse(message.expiresAt!) - Date.now()));
+    this.expiries.set(message.id, expiry);
   }
+
+  /** Types the next message if the session is idle, and has been idle again since the last one. */
+  private kick(sessionId: string): void {
+    const queue = this.queues.get(sessionId);
+    if (queue === undefined || queue.delivering || queue.messages.length === 0) return;
+    if (this.activity.activity(sessionId) !== 'idle') return;
+    // Idle again since the last input of any kind (this queue's, a send, keys, an answer).
+    const epoch = this.activity.idleEpoch(sessionId);
+    if (epoch <= queue.deliveredIn || epoch <= this.activity.inputEpoch(sessionId)) return;
+    const message = queue.messages.shift()!;
+    clearTimeout(this.expiries.get(message.id));
+    this.expiries.delete(message.id);
+    queue.delivering = true;
+    queue.deliveredIn = epoch;
+    this.log.debug({ message: message.id, session: sessionId }, 'session idle: typing a queued message');
+    void this.io
+      .deliver(message)
+      .catch(async (error: unknown) => {
+        this.log.warn({ err: error, message: message.id }, 'delivering a queued message failed');
+        await this.end(message, 'failed', (error as Error).message);
+      })
+      .catch((error: unknown) => this.log.warn({ err: error, message: message.id }, 'cannot record a failed message'))
+      .finally(() => {
+        queue.delivering = false;
+        if (queue.messages.length === 0 && this.queues.get(sessionId) === queue) this.queues.delete(sessionId);
+        else this.kick(sessionId);
+      });
+  }
+
+  private async expire(message: Message): Promise<void> {
+    this.expiries.delete(message.id);
+    const queue = this.queues.get(message.sessionId);
+    if (queue === undefined || !queue.messages.includes(message)) return;
+    queue.messages.splice(queue.messages.indexOf(message), 1);
+    await this.end(message, 'expired', 'the session was not idle before the message expired').catch((error: unknown) =>
+      this.log.warn({ err: error, message: message.id }, 'cannot record an expired message'),
+    );
+  }
+
+  private async end(message: Message, status: 'failed' | 'expired', why: string): Promise<void> {
+    if (this.ctx.registry.get(message.sessionId) === undefined) return; // deleted meanwhile, with its messages
+    const ended: Message = { ...message, status, error: why };
+    await this.ctx.committer.commit({
+      messages: [ended],
+      // An expired message is reported as failed; its status says which.
+      events: [{ type: 'message.failed', sessionId: message.sessionId, data: toJson(ended) }],
+    });
+  }
+}
+
+function byAge(a: Message, b: Message): number {
+  return a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id);
 }

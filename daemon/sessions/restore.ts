@@ -10,6 +10,7 @@ import type { SessionCreator } from './create.js';
 import type { SessionLifecycle, StopOptions } from './lifecycle.js';
 import { mergePatch } from './merge-patch.js';
 import type { MessageQueue } from './messages.js';
+import type { ActivityTracker } from '../activity/tracker.js';
 import type { SessionAction } from './status.js';
 
 /** The line shown between a restored session's saved scrollback and the new program's output. */
@@ -31,6 +32,7 @@ export class Restorer {
     private readonly creator: SessionCreator,
     private readonly checkpoints: CheckpointService,
     private readonly queue: MessageQueue,
+    private readonly activity: ActivityTracker,
     /** Where saved scrollback waits for sessd-pane to show it. */
     private readonly prefaceDir: string,
   ) {}
@@ -116,7 +118,8 @@ export class Restorer {
     // Without sessd-pane there is nothing to show the saved scrollback.
     const line = this.ctx.backend.status().capabilities.includes('preface') ? separator(checkpoint) : undefined;
     const preface = line === undefined ? undefined : await this.writePreface(current.id, `${checkpoint.scrollback}\n\x1b[2m${line}\x1b[0m\n`);
-    const from = this.ctx.transcripts.end(current.id);
+    // The preface is not the program: activity is read from what comes after its last line.
+    if (line !== undefined) this.activity.expectPreface(current.id, line);
     let started: Session;
     try {
       started = await this.lifecycle.startLocked(current, action, {
@@ -126,10 +129,11 @@ export class Restorer {
       });
     } catch (error) {
       if (preface !== undefined) await rm(preface, { force: true }); // sessd-pane removes it once shown; nothing showed it
+      this.activity.cancelPreface(current.id);
       throw error;
     }
     if (checkpoint.resumePrompt !== null) {
-      await this.queue.enqueue(started, checkpoint.resumePrompt, { submit: true, from, after: line });
+      await this.queue.enqueue(started, checkpoint.resumePrompt, { submit: true });
     }
     return started;
   }

@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { open, type Database, type RootDatabase } from 'lmdb';
-import type { Message, SessdEvent, Session } from '../../shared/protocol/model.js';
+import type { Interaction, Message, SessdEvent, Session } from '../../shared/protocol/model.js';
 
 /**
  * The durable state, one LMDB environment at `<stateDir>/store`. Only the daemon
@@ -14,6 +14,7 @@ import type { Message, SessdEvent, Session } from '../../shared/protocol/model.j
  * | `events`   | seq (number)      | SessdEvent  |
  * | `messages` | message id        | Message     |
  * | `checkpoints` | `[session id, seq]` | Checkpoint, scrollback included (validated when read) |
+ * | `interactions` | interaction id | Interaction |
  *
  * Durability: `overlappingSync` is off, so LMDB syncs inside each commit and a write
  * promise resolves only once its transaction is on disk. A reply that acknowledges a
@@ -77,6 +78,7 @@ export class Store {
     readonly messages: Database<Message, string>,
     /** Values are `unknown` until validated: a damaged record must not pass as a checkpoint. */
     readonly checkpoints: Database<unknown, [string, number]>,
+    readonly interactions: Database<Interaction, string>,
   ) {}
 
   static async open(dir: string): Promise<Store> {
@@ -89,6 +91,7 @@ export class Store {
       root.openDB<SessdEvent, number>({ name: 'events' }),
       root.openDB<Message, string>({ name: 'messages' }),
       root.openDB<unknown, [string, number]>({ name: 'checkpoints' }),
+      root.openDB<Interaction, string>({ name: 'interactions' }),
     );
     const version = root.get(SCHEMA_KEY) as number | undefined;
     if (version === undefined) {

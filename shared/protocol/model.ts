@@ -145,6 +145,7 @@ export interface Checkpoint extends CheckpointSummary {
 
 export type InteractionKind = 'approval' | 'question';
 export type InteractionStatus = 'open' | 'resolved' | 'cancelled';
+export const INTERACTION_STATUSES: readonly InteractionStatus[] = ['open', 'resolved', 'cancelled'];
 
 export interface InteractionChoice {
   id: string;

@@ -6,7 +6,16 @@ import { Wakeable } from './wait.js';
 /** The test program that reports, over a unix socket, exactly what it receives as input. */
 export const INPUT_REPORTER = resolve(import.meta.dirname, '..', 'fixtures', 'input-reporter.mjs');
 
-export type Report = { type: 'ready' } | { type: 'line'; text: string } | { type: 'interrupt' } | { type: 'wrote'; bytes: number };
+export type Report =
+  | { type: 'ready' }
+  | { type: 'line'; text: string }
+  | { type: 'interrupt' }
+  | { type: 'wrote'; bytes: number }
+  | { type: 'answer'; choice: string }
+  | { type: 'cancel' };
+
+/** The test agent that behaves like Claude Code on screen (see the file's header). */
+export const TEST_AGENT = resolve(import.meta.dirname, '..', 'fixtures', 'agent.mjs');
 
 /** Receives reports from input-reporter.mjs programs running in panes. */
 export class ReportServer {
@@ -40,6 +49,11 @@ export class ReportServer {
   /** The command that runs a reporter in a session. */
   command(): string[] {
     return [process.execPath, INPUT_REPORTER, this.path];
+  }
+
+  /** The command that runs the test agent, reporting here. */
+  agent(): string[] {
+    return [process.execPath, TEST_AGENT, this.path];
   }
 
   /** The first report at or after `from` that matches, waiting for it if needed. */

@@ -105,7 +105,9 @@ describe('session/send', () => {
     const nul = await expectError(h.client.request(SessionSendRequest, { session: session.id, text: 'a\u0000b' }), -32602, 'invalid_params');
     expect(nul.data).toMatchObject({ field: 'text' });
     await expectError(h.client.raw('session/send', { session: session.id, text: '\ud800' }), -32602, 'invalid_params');
-    await expectError(h.client.request(SessionSendRequest, { session: session.id, text: 'x', when: 'idle' }), -32602, 'invalid_params');
+    await expectError(h.client.request(SessionSendRequest, { session: session.id, text: 'x'.repeat(200_001), when: 'idle' }), -32007, 'limit_exceeded');
+    const expiry = await expectError(h.client.request(SessionSendRequest, { session: session.id, text: 'x', expiresInMs: 10 }), -32602, 'invalid_params');
+    expect(expiry.data).toMatchObject({ field: 'expiresInMs' });
   });
 
   it('sends key names as keys and refuses unknown ones', async () => {

@@ -20,6 +20,7 @@ export const COMMAND_MODULES: Record<string, () => Promise<Command>> = {
   rm: () => import('./rm.js'),
   checkpoint: () => import('./checkpoint.js'),
   gc: () => import('./gc.js'),
+  inbox: () => import('./inbox.js'),
   update: () => import('./update.js'),
   daemon: () => import('./daemon.js'),
   'completion-command': () => import('./completion-command.js'),

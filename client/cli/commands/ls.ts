@@ -11,13 +11,14 @@ export async function run(ctx: Context): Promise<void> {
   if (ctx.opt('task') !== undefined) params.taskId = ctx.opt<string>('task')!;
   if (ctx.opt('agent-id') !== undefined) params.agentId = ctx.opt<string>('agent-id')!;
   const client = await ctx.connect();
-  const sessions = await client.listAll(params);
+  let sessions = await client.listAll(params);
+  if (ctx.opt('waiting') === true) sessions = sessions.filter((s) => s.status === 'running' && s.activity === 'waiting');
   if (ctx.json) {
     ctx.out.json({ sessions });
     return;
   }
   if (sessions.length === 0) {
-    ctx.out.line('No sessions. Start one with `sess new`.');
+    ctx.out.line(ctx.opt('waiting') === true ? 'No session is waiting for you.' : 'No sessions. Start one with `sess new`.');
     return;
   }
   const wide = ctx.opt('wide') === true;

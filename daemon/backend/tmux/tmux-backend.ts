@@ -202,7 +202,7 @@ export class TmuxBackend implements SessionBackend {
 
   async capture(name: string, options: CaptureOptions): Promise<CaptureResult> {
     const paneId = await this.paneOf(name);
-    const argv = ['capture-pane', '-p', '-J', '-t', paneId];
+    const argv = ['capture-pane', '-p', ...(options.rows === true ? [] : ['-J']), '-t', paneId];
     if (options.ansi === true) argv.push('-e');
     if (options.history === true) argv.push('-S', '-');
     else if (options.lines !== undefined) argv.push('-S', String(-options.lines));

@@ -1,0 +1,184 @@
+import type { Database } from 'lmdb';
+import type { Interaction, InteractionStatus } from '../../shared/protocol/model.js';
+import type { SessionContext } from '../sessions/context.js';
+import { toJson } from '../sessions/create.js';
+import { newId } from '../sessions/naming.js';
+import { errors } from '../errors.js';
+import { answerFor, promptKey, type DetectedPrompt } from './screen.js';
+
+/** How long an answer waits for a session's screen to be read for the first time (a daemon just started). */
+const FIRST_READING_MS = 2_000;
+
+/** How an open interaction is answered, known while its prompt is on screen. */
+interface Open {
+  interaction: Interaction;
+  prompt: DetectedPrompt;
+}
+
+/** Types an answer into a session (keys or text), recorded as its input. */
+export type Answerer = (sessionId: string, answer: { keys: string[] } | { text: string; submit: boolean }) => Promise<void>;
+
+/**
+ * Interactions: a question a session's program shows (an approval menu, a
+ * password prompt) opened as a record that a person or a script answers. Opened
+ * and cancelled by the activity tracker as prompts come and go; answered here.
+ */
+export class Interactions {
+  /** By session: its open interaction, with what answering it takes. */
+  private readonly open = new Map<string, Open>();
+  /** Interactions whose answer is being typed: the prompt's going away is their doing, not a cancel. */
+  private readonly answering = new Set<string>();
+
+  /** Resolves once the session's screen has been read (after a daemon restart, its prompt is known only then). */
+  private firstReading: (sessionId: string, ms: number) => Promise<void> = () => Promise.resolve();
+
+  constructor(
+    private readonly ctx: SessionContext,
+    private readonly stored: Database<Interaction, string>,
+    private readonly answer: Answerer,
+  ) {}
+
+  setReader(firstReading: (sessionId: string, ms: number) => Promise<void>): void {
+    this.firstReading = firstReading;
+  }
+
+  /**
+   * The session's program shows `prompt`: keeps the open interaction if it is the
+   * same question, otherwise cancels it and opens one. After a restart, a stored
+   * open interaction for the same question is taken up again.
+   */
+  async shown(sessionId: string, prompt: DetectedPrompt): Promise<void> {
+    const key = promptKey(prompt);
+    const current = this.open.get(sessionId);
+    if (current !== undefined && promptKey(current.interaction) === key) return;
+    const stored = this.storedOpen(sessionId);
+    const again = stored.find((i) => promptKey(i) === key);
+    if (again !== undefined && current === undefined) {
+      this.open.set(sessionId, { interaction: again, prompt });
+      await this.close(sessionId, stored.filter((i) => i !== again), 'cancelled', null);
+      return;
+    }
+    const interaction: Interaction = {
+      id: newId('i', 11),
+      sessionId,
+      kind: prompt.kind,
+      prompt: prompt.prompt,
+      choices: prompt.choices.map(({ id, label }) => ({ id, label })),
+      status: 'open',
+      response: null,
+      createdAt: new Date().toISOString(),
+      resolvedAt: null,
+    };
+    const cancelled = stored.map((i) => ({ ...i, status: 'cancelled' as const, resolvedAt: interaction.createdAt }));
+    await this.ctx.committer.commit({
+      interactions: [...cancelled, interaction],
+      events: [
+        ...cancelled.map((i) => ({ type: 'interaction.resolved' as const, sessionId, data: toJson(i) })),
+        { type: 'interaction.opened', sessionId, data: toJson(interaction) },
+      ],
+    });
+    this.open.set(sessionId, { interaction, prompt });
+  }
+
+  /** The prompt went away by other means (or the session ended): its interaction is cancelled. */
+  async gone(sessionId: string): Promise<void> {
+    this.open.delete(sessionId);
+    await this.close(sessionId, this.storedOpen(sessionId), 'cancelled', null);
+  }
+
+  /** `interaction/respond`: gives the choice (or text) to the program and resolves the interaction. */
+  async respond(id: string, response: { choice?: string | undefined; text?: string | undefined }): Promise<Interaction> {
+    const stored = this.stored.get(id);
+    if (stored === undefined) throw errors.interactionNotFound(id);
+    if (stored.status === 'open' && !this.open.has(stored.sessionId)) await this.firstReading(stored.sessionId, FIRST_READING_MS);
+    const open = this.open.get(stored.sessionId);
+    if (stored.status !== 'open' || open === undefined || open.interaction.id !== id) {
+      throw errors.interactionClosed(id, stored.status === 'open' ? 'no longer on screen' : stored.status);
+    }
+    this.open.delete(stored.sessionId);
+    this.answering.add(id);
+    let given: string;
+    try {
+      if (response.choice !== undefined) {
+        const choice = open.prompt.choices.find((c) => c.id === response.choice);
+        if (choice === undefined) {
+          const ids = open.prompt.choices.map((c) => c.id).join(', ') || 'none (answer with text)';
+          throw errors.invalidParams('choice', `no choice ${response.choice}; the choices are ${ids}`);
+        }
+        await this.answer(stored.sessionId, answerFor(open.prompt.spec, { choice }));
+        given = choice.id;
+      } else if (response.text !== undefined) {
+        await this.answer(stored.sessionId, answerFor(open.prompt.spec, { text: response.text }));
+        given = response.text;
+      } else {
+        throw errors.invalidParams('choice', 'give a choice or text');
+      }
+    } catch (error) {
+      // Nothing was typed (or typing failed): the question stays open.
+      if (!this.open.has(stored.sessionId)) this.open.set(stored.sessionId, open);
+      this.answering.delete(id);
+      throw error;
+    }
+    try {
+      const [resolved] = await this.close(stored.sessionId, [stored], 'resolved', given);
+      return resolved!;
+    } finally {
+      this.answering.delete(id);
+    }
+  }
+
+  /** `session/approve`: answers the session's open approval with its approve (or deny) choice. */
+  async approve(sessionId: string, deny: boolean): Promise<Interaction> {
+    if (!this.open.has(sessionId)) await this.firstReading(sessionId, FIRST_READING_MS);
+    const open = this.open.get(sessionId);
+    if (open === undefined || open.interaction.kind !== 'approval') {
+      throw errors.interactionNotFound(`an open approval of session ${sessionId}`);
+    }
+    const pattern = deny ? open.prompt.spec.deny : open.prompt.spec.approve;
+    const choice = pattern === null ? undefined : open.prompt.choices.find((c) => pattern.test(c.label));
+    if (choice === undefined) {
+      throw errors.invalidParams('deny', `the approval has no choice that ${deny ? 'denies' : 'approves'}; answer with interaction/respond`);
+    }
+    return this.respond(open.interaction.id, { choice: choice.id });
+  }
+
+  get(id: string): Interaction | undefined {
+    return this.stored.get(id);
+  }
+
+  /** Oldest first. */
+  list(filter: { sessionId?: string | undefined; status?: InteractionStatus | undefined }): Interaction[] {
+    const found: Interaction[] = [];
+    for (const { value } of this.stored.getRange()) {
+      if (filter.sessionId !== undefined && value.sessionId !== filter.sessionId) continue;
+      if (filter.status !== undefined && value.status !== filter.status) continue;
+      found.push(value);
+    }
+    return found.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  }
+
+  /** Ids of a session's stored interactions (to remove them with it). */
+  storedIds(sessionId: string): string[] {
+    return this.list({ sessionId }).map((i) => i.id);
+  }
+
+  forget(sessionId: string): void {
+    this.open.delete(sessionId);
+  }
+
+  private storedOpen(sessionId: string): Interaction[] {
+    return this.list({ sessionId, status: 'open' }).filter((i) => !this.answering.has(i.id));
+  }
+
+  private async close(sessionId: string, which: Interaction[], status: InteractionStatus, response: string | null): Promise<Interaction[]> {
+    const closing = which.filter((i) => i.status === 'open');
+    if (closing.length === 0) return [];
+    const resolvedAt = new Date().toISOString();
+    const closed = closing.map((i) => ({ ...i, status, response, resolvedAt }));
+    await this.ctx.committer.commit({
+      interactions: closed,
+      events: closed.map((i) => ({ type: 'interaction.resolved' as const, sessionId, data: toJson(i) })),
+    });
+    return closed;
+  }
+}
