@@ -1,10 +1,13 @@
 /**
- * `npm run bench [-- --quick] [--json] [SUITE...]`: measures sessd against raw tmux
+ * `npm run bench [-- --quick] [--json FILE] [SUITE...]`: measures sessd against raw tmux
  * (and other baselines) in the same run, on private tmux servers and temp dirs, and
  * prints medians and ratios. Nothing here asserts a speed: the figures are for
  * people (and for --json consumers) to read.
  */
-import { benchDir, median } from './env.js';
+import { writeFile } from 'node:fs/promises';
+import { cpus, release, totalmem } from 'node:os';
+import { benchDir, median, percentile } from './env.js';
+import { agents } from './agents.js';
 import { durability } from './durability.js';
 
 export interface SuiteOptions {
@@ -22,69 +25,103 @@ export interface Figure {
 
 type Suite = (dir: string, options: SuiteOptions) => Promise<Figure[]>;
 
-const SUITES: Record<string, Suite> = { durability };
+const SUITES: Record<string, Suite> = { agents, durability };
 
-const USAGE = `usage: npm run bench -- [--quick] [--json] [SUITE...]
+const USAGE = `usage: npm run bench -- [--quick] [--json FILE] [SUITE...]
 suites: ${Object.keys(SUITES).join(', ')} (default: all)`;
 
 function format(value: number, unit: Figure['unit']): string {
   return unit === 'ms' ? `${value < 10 ? value.toFixed(2) : value.toFixed(1)} ms` : `${value.toFixed(1)} MiB/s`;
 }
 
+/** One row of `--json`: times in ms; for a throughput (MiB/s) the `_ms` fields are null and `ratio` compares throughputs. */
+interface Row {
+  suite: string;
+  name: string;
+  unit: Figure['unit'];
+  runs: number;
+  median: number;
+  p99: number;
+  worst: number;
+  median_ms: number | null;
+  p99_ms: number | null;
+  baseline: string | null;
+  baseline_median: number | null;
+  baseline_median_ms: number | null;
+  ratio: number | null;
+}
+
+function row(suite: string, f: Figure): Row {
+  const ms = f.unit === 'ms';
+  const ours = median(f.sessd);
+  const theirs = f.baseline === undefined ? null : median(f.baseline.values);
+  return {
+    suite,
+    name: f.name,
+    unit: f.unit,
+    runs: f.sessd.length,
+    median: ours,
+    p99: ms ? percentile(f.sessd, 99) : percentile(f.sessd, 1),
+    worst: ms ? Math.max(...f.sessd) : Math.min(...f.sessd),
+    median_ms: ms ? ours : null,
+    p99_ms: ms ? percentile(f.sessd, 99) : null,
+    baseline: f.baseline?.name ?? null,
+    baseline_median: theirs,
+    baseline_median_ms: ms ? theirs : null,
+    ratio: theirs === null ? null : ours / theirs,
+  };
+}
+
 async function main(argv: string[]): Promise<number> {
-  const flags = new Set(argv.filter((a) => a.startsWith('-')));
-  for (const flag of flags) {
-    if (flag !== '--quick' && flag !== '--json') {
-      process.stderr.write(`bench: unknown option ${flag}\n${USAGE}\n`);
+  let json: string | undefined;
+  let quick = false;
+  const names: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--quick') quick = true;
+    else if (arg === '--json') {
+      json = argv[++i];
+      if (json === undefined || json.startsWith('-')) {
+        process.stderr.write(`bench: --json needs a FILE\n${USAGE}\n`);
+        return 2;
+      }
+    } else if (arg.startsWith('-')) {
+      process.stderr.write(`bench: unknown option ${arg}\n${USAGE}\n`);
       return 2;
-    }
-  }
-  const names = argv.filter((a) => !a.startsWith('-'));
-  for (const name of names) {
-    if (SUITES[name] === undefined) {
-      process.stderr.write(`bench: no suite ${name}\n${USAGE}\n`);
+    } else if (SUITES[arg] === undefined) {
+      process.stderr.write(`bench: no suite ${arg}\n${USAGE}\n`);
       return 2;
-    }
+    } else names.push(arg);
   }
-  const options: SuiteOptions = { quick: flags.has('--quick') };
-  const json = flags.has('--json');
-  const results: { suite: string; figures: Figure[] }[] = [];
+  const options: SuiteOptions = { quick };
+  const rows: Row[] = [];
   for (const name of names.length > 0 ? names : Object.keys(SUITES)) {
-    if (!json) process.stderr.write(`running ${name}${options.quick ? ' (quick)' : ''}...\n`);
+    process.stderr.write(`running ${name}${quick ? ' (quick)' : ''}...\n`);
     const { dir, remove } = await benchDir();
+    let figures: Figure[];
     try {
-      results.push({ suite: name, figures: await SUITES[name]!(dir, options) });
+      figures = await SUITES[name]!(dir, options);
     } finally {
       await remove();
     }
-  }
-  if (json) {
-    const out = results.flatMap(({ suite, figures }) =>
-      figures.map((f) => ({
-        suite,
-        name: f.name,
-        unit: f.unit,
-        runs: f.sessd.length,
-        median: median(f.sessd),
-        ...(f.baseline === undefined ? {} : { baseline: { name: f.baseline.name, median: median(f.baseline.values) }, ratio: median(f.sessd) / median(f.baseline.values) }),
-      })),
-    );
-    process.stdout.write(JSON.stringify(out, null, 2) + '\n');
-    return 0;
-  }
-  for (const { suite, figures } of results) {
-    process.stdout.write(`\n${suite} (medians; ratio = sessd / baseline)\n`);
+    process.stdout.write(`\n${name} (median, p99 and worst of n runs; ratio = sessd / baseline, both measured now)\n`);
     for (const f of figures) {
-      const ours = median(f.sessd);
-      let line = `  ${f.name.padEnd(44)} ${format(ours, f.unit).padStart(12)}  (n=${f.sessd.length})`;
-      if (f.baseline !== undefined) {
-        const theirs = median(f.baseline.values);
-        line += `   ${f.baseline.name}: ${format(theirs, f.unit)}   ${(ours / theirs).toFixed(2)}x`;
-      }
+      const r = row(name, f);
+      rows.push(r);
+      let line = `  ${f.name.padEnd(56)} ${format(r.median, f.unit).padStart(11)}  p99 ${format(r.p99, f.unit).padStart(11)}  worst ${format(r.worst, f.unit).padStart(11)}  (n=${r.runs})`;
+      if (r.baseline !== null) line += `\n  ${''.padEnd(56)} ${r.baseline}: ${format(r.baseline_median!, f.unit)}   ratio ${r.ratio!.toFixed(2)}`;
       process.stdout.write(line + '\n');
     }
   }
+  if (json !== undefined) {
+    await writeFile(json, JSON.stringify({ machine: machine(), results: rows }, null, 2) + '\n');
+    process.stderr.write(`wrote ${json}\n`);
+  }
   return 0;
+}
+
+function machine(): Record<string, unknown> {
+  return { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model ?? null, memoryGiB: Math.round(totalmem() / 2 ** 30), kernel: release() };
 }
 
 main(process.argv.slice(2)).then(

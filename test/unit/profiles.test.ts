@@ -109,6 +109,30 @@ describe('profiles from the config file', () => {
     expect(p.list().map((x) => x.name)).toContain('good');
   });
 
+  it('takes the README example: a question with fixed choices answered by text', () => {
+    const p = new Profiles();
+    const error = p.configure({
+      mybot: {
+        extends: 'generic',
+        idle: ['^mybot> ?$'],
+        busy: ['thinking'],
+        prompts: [
+          {
+            question: '^Deploy to (staging|prod)\\?$',
+            choices: { fixed: [{ id: 'y', label: 'Yes' }, { id: 'n', label: 'No' }] },
+            answer: { text: '{id}' },
+            submit: true,
+            approve: '^Yes',
+            deny: '^No',
+          },
+        ],
+      },
+    });
+    expect(error).toBeNull();
+    const { prompt } = read(p.get('mybot'), { rows: ['Deploy to prod?'], cursorRow: 0 });
+    expect(answerFor(prompt!.spec, { choice: prompt!.choices[0]! })).toEqual({ text: 'y', submit: true });
+  });
+
   it('reads an unknown profile name like generic', () => {
     expect(new Profiles().get('no-such').name).toBe('generic');
   });
