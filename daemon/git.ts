@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { stat } from 'node:fs/promises';
+import { dirname, resolve as absolute } from 'node:path';
 import type { GitState } from '../shared/protocol/model.js';
 
 /** How long `git status` may take before a checkpoint goes without the git state. */
@@ -9,7 +11,9 @@ const GIT_TIMEOUT_MS = 5_000;
  * repository, HEAD has no commit yet, or git is missing or too slow. One `git status`
  * run, without optional locks, so an agent's own git commands are never blocked.
  */
-export function gitState(dir: string): Promise<GitState | null> {
+export async function gitState(dir: string): Promise<GitState | null> {
+  // Most sessions are not in a repository: a few stat calls spare them a git process.
+  if (process.env.GIT_DIR === undefined && !(await insideWorkTree(dir))) return null;
   return new Promise((resolve) => {
     execFile(
       'git',
@@ -18,6 +22,19 @@ export function gitState(dir: string): Promise<GitState | null> {
       (error, stdout) => resolve(error === null ? parseStatus(stdout) : null),
     );
   });
+}
+
+/** Whether `dir` or a directory above it holds `.git` (a directory, or a file for a worktree). */
+async function insideWorkTree(dir: string): Promise<boolean> {
+  for (let at = absolute(dir); ; at = dirname(at)) {
+    try {
+      await stat(`${at}/.git`);
+      return true;
+    } catch {
+      // Not here: look one level up.
+    }
+    if (dirname(at) === at) return false;
+  }
 }
 
 /** Reads `git status --porcelain=v2 --branch`. Exported for tests. */
