@@ -1,9 +1,7 @@
 import type { Logger } from 'pino';
-import { TranscriptDataNotification } from '../../shared/protocol/transcript.js';
 import type { ClientConnection } from '../rpc/connection.js';
-import { newId } from '../sessions/naming.js';
+import { Followers } from './followers.js';
 import type { Mark, TranscriptStore } from './store.js';
-import { utf8Cut } from './utf8.js';
 
 /** How long output waits in memory before it is written: bounds what a daemon crash can lose. */
 const FLUSH_MS = 20;
@@ -13,14 +11,6 @@ const CHUNK_BYTES = 64 * 1024;
 const TAPS_KEPT = 8;
 /** How often a session's transcript is checked against its retention bounds. */
 const RETENTION_CHECK_MS = 10_000;
-/** Stored bytes sent to a follower per turn of the event loop while it catches up. */
-const REPLAY_BYTES = 256 * 1024;
-/**
- * Unread bytes queued for a follower's connection beyond which it stops being sent
- * live output and catches up from the store once it has read them: a slow follower
- * is paced, never disconnected, and never holds output in the daemon's memory.
- */
-const FOLLOWER_UNREAD_BYTES = 1024 * 1024;
 
 export interface TranscriptLimits {
   /** Bytes kept per session; older output is dropped. */
@@ -67,16 +57,6 @@ export interface TapPosition {
   offset: number;
 }
 
-interface Follower {
-  id: string;
-  conn: ClientConnection;
-  session: string;
-  next: number;
-  live: boolean;
-  /** An incomplete UTF-8 character at the end of what was sent, held for the next send. */
-  held: Uint8Array;
-}
-
 /**
  * Every session's output, as a transcript with byte offsets: taps append, the store
  * keeps it (in chunks, written every FLUSH_MS), readers and followers read any range.
@@ -84,7 +64,7 @@ interface Follower {
  */
 export class TranscriptService {
   private readonly sessions = new Map<string, SessionState>();
-  private readonly followers = new Map<string, Follower>();
+  private readonly followers = new Followers(this);
   private readonly outputListeners = new Set<(session: string, offset: number, data: Uint8Array) => void>();
   private readonly storedListeners = new Set<(session: string, tap: string, offset: number) => void>();
   private flushTimer: NodeJS.Timeout | undefined;
@@ -137,7 +117,7 @@ export class TranscriptService {
     state.pendingBytes += data.length;
     this.totals.bytes += data.length;
     for (const listener of this.outputListeners) listener(session, offset, data);
-    for (const follower of this.followers.values()) if (follower.session === session && follower.live) this.sendLive(follower);
+    this.followers.appended(session);
     this.schedule();
   }
 
@@ -172,7 +152,8 @@ export class TranscriptService {
     return { ...read, marks: this.marksIn(session, read.from, read.to) };
   }
 
-  private readBytes(session: string, from: number | undefined, maxBytes: number): Omit<TranscriptRead, 'marks'> {
+  /** The bytes of a range, without its marks. */
+  readBytes(session: string, from: number | undefined, maxBytes: number): Omit<TranscriptRead, 'marks'> {
     const state = this.state(session);
     const end = state.committed + state.pendingBytes;
     const start = Math.min(Math.max(from ?? state.start, state.start), end);
@@ -214,33 +195,18 @@ export class TranscriptService {
   follow(conn: ClientConnection, session: string, from: number | undefined): string {
     const state = this.state(session);
     const end = state.committed + state.pendingBytes;
-    const follower: Follower = {
-      id: newId('f', 11),
-      conn,
-      session,
-      next: Math.min(Math.max(from ?? end, state.start), end),
-      live: false,
-      held: new Uint8Array(0),
-    };
-    this.followers.set(follower.id, follower);
-    conn.own(() => this.followers.delete(follower.id));
-    // After the reply that names the follower: catch up from the store, then go live.
-    setImmediate(() => this.catchUp(follower));
-    return follower.id;
+    return this.followers.add(conn, session, Math.min(Math.max(from ?? end, state.start), end));
   }
 
   unfollow(conn: ClientConnection, id: string): boolean {
-    const follower = this.followers.get(id);
-    if (follower === undefined || follower.conn !== conn) return false;
-    this.followers.delete(id);
-    return true;
+    return this.followers.remove(conn, id);
   }
 
   /** Removes a session's transcript. */
   async delete(session: string): Promise<void> {
     await this.flushing;
     this.sessions.delete(session);
-    for (const [id, f] of this.followers) if (f.session === session) this.followers.delete(id);
+    this.followers.forget(session);
     const { chunks, meta, marks } = this.store;
     await this.store.root.transaction(() => {
       for (const key of chunks.getKeys({ start: [session, 0], end: [session, Number.MAX_SAFE_INTEGER] })) chunks.removeSync(key);
@@ -419,54 +385,5 @@ export class TranscriptService {
       }
       for (const tap of [...state.tapsStored.keys()]) if (!w.taps.has(tap)) state.tapsStored.delete(tap);
     }
-  }
-
-  /** Sends stored output to a follower a bounded piece per turn, then switches it to live. */
-  private catchUp(follower: Follower): void {
-    if (!this.followers.has(follower.id) || follower.conn.isClosed) return;
-    if (follower.conn.unread > FOLLOWER_UNREAD_BYTES) {
-      follower.conn.whenRead(() => this.catchUp(follower));
-      return;
-    }
-    const end = this.end(follower.session);
-    if (follower.next < end) {
-      this.send(follower, REPLAY_BYTES);
-      setImmediate(() => this.catchUp(follower));
-      return;
-    }
-    // Caught up within this turn: from here on, every append is sent as it comes.
-    follower.live = true;
-  }
-
-  /** Live output for a follower: sent now, unless its client is behind (then it catches up later). */
-  private sendLive(follower: Follower): void {
-    if (follower.conn.unread <= FOLLOWER_UNREAD_BYTES) {
-      this.send(follower);
-      return;
-    }
-    follower.live = false;
-    follower.conn.whenRead(() => this.catchUp(follower));
-  }
-
-  /**
-   * Sends what the follower has not had yet (up to `max` bytes), whole UTF-8
-   * characters only. Bytes dropped by retention before it read them are skipped:
-   * the next `from` is then past the end of the previous data.
-   */
-  private send(follower: Follower, max = Number.MAX_SAFE_INTEGER): void {
-    const read = this.readBytes(follower.session, follower.next, max);
-    const held = read.from > follower.next ? new Uint8Array(0) : follower.held;
-    if (read.to <= follower.next && held.length === 0) return;
-    const from = read.from - held.length;
-    const bytes = held.length === 0 ? read.bytes : Buffer.concat([held, read.bytes]);
-    const cut = utf8Cut(bytes);
-    follower.held = bytes.subarray(cut);
-    follower.next = read.to;
-    if (cut === 0) return;
-    follower.conn.notify(TranscriptDataNotification, {
-      followId: follower.id,
-      from,
-      data: Buffer.from(bytes.subarray(0, cut)).toString('utf8'),
-    });
   }
 }
