@@ -43,6 +43,7 @@ export async function runNvim(
   script: string,
   options: { dir: string; env?: NodeJS.ProcessEnv; onStep?: StepHandler },
 ): Promise<NvimRun> {
+  if (nvimVersion() === null) throw new Error('nvim is not installed: `apt-get install neovim` (.ci/run does)');
   const controlPath = join(options.dir, 'nvim-ctl.sock');
   const steps: string[] = [];
   let stepError: unknown;

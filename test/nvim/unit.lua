@@ -90,4 +90,12 @@ H.run(function()
   require('sessd').sessions = listed
   H.equal(commands.complete('', 'Sess attach '), { 'api', 'zed', 'web/api' }, 'session names')
   H.equal(commands.complete('', 'Sess new '), {}, 'new takes a new name')
+
+  -- No sessd on the socket: a clear error, and the list says it is not connected.
+  vim.cmd('runtime plugin/sessd.lua')
+  require('sessd').setup({ socket = vim.fn.getcwd() .. '/nothing.sock' })
+  vim.cmd('Sess list')
+  local message = H.notification('cannot reach sessd at ' .. vim.fn.getcwd() .. '/nothing.sock', vim.log.levels.ERROR)
+  H.equal(message:find('sess daemon start', 1, true) ~= nil, true, 'says what to do: ' .. message)
+  H.equal(vim.api.nvim_buf_get_lines(0, 0, 1, false), { 'not connected to sessd (R reconnects)' }, 'the list without sessd')
 end)

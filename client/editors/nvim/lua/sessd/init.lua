@@ -43,8 +43,13 @@ function M.on_change(listener)
   table.insert(listeners, listener)
 end
 
+--- Runs every listener; one that fails is reported and does not stop the others,
+--- nor the caller (a connection being made, an event being applied).
 local function changed()
-  for _, listener in ipairs(listeners) do listener() end
+  for _, listener in ipairs(listeners) do
+    local ok, err = xpcall(listener, debug.traceback)
+    if not ok then M.notify('updating the view failed: ' .. tostring(err), levels.ERROR) end
+  end
 end
 
 function M.connected()
@@ -90,7 +95,7 @@ local function open(socket, finish)
     end,
   }, function(err)
     if err ~= nil then
-      return finish(('cannot reach sessd at %s (%s): start it with `sess daemon status`, or set g:sessd_socket'):format(socket, err))
+      return finish(('cannot reach sessd at %s (%s): start it with `sess daemon start`, or set g:sessd_socket'):format(socket, err))
     end
     local hello = { clientName = 'sessd.nvim', clientVersion = M.CLIENT_VERSION, protocolVersion = M.PROTOCOL_VERSION }
     c:request('initialize', hello, function(init_err, server)
@@ -133,8 +138,8 @@ function M.with_client(callback)
     waiters = nil
     if err ~= nil then return M.notify(err, levels.ERROR) end
     client = c
-    changed()
     for _, waiting in ipairs(pending) do waiting(c) end
+    changed()
   end)
 end
 

@@ -7,6 +7,8 @@ local M = {}
 
 local LIST_NAME = 'sessd://sessions'
 local HELP = '<CR> attach  s send  i interrupt  a approve  c checkpoint  X stop  n new  R reconnect  q close'
+-- The session id on each line of the list buffer, as last rendered.
+local row_ids = {}
 
 --- The lines of the list, and the session id on each line (nil for headers).
 function M.list_lines(sessions, connected)
@@ -56,15 +58,14 @@ function M.render()
   vim.api.nvim_buf_set_option(buf, 'modifiable', true)
   vim.api.nvim_buf_set_lines(buf, 0, -1, false, lines)
   vim.api.nvim_buf_set_option(buf, 'modifiable', false)
-  vim.api.nvim_buf_set_var(buf, 'sessd_ids', ids)
+  row_ids = ids
 end
 
 --- The session on the cursor's line in the list buffer, or nil.
 function M.session_under_cursor()
   local buf = vim.api.nvim_get_current_buf()
   if buf ~= list_buffer() then return nil end
-  local ids = vim.b.sessd_ids or {}
-  local id = ids[vim.api.nvim_win_get_cursor(0)[1]]
+  local id = row_ids[vim.api.nvim_win_get_cursor(0)[1]]
   local session = id ~= nil and sessd.sessions[id] or nil
   return session ~= nil and model.label(session) or nil
 end
