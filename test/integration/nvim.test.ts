@@ -14,9 +14,6 @@ import { useDaemon } from '../helpers/harness.js';
 import { describeRun, runNvim } from '../helpers/nvim.js';
 import { Wakeable } from '../helpers/wait.js';
 
-/** Generous: the scenario is some twenty round trips, each normally milliseconds. */
-const SCENARIO_TIMEOUT_MS = 60_000;
-
 const h = useDaemon();
 
 /** What the test programs report over a unix socket, one JSON object a line. */
@@ -65,76 +62,72 @@ async function tmuxClients(): Promise<number[]> {
 }
 
 describe('the Neovim plugin against a real sessd', () => {
-  it(
-    'lists, creates, sends, attaches, interrupts, checkpoints, stops, notifies waiting, and reconnects',
-    async () => {
-      await h.createShell({ name: 'pre' });
-      const env = { SESSD_SOCKET: h.paths.socket };
-      let reporterId = '';
-      let seen = -1;
-      const run = await runNvim('scenario.lua', {
-        dir: h.dir,
-        env,
-        onStep: async (step, data) => {
-          switch (step) {
-            case 'start':
-              return { node: process.execPath, fixture: join(REPO, 'test', 'fixtures', 'input-reporter.mjs'), report: reportPath };
-            case 'listed':
-              // Made by another client: the list learns of it from events alone.
-              await h.createShell({ name: 'made', space: 'outside' });
-              return null;
-            case 'created': {
-              reporterId = data.id as string;
-              const session = await h.client.request(SessionGetRequest, { session: 'reporter' });
-              expect(session).toMatchObject({ id: reporterId, status: 'running', cwd: h.dir });
-              expect(session.command).toEqual([process.execPath, expect.stringContaining('input-reporter.mjs'), reportPath]);
-              seen = await nextReport(seen, (r) => r.type === 'ready', 'the reporter to start');
-              await h.waitForScreen(session, (screen) => screen.includes('ready>'));
-              return null;
-            }
-            case 'sent-argument':
-            case 'sent-selection':
-              seen = await nextReport(seen, (r) => r.type === 'line', `the line ${JSON.stringify(data.text)}`);
-              expect(reports[seen]!.text).toBe(data.text);
-              return null;
-            case 'attached':
-              expect(await tmuxClients()).toContain(data.pid);
-              return null;
-            case 'detached':
-              // The daemon's own control clients stay; the terminal's client is gone.
-              expect(await tmuxClients()).not.toContain(data.pid);
-              return null;
-            case 'interrupted':
-              seen = await nextReport(seen, (r) => r.type === 'interrupt', 'the interrupt');
-              return null;
-            case 'checkpointed': {
-              const { checkpoints } = await h.client.request(CheckpointListRequest, { session: reporterId });
-              expect(checkpoints.map((c) => [c.seq, c.label])).toEqual([[1, data.label]]);
-              return null;
-            }
-            case 'done':
-              expect((await h.client.request(SessionGetRequest, { session: 'pre' })).status).toBe('stopped');
-              return null;
-            case 'daemon-stopped':
-              await h.daemon.stop();
-              return null;
-            case 'daemon-restarted':
-              await h.restart();
-              return null;
-            default:
-              throw new Error(`unknown step ${step}`);
+  it('lists, creates, sends, attaches, interrupts, checkpoints, stops, notifies waiting, and reconnects', async () => {
+    await h.createShell({ name: 'pre' });
+    const env = { SESSD_SOCKET: h.paths.socket };
+    let reporterId = '';
+    let seen = -1;
+    const run = await runNvim('scenario.lua', {
+      dir: h.dir,
+      env,
+      onStep: async (step, data) => {
+        switch (step) {
+          case 'start':
+            return { node: process.execPath, fixture: join(REPO, 'test', 'fixtures', 'input-reporter.mjs'), report: reportPath };
+          case 'listed':
+            // Made by another client: the list learns of it from events alone.
+            await h.createShell({ name: 'made', space: 'outside' });
+            return null;
+          case 'created': {
+            reporterId = data.id as string;
+            const session = await h.client.request(SessionGetRequest, { session: 'reporter' });
+            expect(session).toMatchObject({ id: reporterId, status: 'running', cwd: h.dir });
+            expect(session.command).toEqual([process.execPath, expect.stringContaining('input-reporter.mjs'), reportPath]);
+            seen = await nextReport(seen, (r) => r.type === 'ready', 'the reporter to start');
+            await h.waitForScreen(session, (screen) => screen.includes('ready>'));
+            return null;
           }
-        },
-      });
-      expect(run.code, describeRun(run)).toBe(0);
-      expect(run.stderr, describeRun(run)).toBe('');
-      expect(run.steps).toEqual([
-        'start', 'listed', 'created', 'sent-argument', 'sent-selection', 'sent-selection',
-        'attached', 'detached', 'interrupted', 'checkpointed', 'done', 'daemon-stopped', 'daemon-restarted',
-      ]);
-    },
-    SCENARIO_TIMEOUT_MS,
-  );
+          case 'sent-argument':
+          case 'sent-selection':
+            seen = await nextReport(seen, (r) => r.type === 'line', `the line ${JSON.stringify(data.text)}`);
+            expect(reports[seen]!.text).toBe(data.text);
+            return null;
+          case 'attached':
+            expect(await tmuxClients()).toContain(data.pid);
+            return null;
+          case 'detached':
+            // The daemon's own control clients stay; the terminal's client is gone.
+            expect(await tmuxClients()).not.toContain(data.pid);
+            return null;
+          case 'interrupted':
+            seen = await nextReport(seen, (r) => r.type === 'interrupt', 'the interrupt');
+            return null;
+          case 'checkpointed': {
+            const { checkpoints } = await h.client.request(CheckpointListRequest, { session: reporterId });
+            expect(checkpoints.map((c) => [c.seq, c.label])).toEqual([[1, data.label]]);
+            return null;
+          }
+          case 'done':
+            expect((await h.client.request(SessionGetRequest, { session: 'pre' })).status).toBe('stopped');
+            return null;
+          case 'daemon-stopped':
+            await h.daemon.stop();
+            return null;
+          case 'daemon-restarted':
+            await h.restart();
+            return null;
+          default:
+            throw new Error(`unknown step ${step}`);
+        }
+      },
+    });
+    expect(run.code, describeRun(run)).toBe(0);
+    expect(run.stderr, describeRun(run)).toBe('');
+    expect(run.steps).toEqual([
+      'start', 'listed', 'created', 'sent-argument', 'sent-selection', 'sent-selection',
+      'attached', 'detached', 'interrupted', 'checkpointed', 'done', 'daemon-stopped', 'daemon-restarted',
+    ]);
+  });
 
   it('notifies when a real session starts waiting, and approves it', async (ctx) => {
     const probe = await h.connect({ initialize: false });

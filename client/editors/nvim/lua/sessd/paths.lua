@@ -20,7 +20,8 @@ end
 
 --- The socket for this editor: setup's `socket`, else g:sessd_socket, else the environment.
 function M.resolve(option)
-  return M.socket(option or vim.g.sessd_socket, vim.loop.os_getenv, vim.loop.getuid())
+  local uv = vim.uv or vim.loop
+  return M.socket(option or vim.g.sessd_socket, uv.os_getenv, uv.getuid())
 end
 
 return M

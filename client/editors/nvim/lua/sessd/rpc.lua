@@ -1,6 +1,6 @@
 -- JSON-RPC 2.0 over a unix socket with Content-Length framing (the LSP base
 -- protocol), on a libuv pipe. Neovim 0.7: vim.loop and vim.json only.
-local uv = vim.loop
+local uv = vim.uv or vim.loop -- vim.uv from Neovim 0.10; vim.loop before
 
 local M = {}
 

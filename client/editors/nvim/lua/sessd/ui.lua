@@ -132,7 +132,8 @@ end
 --- Opens a terminal buffer running a tmux client attached to the session.
 function M.attach(ref, read_only)
   sessd.attach(ref, read_only, function(session, argv)
-    vim.cmd('enew')
+    -- In this window, unless that would abandon unsaved changes.
+    vim.cmd(vim.bo.modified and 'new' or 'enew')
     local job = vim.fn.termopen(argv)
     if job <= 0 then
       return sessd.notify('cannot run ' .. argv[4] .. ' to attach (termopen returned ' .. job .. ')', vim.log.levels.ERROR)
