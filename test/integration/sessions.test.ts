@@ -206,8 +206,10 @@ describe('lifecycle', () => {
   });
 
   it('kills a program that ignores the graceful signals once the timeout passes, or at once with force', async () => {
-    const stubborn = ['bash', '-c', 'trap "" TERM HUP; while :; do read -t 1000 x; done'];
+    const stubborn = ['bash', '-c', 'trap "" TERM HUP; echo trapped; while :; do read -t 1000 x; done'];
     const a = await h.client.request(SessionCreateRequest, { name: 'stubborn', command: stubborn });
+    // A stop before bash has set its trap would end it with SIGTERM.
+    await h.waitForScreen(a, (screen) => screen.includes('trapped'));
     const stopped = (await h.client.request(SessionStopRequest, { session: 'stubborn', timeoutMs: 200 })) as Session;
     expect(stopped).toMatchObject({ status: 'stopped', exitSignal: 'SIGKILL', exitCode: 137 });
     expect(isAlive(a.pid!)).toBe(false);
