@@ -1,4 +1,5 @@
 import type { SessdPaths } from '../shared/paths.js';
+import type { AttachService } from './attach/service.js';
 import type { SessionBackend } from './backend/backend.js';
 import type { EventLog } from './events/event-log.js';
 import type { Subscriptions } from './events/subscriptions.js';
@@ -44,6 +45,7 @@ export interface Services {
   reconciler: Reconciler;
   backend: SessionBackend;
   transcripts: TranscriptService;
+  attaches: AttachService;
   checkpoints: CheckpointService;
   restorer: Restorer;
   queue: MessageQueue;

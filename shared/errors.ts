@@ -37,6 +37,10 @@ export const SessdErrorCode = {
   storage_error: -32010,
   /** `data: {timeoutMs, action}`. */
   timeout: -32011,
+  /** `data: {attachId}`: no attach of this connection has that id (it never existed, or it closed). */
+  attach_not_found: -32012,
+  /** `data: {attachId}`: the attach is read-only; its input is refused and nothing of it is typed. */
+  read_only: -32013,
 } as const;
 
 export type SessdErrorName = keyof typeof SessdErrorCode;
