@@ -41,10 +41,10 @@ export class Attachment {
   static async open(client: SessdClient, params: SessionAttachParams): Promise<Attachment> {
     // Notifications that come before the reply are held until the id is known.
     const early: (AttachOutputParams | AttachClosedParams)[] = [];
-    let attachment: Attachment | undefined;
+    const opened: { attachment?: Attachment } = {};
     const take = (p: AttachOutputParams | AttachClosedParams): void => {
-      if (attachment === undefined) early.push(p);
-      else if (p.attachId === attachment.id) attachment.take(p);
+      if (opened.attachment === undefined) early.push(p);
+      else if (p.attachId === opened.attachment.id) opened.attachment.take(p);
     };
     const offOutput = client.on(AttachOutputNotification, take);
     const offClosed = client.on(AttachClosedNotification, take);
@@ -56,7 +56,7 @@ export class Attachment {
       offClosed();
       throw error;
     }
-    attachment = new Attachment(client, id);
+    const attachment = (opened.attachment = new Attachment(client, id));
     attachment.disposers.push(offOutput, offClosed, client.onClose(() => attachment.end('connection-lost')));
     for (const p of early) if (p.attachId === id) attachment.take(p);
     return attachment;

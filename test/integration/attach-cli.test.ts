@@ -16,7 +16,7 @@ describe('sess attach --via-daemon', () => {
     const term = spawnPty(process.execPath, [SESS, 'attach', '--via-daemon', 'cli'], {
       cols: 90,
       rows: 25,
-      env: sessEnv(h.paths) as Record<string, string>,
+      env: sessEnv(h.paths),
     });
     let output = '';
     const changed = new Wakeable();
