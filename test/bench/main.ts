@@ -5,6 +5,7 @@
  * people (and for --json consumers) to read.
  */
 import { benchDir, median } from './env.js';
+import { attach } from './attach.js';
 import { durability } from './durability.js';
 
 export interface SuiteOptions {
@@ -22,7 +23,7 @@ export interface Figure {
 
 type Suite = (dir: string, options: SuiteOptions) => Promise<Figure[]>;
 
-const SUITES: Record<string, Suite> = { durability };
+const SUITES: Record<string, Suite> = { durability, attach };
 
 const USAGE = `usage: npm run bench -- [--quick] [--json] [SUITE...]
 suites: ${Object.keys(SUITES).join(', ')} (default: all)`;
