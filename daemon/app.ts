@@ -132,6 +132,8 @@ export class Daemon {
     this.log.info({ reason }, 'stopping; sessions keep running');
     for (const socket of this.held ?? []) socket.destroy();
     const closed = new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    // Attachers hear why before their connections end, and no tmux client outlives the daemon.
+    await this.composed?.services.attaches.closeAll();
     await Promise.all([...this.connections].map((conn) => conn.end(DRAIN_MS)));
     await closed;
     await this.tap?.close();

@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { socketPathProblem, type SessdPaths } from '../shared/paths.js';
+import { AttachService } from './attach/service.js';
 import { TmuxBackend } from './backend/tmux/tmux-backend.js';
 import type { LoadedConfig } from './config/config.js';
 import { EventLog } from './events/event-log.js';
@@ -156,6 +157,7 @@ export async function compose(
   });
   const reconciler = new Reconciler(backend, registry, lifecycle, log);
   const subscriptions = new Subscriptions(events);
+  const attaches = new AttachService(backend, { cwd: homedir(), stallMs: configured.attachStallMs }, log.child({ component: 'attach' }));
   const late: { dispatcher?: Dispatcher } = {};
   const services: Services = {
     registry,
@@ -174,6 +176,7 @@ export async function compose(
     reconciler,
     backend,
     transcripts,
+    attaches,
     limits,
     daemon: {
       pid: process.pid,

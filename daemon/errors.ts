@@ -42,6 +42,8 @@ export const errors = {
   storage: (reason: string) => sessdError('storage_error', `the store refused the write: ${reason}`, { reason }),
   timeout: (action: string, timeoutMs: number) =>
     sessdError('timeout', `${action} did not finish within ${timeoutMs} ms`, { action, timeoutMs }),
+  attachNotFound: (attachId: string) => sessdError('attach_not_found', `attach not found: ${attachId}`, { attachId }),
+  readOnly: (attachId: string) => sessdError('read_only', `attach ${attachId} is read-only; attach without readOnly to type`, { attachId }),
   invalidParams: (field: string, message: string) =>
     new ResponseError<InvalidParamsData>(RpcErrorCode.InvalidParams, `invalid params: ${field}: ${message}`, {
       code: 'invalid_params',

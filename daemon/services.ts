@@ -2,6 +2,7 @@ import type { SessdPaths } from '../shared/paths.js';
 import type { Interactions } from './activity/interactions.js';
 import type { Profiles } from './activity/profiles.js';
 import type { ActivityTracker } from './activity/tracker.js';
+import type { AttachService } from './attach/service.js';
 import type { SessionBackend } from './backend/backend.js';
 import type { EventLog } from './events/event-log.js';
 import type { Subscriptions } from './events/subscriptions.js';
@@ -47,6 +48,7 @@ export interface Services {
   reconciler: Reconciler;
   backend: SessionBackend;
   transcripts: TranscriptService;
+  attaches: AttachService;
   checkpoints: CheckpointService;
   restorer: Restorer;
   queue: MessageQueue;

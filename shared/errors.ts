@@ -37,8 +37,12 @@ export const SessdErrorCode = {
   storage_error: -32010,
   /** `data: {timeoutMs, action}`. */
   timeout: -32011,
+  /** `data: {attachId}`: no attach of this connection has that id (it never existed, or it closed). */
+  attach_not_found: -32012,
+  /** `data: {attachId}`: the attach is read-only; its input is refused and nothing of it is typed. */
+  read_only: -32013,
   /** Extension: `data: {id}`: `message/get` of a message that does not exist (or was removed with its session). */
-  message_not_found: -32012,
+  message_not_found: -32014,
 } as const;
 
 export type SessdErrorName = keyof typeof SessdErrorCode;

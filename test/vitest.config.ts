@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   root: fileURLToPath(new URL('..', import.meta.url)),
+  // The VS Code extension's tests run it against a faithful mock of the editor's API.
+  resolve: { alias: { vscode: fileURLToPath(new URL('helpers/vscode-mock.ts', import.meta.url)) } },
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/global-setup.ts'],

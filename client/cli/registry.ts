@@ -98,8 +98,11 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: "Attach your terminal to a session (detach with the tmux prefix, then d)",
     description: `Runs tmux attach on sessd's private tmux server, in this terminal. Detaching (Ctrl-b d) leaves the session running. ${REF_HELP}`,
     args: [SESSION_ARG],
-    options: [{ name: 'read-only', alias: 'r', type: 'boolean', description: 'Watch without typing into it' }],
-    examples: ['sess attach api', 'sess attach --read-only work/agent'],
+    options: [
+      { name: 'read-only', alias: 'r', type: 'boolean', description: 'Watch without typing into it' },
+      { name: 'via-daemon', type: 'boolean', description: 'Stream the terminal through sessd instead of running tmux here (Ctrl-] detaches)' },
+    ],
+    examples: ['sess attach api', 'sess attach --read-only work/agent', 'sess attach --via-daemon api'],
     module: 'attach',
   },
   {

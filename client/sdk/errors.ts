@@ -37,14 +37,15 @@ export class SessdError extends Error {
     return this.code === RpcErrorCode.MethodNotFound;
   }
 
-  /** True for the "no such thing" errors (a session, checkpoint, template, interaction or message). */
+  /** True for the "no such thing" errors (a session, checkpoint, template, interaction, message or attach). */
   get notFound(): boolean {
     return (
       this.code === SessdErrorCode.session_not_found ||
       this.code === SessdErrorCode.checkpoint_not_found ||
       this.code === SessdErrorCode.template_not_found ||
       this.code === SessdErrorCode.interaction_not_found ||
-      this.code === SessdErrorCode.message_not_found
+      this.code === SessdErrorCode.message_not_found ||
+      this.code === SessdErrorCode.attach_not_found
     );
   }
 }

@@ -128,7 +128,20 @@ export interface SessionActor {
   sendKeys(name: string, keys: readonly string[]): Promise<void>;
 }
 
-export interface SessionBackend extends SessionLifecycle, SessionObserver, SessionActor {
+/** A program to run in a terminal that shows a backend session (a `tmux attach` client). */
+export interface AttachCommand {
+  file: string;
+  args: string[];
+  env: Record<string, string>;
+}
+
+/** Showing a backend session in a terminal of the caller's own (an editor's, through sessd). */
+export interface SessionAttacher {
+  /** `readOnly`: the client cannot type, and its size never resizes the session. */
+  attachCommand(name: string, readOnly: boolean): AttachCommand;
+}
+
+export interface SessionBackend extends SessionLifecycle, SessionObserver, SessionActor, SessionAttacher {
   readonly name: string;
   /** Connects; resolves once the first connection attempt has succeeded or failed. */
   start(): Promise<void>;

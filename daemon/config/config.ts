@@ -34,6 +34,8 @@ export interface LimitsConfig {
   restartMaxDelayMs: number;
   /** Quick failures in a row after which the restart policy gives up. */
   restartLimit: number;
+  /** How long an attached client may go without reading its output before it is detached. */
+  attachStallMs: number;
 }
 
 export interface SessdConfig {
@@ -56,6 +58,7 @@ export const DEFAULT_LIMITS: LimitsConfig = {
   restartDelayMs: 1_000,
   restartMaxDelayMs: 300_000,
   restartLimit: 10,
+  attachStallMs: 30_000,
 };
 
 const duration = z
@@ -64,7 +67,12 @@ const duration = z
   .optional();
 
 /** Limits written as durations in the file, and the field each sets. */
-const DURATIONS = { transcriptAge: 'transcriptAgeMs', restartDelay: 'restartDelayMs', restartMaxDelay: 'restartMaxDelayMs' } as const;
+const DURATIONS = {
+  transcriptAge: 'transcriptAgeMs',
+  restartDelay: 'restartDelayMs',
+  restartMaxDelay: 'restartMaxDelayMs',
+  attachStall: 'attachStallMs',
+} as const;
 
 const section = z.record(z.string(), z.unknown()).optional();
 const schema = z.strictObject({
@@ -86,6 +94,7 @@ const schema = z.strictObject({
       restartDelay: duration,
       restartMaxDelay: duration,
       restartLimit: z.number().int().min(1).max(1_000_000).optional(),
+      attachStall: duration,
     })
     .optional(),
   log: z.strictObject({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).optional() }).optional(),
@@ -116,9 +125,9 @@ export async function loadConfig(candidates: readonly string[], explicit: boolea
         const field = [...issue.path, ...(issue.code === 'unrecognized_keys' ? [issue.keys[0]] : [])].join('.');
         return { file, config: defaults, error: `${file}: ${field || 'top level'}: ${issue.code === 'unrecognized_keys' ? 'unknown key' : issue.message}` };
       }
-      const { transcriptAge, restartDelay, restartMaxDelay, ...limits } = parsed.data.limits ?? {};
+      const { transcriptAge, restartDelay, restartMaxDelay, attachStall, ...limits } = parsed.data.limits ?? {};
       const durations: Partial<LimitsConfig> = {};
-      for (const [key, value] of Object.entries({ transcriptAge, restartDelay, restartMaxDelay })) {
+      for (const [key, value] of Object.entries({ transcriptAge, restartDelay, restartMaxDelay, attachStall })) {
         if (value !== undefined) durations[DURATIONS[key as keyof typeof DURATIONS]] = parseDuration(value)!;
       }
       return {

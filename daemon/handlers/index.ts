@@ -1,4 +1,5 @@
 import type { Handler } from '../rpc/handler.js';
+import { attachDetach, attachInput, attachResize, sessionAttach } from './attach.js';
 import { daemonShutdown, daemonStatus } from './daemon.js';
 import { eventsSubscribe, eventsUnsubscribe } from './events.js';
 import { initialize } from './initialize.js';
@@ -51,6 +52,10 @@ export const HANDLERS: readonly Handler[] = [
   sessionTranscript,
   transcriptFollow,
   transcriptUnfollow,
+  sessionAttach,
+  attachInput,
+  attachResize,
+  attachDetach,
   eventsSubscribe,
   eventsUnsubscribe,
   daemonStatus,

@@ -26,6 +26,13 @@ export class ClientConnection {
   private closed = false;
   private inflight = 0;
   private readonly idleWaiters = new Set<() => void>();
+  /**
+   * Notification bytes handed to the writer and not yet taken by the socket: the
+   * writer queues messages itself and writes the next only once the socket took the
+   * last one, so a client that does not read shows here, not in the socket's buffer.
+   */
+  private queuedBytes = 0;
+  private readonly readWaiters = new Set<() => void>();
 
   constructor(
     readonly id: number,
@@ -46,6 +53,7 @@ export class ClientConnection {
     socket.on('error', (error) => log.debug({ conn: id, err: error.message }, 'connection error'));
     socket.once('close', () => {
       this.closed = true;
+      this.wakeReaders();
       for (const cleanup of this.cleanups) cleanup();
       this.cleanups.clear();
       this.rpc.dispose();
@@ -76,37 +84,45 @@ export class ClientConnection {
   /** Sends a notification; a client that lets too much pile up unread is disconnected. */
   notify<P>(declaration: NotificationDeclaration<P>, params: P): void {
     if (this.closed) return;
-    if (this.socket.writableLength > this.limits.maxBufferedBytes) {
-      this.log.warn({ conn: this.id, buffered: this.socket.writableLength }, 'client is not reading; disconnecting it');
+    if (this.unread > this.limits.maxBufferedBytes) {
+      this.log.warn({ conn: this.id, buffered: this.unread }, 'client is not reading; disconnecting it');
       this.close();
       return;
     }
-    // A write that fails means the socket is closing; the close handler cleans up.
-    this.rpc.sendNotification(declaration.method, params).catch(() => undefined);
+    const bytes = approximateSize(params);
+    this.queuedBytes += bytes;
+    this.rpc
+      .sendNotification(declaration.method, params)
+      // A write that fails means the socket is closing; the close handler cleans up.
+      .catch(() => undefined)
+      .finally(() => {
+        this.queuedBytes -= bytes;
+        if (this.queuedBytes === 0) this.wakeReaders();
+      });
   }
 
   close(): void {
     this.socket.destroy();
   }
 
-  /** Bytes written to this connection that the client has not read yet. */
+  /** Bytes sent to this connection that the client has not read yet (about: notifications are estimated). */
   get unread(): number {
-    return this.socket.writableLength;
+    return this.socket.writableLength + this.queuedBytes;
   }
 
   /** Calls `wake` once the client has read what was queued (or the connection closed). */
   whenRead(wake: () => void): void {
-    if (this.closed || this.socket.writableLength === 0) {
+    if (this.closed || this.unread === 0) {
       setImmediate(wake);
       return;
     }
-    const done = (): void => {
-      this.socket.off('drain', done);
-      this.socket.off('close', done);
-      wake();
-    };
-    this.socket.on('drain', done);
-    this.socket.on('close', done);
+    this.readWaiters.add(wake);
+  }
+
+  private wakeReaders(): void {
+    const waiters = [...this.readWaiters];
+    this.readWaiters.clear();
+    for (const wake of waiters) wake();
   }
 
   /**
@@ -153,4 +169,13 @@ export class ClientConnection {
     // vscode-jsonrpc queues a reply a few promise turns after its handler settles.
     await new Promise((resolve) => setImmediate(resolve));
   }
+}
+
+/** Framing and envelope of a notification, beyond its `data`. */
+const NOTIFICATION_OVERHEAD_BYTES = 128;
+
+/** A notification's size on the wire, near enough for pacing: its `data` text (output) dominates. */
+function approximateSize(params: unknown): number {
+  const data = (params as { data?: unknown } | null)?.data;
+  return NOTIFICATION_OVERHEAD_BYTES + (typeof data === 'string' ? data.length : 0);
 }

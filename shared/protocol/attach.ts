@@ -1,11 +1,25 @@
 import { defineNotification, defineRequest } from './define.js';
 import type { SessionRef } from './session.js';
 
+/**
+ * `session/attach`: sessd runs a tmux client for the session in a pty of `cols` x
+ * `rows` (2..1000) and streams it. The reply comes once that client drew its first
+ * screen; output notifications for the attach never precede it. Each attacher has its
+ * own size; the program's size follows the latest active read-write attacher (tmux's
+ * `window-size latest`). A session without a tmux session (`created`, or ended and
+ * removed) is `invalid_state`. An attach belongs to its connection: other connections
+ * get `attach_not_found` for its id, and it ends when the connection closes.
+ *
+ * Flow control: when the client stops reading, its pty is paused (tmux then skips
+ * drawing to it and redraws once it reads: the session and other attachers never
+ * wait); a client that stays behind longer than `limits.attachStall` is closed with
+ * `client-too-slow`.
+ */
 export interface SessionAttachParams {
   session: SessionRef;
   cols: number;
   rows: number;
-  /** Input from a read-only attacher is refused. */
+  /** Watch only: `attach/input` is refused with `read_only`, and this client's size never resizes the program. */
   readOnly?: boolean;
 }
 
@@ -29,6 +43,11 @@ export interface AttachOutputParams {
   data: string;
 }
 
+/**
+ * The attach is over and its tmux client gone. `detached`: by `attach/detach`, or by
+ * tmux's own detach key; `session-ended`: the session was deleted or tmux lost it;
+ * `daemon-stopping`; `client-too-slow`: the client stayed behind past its budget.
+ */
 export interface AttachClosedParams {
   attachId: string;
   reason: 'detached' | 'session-ended' | 'daemon-stopping' | 'client-too-slow' | 'error';
@@ -37,6 +56,7 @@ export interface AttachClosedParams {
 export const SessionAttachRequest = defineRequest<SessionAttachParams, { attachId: string }>('session/attach');
 export const AttachInputRequest = defineRequest<AttachInputParams, Record<string, never>>('attach/input');
 export const AttachResizeRequest = defineRequest<AttachResizeParams, Record<string, never>>('attach/resize');
+/** Resolves once the tmux client has exited; its `attach/closed` (`detached`) comes before the reply. */
 export const AttachDetachRequest = defineRequest<{ attachId: string }, Record<string, never>>('attach/detach');
 
 export const AttachOutputNotification = defineNotification<AttachOutputParams>('attach/output');

@@ -8,6 +8,7 @@ import { writeFile } from 'node:fs/promises';
 import { cpus, release, totalmem } from 'node:os';
 import { benchDir, median, percentile } from './env.js';
 import { agents } from './agents.js';
+import { attach } from './attach.js';
 import { durability } from './durability.js';
 
 export interface SuiteOptions {
@@ -25,7 +26,7 @@ export interface Figure {
 
 type Suite = (dir: string, options: SuiteOptions) => Promise<Figure[]>;
 
-const SUITES: Record<string, Suite> = { agents, durability };
+const SUITES: Record<string, Suite> = { agents, durability, attach };
 
 const USAGE = `usage: npm run bench -- [--quick] [--json FILE] [SUITE...]
 suites: ${Object.keys(SUITES).join(', ')} (default: all)`;

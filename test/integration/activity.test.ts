@@ -108,7 +108,7 @@ describe('messages sent when idle', () => {
     expect(failed.data).toMatchObject({ status: 'expired' });
     expect(failed.data.error).toContain('not idle');
     expect(await h.client.request(MessageGetRequest, { id: m.id })).toMatchObject({ status: 'expired' });
-    await expectError(h.client.raw('message/get', { id: 'no-such-message' }), -32012, 'message_not_found');
+    await expectError(h.client.raw('message/get', { id: 'no-such-message' }), -32014, 'message_not_found');
     await reporter.close();
   });
 });

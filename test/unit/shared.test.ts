@@ -28,6 +28,10 @@ describe('protocol declarations', () => {
       session_not_found: -32001, session_exists: -32002, invalid_state: -32003, provider_unavailable: -32004,
       invalid_config: -32005, checkpoint_not_found: -32006, limit_exceeded: -32007, template_not_found: -32008,
       interaction_not_found: -32009, storage_error: -32010, timeout: -32011,
+      // Extensions of the contract: attaching.
+      attach_not_found: -32012, read_only: -32013,
+      // ... and queued messages.
+      message_not_found: -32014,
     });
   });
 

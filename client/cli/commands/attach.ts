@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import type { Session } from '../../../shared/protocol/model.js';
 import type { Context } from '../context.js';
 import { ref } from '../output.js';
+import { attachViaDaemon } from './attach-via-daemon.js';
 
 /** Signals the terminal sends to the whole foreground group; tmux handles its own, sess waits. */
 const PASSED_TO_TMUX: NodeJS.Signals[] = ['SIGINT', 'SIGQUIT', 'SIGTSTP'];
@@ -9,6 +10,7 @@ const PASSED_TO_TMUX: NodeJS.Signals[] = ['SIGINT', 'SIGQUIT', 'SIGTSTP'];
 export async function run(ctx: Context): Promise<number> {
   const client = await ctx.connect();
   const session = await client.session.get({ session: ctx.arg('session') });
+  if (ctx.opt('via-daemon') === true) return attachViaDaemon(ctx, session, ctx.opt('read-only') === true);
   return attachTo(ctx, session, ctx.opt('read-only') === true);
 }
 

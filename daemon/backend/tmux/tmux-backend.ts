@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import {
   BackendSessionMissing,
+  type AttachCommand,
   type BackendEvent,
   type BackendSessionState,
   type CaptureOptions,
@@ -95,6 +96,18 @@ export class TmuxBackend implements SessionBackend {
     this.deaths.dispose();
     await this.connection.dispose();
     this.listeners.clear();
+  }
+
+  attachCommand(name: string, readOnly: boolean): AttachCommand {
+    const env: Record<string, string> = {};
+    for (const [key, value] of Object.entries(this.options.env)) if (value !== undefined && key !== 'TMUX') env[key] = value;
+    return {
+      file: this.options.tmux,
+      // -u: the pty is UTF-8 whatever the daemon's locale says (tmux would draw `_` otherwise).
+      args: ['-u', '-S', this.options.socket, 'attach-session', ...(readOnly ? ['-f', 'read-only,ignore-size'] : []), '-t', `=${name}`],
+      // What an editor's terminal emulates (xterm.js, Neovim's libvterm).
+      env: { ...env, TERM: 'xterm-256color' },
+    };
   }
 
   // -- lifecycle -------------------------------------------------------------
