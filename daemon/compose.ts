@@ -134,7 +134,7 @@ export async function compose(
   const interactions: Interactions = new Interactions(ctx, store.interactions, (id, answer): Promise<void> => io.answer(id, answer));
   const activity = new ActivityTracker(ctx, profiles, interactions, log.child({ component: 'activity' }));
   activity.start(events);
-  interactions.setReader((id, ms) => activity.firstReading(id, ms));
+  interactions.setReader((id, ms) => activity.settled(id, ms));
   const io: SessionIO = new SessionIO(ctx, activity);
   const checkpoints = new CheckpointService(ctx, store.checkpoints, configured.checkpoints, log.child({ component: 'checkpoints' }));
   const queue = new MessageQueue(ctx, io, activity, store.messages, log.child({ component: 'messages' }));

@@ -29,8 +29,8 @@ export class Interactions {
   /** Interactions whose answer is being typed: the prompt's going away is their doing, not a cancel. */
   private readonly answering = new Set<string>();
 
-  /** Resolves once the session's screen has been read (after a daemon restart, its prompt is known only then). */
-  private firstReading: (sessionId: string, ms: number) => Promise<void> = () => Promise.resolve();
+  /** Resolves once what the session's screen shows is recorded (after a daemon restart, its prompt is known only then). */
+  private settled: (sessionId: string, ms: number) => Promise<void> = () => Promise.resolve();
 
   constructor(
     private readonly ctx: SessionContext,
@@ -38,8 +38,8 @@ export class Interactions {
     private readonly answer: Answerer,
   ) {}
 
-  setReader(firstReading: (sessionId: string, ms: number) => Promise<void>): void {
-    this.firstReading = firstReading;
+  setReader(settled: (sessionId: string, ms: number) => Promise<void>): void {
+    this.settled = settled;
   }
 
   /**
@@ -90,7 +90,7 @@ export class Interactions {
   async respond(id: string, response: { choice?: string | undefined; text?: string | undefined }): Promise<Interaction> {
     const stored = this.stored.get(id);
     if (stored === undefined) throw errors.interactionNotFound(id);
-    if (stored.status === 'open' && !this.open.has(stored.sessionId)) await this.firstReading(stored.sessionId, FIRST_READING_MS);
+    if (stored.status === 'open' && !this.open.has(stored.sessionId)) await this.settled(stored.sessionId, FIRST_READING_MS);
     const open = this.open.get(stored.sessionId);
     if (stored.status !== 'open' || open === undefined || open.interaction.id !== id) {
       throw errors.interactionClosed(id, stored.status === 'open' ? 'no longer on screen' : stored.status);
@@ -129,7 +129,7 @@ export class Interactions {
 
   /** `session/approve`: answers the session's open approval with its approve (or deny) choice. */
   async approve(sessionId: string, deny: boolean): Promise<Interaction> {
-    if (!this.open.has(sessionId)) await this.firstReading(sessionId, FIRST_READING_MS);
+    if (!this.open.has(sessionId)) await this.settled(sessionId, FIRST_READING_MS);
     const open = this.open.get(sessionId);
     if (open === undefined || open.interaction.kind !== 'approval') {
       throw errors.interactionNotFound(`an open approval of session ${sessionId}`);

@@ -158,10 +158,20 @@ export class ActivityTracker {
     return this.inputIn.get(sessionId) ?? -1;
   }
 
-  /** Resolves once the session's screen has been read since tracking began (or after `ms`). */
-  firstReading(sessionId: string, ms: number): Promise<void> {
+  /**
+   * Resolves once what the session's screen shows is recorded: its first reading since
+   * tracking began (waiting at most `ms` for it), and every change read so far, an
+   * interaction for a question on screen included.
+   */
+  async settled(sessionId: string, ms: number): Promise<void> {
     const t = this.tracked.get(sessionId);
-    if (t === undefined || t.known) return Promise.resolve();
+    if (t === undefined) return;
+    await this.firstReading(t, ms);
+    await t.chain;
+  }
+
+  private firstReading(t: Tracked, ms: number): Promise<void> {
+    if (t.known) return Promise.resolve();
     return new Promise((resolve) => {
       const wake = (): void => {
         clearTimeout(timer);
@@ -318,27 +328,35 @@ export class ActivityTracker {
   private set(t: Tracked, activity: Activity, prompt: DetectedPrompt | null): Promise<void> {
     t.chain = t.chain.then(async () => {
       if (t.stopped) return;
-      if (prompt !== null) await this.interactions.shown(t.id, prompt);
-      else await this.interactions.gone(t.id);
-      // The first reading since tracking began is news even when the record already says it
-      // (a daemon restart: what waits for idle must hear of it).
-      if (activity === t.activity && t.known) return;
-      const recorded = await this.record(t.id, activity);
-      if (recorded === null || t.stopped) return;
-      const previous = t.known ? t.activity : 'unknown';
-      const first = !t.known;
-      t.activity = activity;
-      t.known = true;
-      if (activity === 'idle') {
-        t.everIdle = true;
-        this.idleTimes.set(t.id, (this.idleTimes.get(t.id) ?? 0) + 1);
-      }
-      // A program that starts with a question is as ready as it will get without an answer.
-      if (activity === 'idle' || activity === 'waiting') for (const wake of t.waiters) wake();
+      // A question that went away is cancelled before the new activity is told; one that
+      // came is opened after it: whoever hears of an interaction finds the session waiting.
+      if (prompt === null) await this.interactions.gone(t.id);
+      const first = await this.change(t, activity);
+      if (prompt !== null && !t.stopped) await this.interactions.shown(t.id, prompt);
       if (first) for (const wake of t.readWaiters) wake();
-      for (const listener of this.listeners) listener(recorded, previous);
-    });
+    }).catch((error: unknown) => this.log.warn({ err: error, session: t.id }, 'cannot record activity'));
     return t.chain;
+  }
+
+  /** Records and tells a change of activity; true when this was the first reading since tracking began. */
+  private async change(t: Tracked, activity: Activity): Promise<boolean> {
+    // The first reading is news even when the record already says it (a daemon restart:
+    // what waits for idle must hear of it).
+    if (activity === t.activity && t.known) return false;
+    const recorded = await this.record(t.id, activity);
+    if (recorded === null || t.stopped) return false;
+    const previous = t.known ? t.activity : 'unknown';
+    const first = !t.known;
+    t.activity = activity;
+    t.known = true;
+    if (activity === 'idle') {
+      t.everIdle = true;
+      this.idleTimes.set(t.id, (this.idleTimes.get(t.id) ?? 0) + 1);
+    }
+    // A program that starts with a question is as ready as it will get without an answer.
+    if (activity === 'idle' || activity === 'waiting') for (const wake of t.waiters) wake();
+    for (const listener of this.listeners) listener(recorded, previous);
+    return first;
   }
 
   /** Records the session's activity with its event, unless it is already recorded; null when it no longer runs. */
