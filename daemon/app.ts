@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { resolvePaths, type SessdPaths } from '../shared/paths.js';
 import { compose, type Composed } from './compose.js';
 import { loadConfig } from './config/config.js';
+import { LiveConfig } from './config/live.js';
 import { ProcessLock } from './lock.js';
 import type { DaemonOptions } from './options.js';
 import { ClientConnection } from './rpc/connection.js';
@@ -39,11 +40,12 @@ export class Daemon {
 
   static async start(options: DaemonOptions, log: Logger): Promise<Daemon> {
     const paths = resolvePaths(options, { env: process.env, uid: process.getuid?.() ?? 0, home: homedir() });
-    const config = await loadConfig(paths.configCandidates, paths.configExplicit);
-    if (config.error !== null) {
-      if (paths.configExplicit && config.error.startsWith('cannot read')) throw new ListenError(config.error);
-      log.error({ config: config.file, err: config.error }, 'config not loaded; using defaults');
+    const loaded = await loadConfig(paths.configCandidates, paths.configExplicit, homedir());
+    if (loaded.problem !== null) {
+      if (paths.configExplicit && loaded.problem.line === null) throw new ListenError(`config ${loaded.error}`);
+      log.error({ config: loaded.file, problem: loaded.problem }, `config not loaded; using defaults: ${loaded.error}`);
     }
+    const config = new LiveConfig(loaded, paths.configCandidates, paths.configExplicit, homedir(), log.child({ component: 'config' }));
     const systemdFd = systemdSocketFd(process.env);
     const daemon = new Daemon(log, paths, await claim(paths, systemdFd !== undefined));
     try {
@@ -54,6 +56,8 @@ export class Daemon {
       // Bound first, so that a refused socket starts nothing; clients that connect
       // meanwhile wait for the reconciliation instead of finding no daemon.
       await daemon.listen(systemdFd);
+      // Edits from here on apply without a restart (the watch is ready before `ready`).
+      await config.watch();
       const { services, tapSocket } = composed;
       daemon.tap = await TapServer.listen(
         tapSocket,
@@ -135,6 +139,7 @@ export class Daemon {
     await closed;
     await this.tap?.close();
     await this.composed?.dispose();
+    await this.composed?.services.config.dispose();
     await this.removeSocketFile();
     await Promise.all(this.locks.map((l) => l.release()));
     this.log.info('stopped');

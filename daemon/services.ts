@@ -1,5 +1,8 @@
 import type { SessdPaths } from '../shared/paths.js';
 import type { SessionBackend } from './backend/backend.js';
+import type { ResourceLimiter } from './backend/resource-limits.js';
+import type { ConfigStatus, LiveConfig } from './config/live.js';
+import type { TemplateService } from './config/templates.js';
 import type { EventLog } from './events/event-log.js';
 import type { Subscriptions } from './events/subscriptions.js';
 import type { CheckpointService } from './sessions/checkpoints.js';
@@ -26,7 +29,8 @@ export interface DaemonInfo {
   pid: number;
   startedAt: Date;
   paths: SessdPaths;
-  config: { file: string | null; loaded: boolean; error: string | null };
+  /** The config file's state now (it is reloaded on change). */
+  readonly config: ConfigStatus;
   connections(): number;
   methods(): string[];
   /** Stops the daemon after the current reply is sent; sessions keep running. */
@@ -49,5 +53,8 @@ export interface Services {
   queue: MessageQueue;
   supervisor: Supervisor;
   limits: Limits;
+  templates: TemplateService;
+  config: LiveConfig;
+  limiter: ResourceLimiter;
   daemon: DaemonInfo;
 }
