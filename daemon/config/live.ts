@@ -80,7 +80,15 @@ export class LiveConfig {
       return;
     }
     const names = new Set(this.candidates);
-    const watcher = (this.watcher = watch([...existing, ...parents], { ignoreInitial: true, depth: 0 }));
+    const watched = new Set<string>([...existing, ...parents, ...dirs, ...names]);
+    const watcher = (this.watcher = watch([...existing, ...parents], {
+      ignoreInitial: true,
+      depth: 0,
+      // Only the config files and their directories: the state dir or a log file may
+      // sit beside them, and a watch on each of their files is wasted (and a watch
+      // chokidar adds for a new file while closing could outlive close()).
+      ignored: (path: string) => !watched.has(path),
+    }));
     watcher.on('all', (event, path) => {
       if (event === 'addDir' && dirs.includes(path)) {
         watcher.add(path);

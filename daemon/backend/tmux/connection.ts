@@ -134,7 +134,9 @@ export class TmuxConnection {
       }
       const settings = tmuxSettings(this.tmuxVersion);
       await writeFile(configPath, tmuxConfigFile(settings), { mode: 0o600 });
-      const globalArgs = ['-S', socket, '-f', configPath];
+      // -u: in a C locale (systemd starts services with no LANG) tmux would replace the
+      // tabs and non-ASCII text of control-mode replies with `_`, and no reply would parse.
+      const globalArgs = ['-u', '-S', socket, '-f', configPath];
       await this.options.startServer?.(globalArgs);
       const main = await ControlClient.start({
         tmux,
