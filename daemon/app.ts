@@ -5,11 +5,17 @@ import type { Logger } from 'pino';
 import { resolvePaths, type SessdPaths } from '../shared/paths.js';
 import { compose, type Composed } from './compose.js';
 import { loadConfig } from './config/config.js';
+import { LiveConfig } from './config/live.js';
 import { ProcessLock } from './lock.js';
+import type { SessdLogger } from './log.js';
 import type { DaemonOptions } from './options.js';
 import { ClientConnection } from './rpc/connection.js';
 import { ListenError, listenFd, listenUnix, systemdSocketFd, unixSocketPath } from './rpc/listener.js';
 import { TapServer } from './transcripts/tap-server.js';
+
+/** A log file's size before it is rotated, and the rotated files kept, unless the config says. */
+const LOG_FILE_BYTES = 10 * 1024 * 1024;
+const LOG_FILES = 5;
 
 /** How long connections get to drain their last replies when the daemon stops. */
 const DRAIN_MS = 1_000;
@@ -37,13 +43,18 @@ export class Daemon {
     private readonly locks: ProcessLock[],
   ) {}
 
-  static async start(options: DaemonOptions, log: Logger): Promise<Daemon> {
+  static async start(options: DaemonOptions, log: Logger, logging?: Pick<SessdLogger, 'addFile'>): Promise<Daemon> {
     const paths = resolvePaths(options, { env: process.env, uid: process.getuid?.() ?? 0, home: homedir() });
-    const config = await loadConfig(paths.configCandidates, paths.configExplicit);
-    if (config.error !== null) {
-      if (paths.configExplicit && config.error.startsWith('cannot read')) throw new ListenError(config.error);
-      log.error({ config: config.file, err: config.error }, 'config not loaded; using defaults');
+    const loaded = await loadConfig(paths.configCandidates, paths.configExplicit, homedir());
+    if (loaded.problem !== null) {
+      if (paths.configExplicit && loaded.problem.line === null) throw new ListenError(`config ${loaded.error}`);
+      log.error({ config: loaded.file, problem: loaded.problem }, `config not loaded; using defaults: ${loaded.error}`);
     }
+    const logSettings = loaded.config.log;
+    if (options.logLevel === undefined && process.env.SESSD_LOG_LEVEL === undefined && logSettings.level !== undefined) log.level = logSettings.level;
+    const logFile = options.logFile ?? logSettings.file;
+    if (logFile !== undefined) logging?.addFile(logFile, logSettings.maxBytes ?? LOG_FILE_BYTES, logSettings.files ?? LOG_FILES);
+    const config = new LiveConfig(loaded, paths.configCandidates, paths.configExplicit, homedir(), log.child({ component: 'config' }));
     const systemdFd = systemdSocketFd(process.env);
     const daemon = new Daemon(log, paths, await claim(paths, systemdFd !== undefined));
     try {
@@ -54,6 +65,8 @@ export class Daemon {
       // Bound first, so that a refused socket starts nothing; clients that connect
       // meanwhile wait for the reconciliation instead of finding no daemon.
       await daemon.listen(systemdFd);
+      // Edits from here on apply without a restart (the watch is ready before `ready`).
+      await config.watch();
       const { services, tapSocket } = composed;
       daemon.tap = await TapServer.listen(
         tapSocket,
@@ -138,6 +151,7 @@ export class Daemon {
     await closed;
     await this.tap?.close();
     await this.composed?.dispose();
+    await this.composed?.services.config.dispose();
     await this.removeSocketFile();
     await Promise.all(this.locks.map((l) => l.release()));
     this.log.info('stopped');

@@ -7,7 +7,12 @@ import type { Logger } from 'pino';
 import { socketPathProblem, type SessdPaths } from '../shared/paths.js';
 import { AttachService } from './attach/service.js';
 import { TmuxBackend } from './backend/tmux/tmux-backend.js';
-import type { LoadedConfig } from './config/config.js';
+import type { LiveConfig } from './config/live.js';
+import { SessionResolver } from './config/resolver.js';
+import { TemplateService } from './config/templates.js';
+import { ResourceLimiter } from './backend/resource-limits.js';
+import { userManagerRunning } from './systemd/manager.js';
+import { scopedServerStarter } from './systemd/tmux-scope.js';
 import { EventLog } from './events/event-log.js';
 import { Subscriptions } from './events/subscriptions.js';
 import { HANDLERS } from './handlers/index.js';
@@ -69,11 +74,11 @@ export interface Composed {
 export async function compose(
   options: DaemonOptions,
   paths: SessdPaths,
-  config: LoadedConfig,
+  config: LiveConfig,
   log: Logger,
   daemon: Pick<DaemonInfo, 'connections' | 'shutdown'>,
 ): Promise<Composed> {
-  const configured = config.config.limits;
+  const configured = config.current.limits;
   const limits: Limits = {
     maxSessions: configured.sessions,
     maxFrameBytes: configured.frameBytes,
@@ -100,14 +105,20 @@ export async function compose(
     log.child({ component: 'transcripts' }),
   );
   const tap = await helper('sessd-tap', 'no output will be captured', log);
+  const userManager = await userManagerRunning();
+  const limiter = await ResourceLimiter.detect(userManager);
+  const tmuxEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => !PRIVATE_ENV.includes(key)));
   const backend = new TmuxBackend({
     tmux: options.tmux,
     socket: paths.tmuxSocket,
     configPath: join(paths.stateDir, 'tmux.conf'),
     paneHelper: await helper('sessd-pane', 'sessions will run without it and cannot be paused', log),
     tap: tap === null ? null : { program: tap, socket: tapSocket },
-    env: Object.fromEntries(Object.entries(process.env).filter(([key]) => !PRIVATE_ENV.includes(key))),
+    env: tmuxEnv,
     commandTimeoutMs: configured.tmuxTimeoutMs,
+    limiter,
+    // With a user manager, the tmux server gets a scope of its own, outside sessd's cgroup.
+    ...(userManager ? { startServer: scopedServerStarter(options.tmux, paths.tmuxSocket, tmuxEnv, log.child({ component: 'tmux' })) } : {}),
     log: log.child({ component: 'tmux' }),
   });
   const ctx = {
@@ -127,10 +138,24 @@ export async function compose(
     limits: { maxSessions: limits.maxSessions, maxMessageBytes: limits.maxMessageBytes },
   };
   const lifecycle = new SessionLifecycle(ctx);
-  const creator = new SessionCreator(ctx);
+  const templates = new TemplateService(store, config);
+  const resolver = new SessionResolver(config, templates, limiter, ctx.defaults);
+  const creator = new SessionCreator(ctx, resolver);
   const profiles = new Profiles();
-  const profilesError = profiles.configure(config.config.agents);
-  if (profilesError !== null) log.warn({ file: config.file }, `agent profiles from the config file not used: ${profilesError}`);
+  const configureProfiles = (agents: Record<string, Record<string, unknown>>): void => {
+    const problem = profiles.configure(agents);
+    if (problem !== null) log.warn({ file: config.status().file }, `agent profiles from the config file not used: ${problem}`);
+  };
+  configureProfiles(config.current.agents);
+  // What a config edit changes at once; the other limits are read at start-up only.
+  const stopFollowing = config.onChange((next) => {
+    ctx.limits.maxSessions = limits.maxSessions = next.limits.sessions;
+    ctx.limits.maxMessageBytes = limits.maxMessageBytes = next.limits.messageBytes;
+    limits.maxFrameBytes = next.limits.frameBytes;
+    limits.maxBufferedBytes = next.limits.clientBufferBytes;
+    if (next.log.level !== undefined) log.level = next.log.level;
+    configureProfiles(next.agents);
+  });
   const interactions: Interactions = new Interactions(ctx, store.interactions, (id, answer): Promise<void> => io.answer(id, answer));
   const activity = new ActivityTracker(ctx, profiles, interactions, log.child({ component: 'activity' }));
   activity.start(events);
@@ -178,11 +203,16 @@ export async function compose(
     transcripts,
     attaches,
     limits,
+    templates,
+    config,
+    limiter,
     daemon: {
       pid: process.pid,
       startedAt: new Date(),
       paths,
-      config: { file: config.file, loaded: config.error === null && config.file !== null, error: config.error },
+      get config() {
+        return config.status();
+      },
       methods: () => late.dispatcher?.methods ?? [],
       ...daemon,
     },
@@ -193,6 +223,7 @@ export async function compose(
     dispatcher,
     tapSocket,
     dispose: async () => {
+      stopFollowing();
       subscriptions.dispose();
       reconciler.dispose();
       supervisor.dispose();

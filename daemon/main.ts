@@ -8,10 +8,11 @@ import { isDuplicateCommitFailure } from './store/store.js';
 /** `sessd`: wiring only. Exit codes: 0 stopped cleanly, 1 could not start or crashed. */
 async function main(): Promise<void> {
   const options = await parseOptions(process.argv.slice(2));
-  const log = await createLogger(options.logLevel ?? process.env.SESSD_LOG_LEVEL ?? 'info');
+  const logger = await createLogger(options.logLevel ?? process.env.SESSD_LOG_LEVEL ?? 'info');
+  const { log } = logger;
   let daemon: Daemon;
   try {
-    daemon = await Daemon.start(options, log);
+    daemon = await Daemon.start(options, log, logger);
   } catch (error) {
     if (error instanceof ListenError) {
       log.error(error.message);
@@ -40,6 +41,7 @@ async function main(): Promise<void> {
     process.exit(1);
   });
   daemon.onStopped(() => {
+    logger.close();
     process.exitCode = 0;
   });
 }

@@ -8,6 +8,8 @@ export interface DaemonOptions {
   stateDir?: string | undefined;
   config?: string | undefined;
   logLevel?: string | undefined;
+  /** A log file besides stdout, rotated by size. */
+  logFile?: string | undefined;
   tmux: string;
 }
 
@@ -24,6 +26,7 @@ export async function parseOptions(argv: string[]): Promise<DaemonOptions> {
     .option('state-dir', { type: 'string', describe: 'Where the store lives [env SESSD_STATE_DIR; default $XDG_STATE_HOME/sessd]' })
     .option('config', { type: 'string', describe: 'Config file [env SESSD_CONFIG; default $XDG_CONFIG_HOME/sessd/config.yaml]' })
     .option('log-level', { type: 'string', choices: LOG_LEVELS, describe: 'Log level [default info]' })
+    .option('log-file', { type: 'string', describe: 'Also log to FILE, rotated at log.maxBytes (default 10M) keeping log.files (default 5) [config log.file]' })
     .option('tmux', { type: 'string', default: 'tmux', describe: 'The tmux program to run' })
     .version(SESSD_VERSION)
     .strict()
@@ -35,6 +38,7 @@ export async function parseOptions(argv: string[]): Promise<DaemonOptions> {
     stateDir: args['state-dir'],
     config: args.config,
     logLevel: args['log-level'],
+    logFile: args['log-file'],
     tmux: args.tmux,
   };
 }

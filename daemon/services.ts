@@ -4,6 +4,9 @@ import type { Profiles } from './activity/profiles.js';
 import type { ActivityTracker } from './activity/tracker.js';
 import type { AttachService } from './attach/service.js';
 import type { SessionBackend } from './backend/backend.js';
+import type { ResourceLimiter } from './backend/resource-limits.js';
+import type { ConfigStatus, LiveConfig } from './config/live.js';
+import type { TemplateService } from './config/templates.js';
 import type { EventLog } from './events/event-log.js';
 import type { Subscriptions } from './events/subscriptions.js';
 import type { CheckpointService } from './sessions/checkpoints.js';
@@ -30,7 +33,8 @@ export interface DaemonInfo {
   pid: number;
   startedAt: Date;
   paths: SessdPaths;
-  config: { file: string | null; loaded: boolean; error: string | null };
+  /** The config file's state now (it is reloaded on change). */
+  readonly config: ConfigStatus;
   connections(): number;
   methods(): string[];
   /** Stops the daemon after the current reply is sent; sessions keep running. */
@@ -57,5 +61,8 @@ export interface Services {
   interactions: Interactions;
   activity: ActivityTracker;
   limits: Limits;
+  templates: TemplateService;
+  config: LiveConfig;
+  limiter: ResourceLimiter;
   daemon: DaemonInfo;
 }

@@ -1,4 +1,5 @@
 import type { CommandSpec, OptionSpec } from './args.js';
+import { TEMPLATE_COMMANDS } from './registry-config.js';
 
 /**
  * Every `sess` command: its arguments, options and help. The parser, the help and
@@ -64,6 +65,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       { name: 'size', type: 'string', value: 'COLSxROWS', description: 'Terminal size (default 120x40)' },
       { name: 'no-start', type: 'boolean', description: 'Record the session without starting it' },
       { name: 'attach', alias: 'a', type: 'boolean', description: 'Attach to it right away' },
+      { name: 'dry-run', type: 'boolean', description: 'Show the session that would be created, and where each setting comes from; create nothing' },
     ],
     examples: ['sess new', 'sess new -n api -- npm run dev', 'sess new -n review -l team=web claude', 'sess new --attach -c ~/src/app -- aider --model sonnet'],
     module: 'new',
@@ -305,6 +307,24 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: [],
     module: 'daemon',
   },
+  {
+    name: 'daemon install',
+    summary: 'Install sessd as a systemd user service (socket-activated) for this installation',
+    description:
+      'Writes sessd.socket and sessd.service to $XDG_CONFIG_HOME/systemd/user, running this installation of sessd with this node, and enables and starts the socket when a systemd user manager runs. Run `loginctl enable-linger` once so that sessions outlive your logout. Sessions keep running throughout.',
+    args: [],
+    options: [{ name: 'no-enable', type: 'boolean', description: 'Only write the units; do not enable or start them' }],
+    module: 'daemon-units',
+  },
+  {
+    name: 'daemon uninstall',
+    summary: 'Remove the systemd user units that `sess daemon install` wrote',
+    description: 'Disables and stops sessd.socket and sessd.service (sessions keep running) and removes the unit files.',
+    args: [],
+    options: [],
+    module: 'daemon-units',
+  },
+  ...TEMPLATE_COMMANDS,
   {
     name: 'completion',
     summary: 'Print a shell completion script (bash or zsh)',

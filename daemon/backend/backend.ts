@@ -4,6 +4,7 @@
  * same roles. The domain depends on the narrow role it needs, not on the whole.
  */
 import type { TerminalSize } from '../../shared/protocol/model.js';
+import type { ResourceLimits } from '../../shared/protocol/resources.js';
 
 /** What to run: one backend session per sessd session, named by the session id. */
 export interface SpawnSpec {
@@ -16,6 +17,8 @@ export interface SpawnSpec {
   title: string;
   /** A file shown in the terminal before the program starts (and then removed): a restored session's scrollback. */
   preface?: string;
+  /** Resource limits to run the program under (already checked against the backend's capabilities). */
+  limits?: ResourceLimits;
 }
 
 export interface RuntimeInfo {

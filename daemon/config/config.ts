@@ -1,13 +1,13 @@
 import { readFile } from 'node:fs/promises';
-import { z } from 'zod';
-import { parse as parseYaml } from 'yaml';
+import { isMap, LineCounter, parseDocument, type Document } from 'yaml';
+import type { Template } from '../../shared/protocol/model.js';
 import { parseDuration } from '../duration.js';
+import { configSchema, type ParsedConfig, type SessionLayer } from './schema.js';
 
 /**
- * The config file (DESIGN.md, "Paths and configuration"). Top-level keys:
- * `defaults`, `spaces`, `templates`, `agents`, `limits`, `log`. This daemon reads
- * `limits` and `log`; the other sections are accepted (and checked to be objects)
- * so that a file written for a fuller sessd loads here too.
+ * The config file (DESIGN.md, "Paths and configuration"; the schema is in schema.ts).
+ * Loading never half-applies: a file either validates as a whole or is refused with
+ * one problem naming the file, the line and the field.
  */
 export interface LimitsConfig {
   /** Sessions kept at once (live and ended). */
@@ -38,11 +38,40 @@ export interface LimitsConfig {
   attachStallMs: number;
 }
 
+export interface LogConfig {
+  level?: string | undefined;
+  /** A log file written besides stdout, rotated at `maxBytes`, keeping `files` old ones. */
+  file?: string | undefined;
+  maxBytes?: number | undefined;
+  files?: number | undefined;
+}
+
 export interface SessdConfig {
   limits: LimitsConfig;
-  /** Agent profiles (checked by daemon/activity/profiles.ts). */
-  agents?: Record<string, unknown> | undefined;
-  log: { level?: string | undefined };
+  log: LogConfig;
+  /** The config file's `defaults`: over the built-in defaults. */
+  defaults: SessionLayer;
+  /** Overrides by space name, over `defaults`. */
+  spaces: Record<string, SessionLayer>;
+  templates: Record<string, Template>;
+  /** Detector profiles by name, as written. */
+  agents: Record<string, Record<string, unknown>>;
+}
+
+/** What is wrong with a config file, and where. */
+export interface ConfigProblem {
+  file: string;
+  /** 1-based; null when the problem has no place in the text (the file cannot be read). */
+  line: number | null;
+  column: number | null;
+  /** The field as a dotted path (`templates.claude.command`), or null for the file as a whole. */
+  field: string | null;
+  message: string;
+}
+
+export function describeProblem(p: ConfigProblem): string {
+  const where = p.line === null ? p.file : `${p.file}:${p.line}:${p.column ?? 1}`;
+  return `${where}: ${p.field === null ? '' : `${p.field}: `}${p.message}`;
 }
 
 export const DEFAULT_LIMITS: LimitsConfig = {
@@ -61,10 +90,95 @@ export const DEFAULT_LIMITS: LimitsConfig = {
   attachStallMs: 30_000,
 };
 
-const duration = z
-  .string()
-  .refine((v) => parseDuration(v) !== null, 'a duration such as 7d, 12h, 30m or 500ms')
-  .optional();
+export function defaultConfig(): SessdConfig {
+  return { limits: { ...DEFAULT_LIMITS }, log: {}, defaults: {}, spaces: {}, templates: {}, agents: {} };
+}
+
+export interface LoadedConfig {
+  /** The file read (the first candidate that exists), or null when there is none. */
+  file: string | null;
+  config: SessdConfig;
+  /** Why the file was refused (then `config` is the defaults), or null. */
+  problem: ConfigProblem | null;
+  /** `problem`, as one line. */
+  error: string | null;
+}
+
+/** Loads the first existing candidate. A broken file yields the defaults and the reason. */
+export async function loadConfig(candidates: readonly string[], explicit: boolean, home: string): Promise<LoadedConfig> {
+  for (const file of candidates) {
+    let raw: string;
+    try {
+      raw = await readFile(file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT' && !explicit) continue;
+      return refused({ file, line: null, column: null, field: null, message: `cannot read it: ${(error as Error).message}` });
+    }
+    const parsed = parseConfigText(file, raw, home);
+    return 'problem' in parsed ? refused(parsed.problem) : { file, config: parsed.config, problem: null, error: null };
+  }
+  return { file: null, config: defaultConfig(), problem: null, error: null };
+}
+
+function refused(problem: ConfigProblem): LoadedConfig {
+  return { file: problem.file, config: defaultConfig(), problem, error: describeProblem(problem) };
+}
+
+/** Parses and validates a config file's text (YAML, or JSON for a `.json` file). Pure. */
+export function parseConfigText(file: string, raw: string, home: string): { config: SessdConfig } | { problem: ConfigProblem } {
+  const lines = new LineCounter();
+  // JSON is YAML too: the YAML parser gives every node its position, for both.
+  const doc = parseDocument(raw, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const at = (offset: number, field: string | null, message: string): { problem: ConfigProblem } => {
+    const { line, col } = lines.linePos(offset);
+    return { problem: { file, line, column: col, field, message } };
+  };
+  let value: unknown;
+  if (file.endsWith('.json')) {
+    try {
+      value = JSON.parse(raw);
+    } catch (error) {
+      const message = (error as Error).message;
+      const position = /at position (\d+)/.exec(message);
+      return at(position === null ? 0 : Number(position[1]), null, `not valid JSON: ${message.replace(/ in JSON at position \d+.*$/, '')}`);
+    }
+  } else {
+    const syntax = doc.errors[0];
+    if (syntax !== undefined) return at(syntax.pos[0], null, `not valid YAML: ${syntax.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`);
+    value = doc.toJS();
+  }
+  const result = configSchema(home).safeParse(value ?? {});
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const path = issue.path.map((p) => (typeof p === 'number' ? p : String(p)));
+    const unknownKey = issue.code === 'unrecognized_keys' ? issue.keys[0]! : undefined;
+    const field = [...path, ...(unknownKey === undefined ? [] : [unknownKey])].join('.') || null;
+    const message = unknownKey !== undefined ? `unknown field (${knownFieldsHint(path)})` : issue.message;
+    return at(offsetOf(doc, path, unknownKey), field, message);
+  }
+  return { config: toConfig(result.data) };
+}
+
+function knownFieldsHint(path: readonly (string | number)[]): string {
+  if (path.length === 0) return 'the top level takes defaults, spaces, templates, agents, limits, log';
+  return 'see the schema in the README';
+}
+
+/** Where the node at `path` starts (or its key `unknownKey`); the nearest existing ancestor otherwise. */
+function offsetOf(doc: Document, path: readonly (string | number)[], unknownKey: string | undefined): number {
+  for (let depth = path.length; depth >= 0; depth--) {
+    const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
+    if (node === undefined || node === null || typeof node !== 'object' || !('range' in node)) continue;
+    if (unknownKey !== undefined && depth === path.length && isMap(node)) {
+      const pair = node.items.find((p) => (p.key as { value?: unknown } | null)?.value === unknownKey);
+      const keyRange = (pair?.key as { range?: [number, number, number] } | null)?.range;
+      if (keyRange !== undefined) return keyRange[0];
+    }
+    const range = (node as { range?: [number, number, number] | null }).range;
+    if (range !== undefined && range !== null) return range[0];
+  }
+  return 0;
+}
 
 /** Limits written as durations in the file, and the field each sets. */
 const DURATIONS = {
@@ -74,78 +188,24 @@ const DURATIONS = {
   attachStall: 'attachStallMs',
 } as const;
 
-const section = z.record(z.string(), z.unknown()).optional();
-const schema = z.strictObject({
-  defaults: section,
-  spaces: section,
-  templates: section,
-  agents: section,
-  limits: z
-    .strictObject({
-      sessions: z.number().int().min(1).max(1_000_000).optional(),
-      frameBytes: z.number().int().min(1024).max(1024 * 1024 * 1024).optional(),
-      messageBytes: z.number().int().min(1).max(256 * 1024 * 1024).optional(),
-      events: z.number().int().min(100).max(100_000_000).optional(),
-      clientBufferBytes: z.number().int().min(64 * 1024).optional(),
-      tmuxTimeoutMs: z.number().int().min(100).max(600_000).optional(),
-      transcriptBytes: z.number().int().min(64 * 1024).optional(),
-      transcriptAge: duration,
-      checkpoints: z.number().int().min(1).max(1000).optional(),
-      restartDelay: duration,
-      restartMaxDelay: duration,
-      restartLimit: z.number().int().min(1).max(1_000_000).optional(),
-      attachStall: duration,
-    })
-    .optional(),
-  log: z.strictObject({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).optional() }).optional(),
-});
-
-export interface LoadedConfig {
-  file: string | null;
-  config: SessdConfig;
-  error: string | null;
-}
-
-/** Loads the first existing candidate. A broken file yields the defaults and the reason. */
-export async function loadConfig(candidates: readonly string[], explicit: boolean): Promise<LoadedConfig> {
-  const defaults: SessdConfig = { limits: { ...DEFAULT_LIMITS }, log: {} };
-  for (const file of candidates) {
-    let raw: string;
-    try {
-      raw = await readFile(file, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT' && !explicit) continue;
-      return { file, config: defaults, error: `cannot read ${file}: ${(error as Error).message}` };
-    }
-    try {
-      const value: unknown = file.endsWith('.json') ? JSON.parse(raw) : parseYaml(raw);
-      const parsed = schema.safeParse(value ?? {});
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0]!;
-        const field = [...issue.path, ...(issue.code === 'unrecognized_keys' ? [issue.keys[0]] : [])].join('.');
-        return { file, config: defaults, error: `${file}: ${field || 'top level'}: ${issue.code === 'unrecognized_keys' ? 'unknown key' : issue.message}` };
-      }
-      const { transcriptAge, restartDelay, restartMaxDelay, attachStall, ...limits } = parsed.data.limits ?? {};
-      const durations: Partial<LimitsConfig> = {};
-      for (const [key, value] of Object.entries({ transcriptAge, restartDelay, restartMaxDelay, attachStall })) {
-        if (value !== undefined) durations[DURATIONS[key as keyof typeof DURATIONS]] = parseDuration(value)!;
-      }
-      return {
-        file,
-        config: {
-          limits: { ...DEFAULT_LIMITS, ...stripUndefined(limits), ...durations },
-          log: parsed.data.log ?? {},
-          agents: parsed.data.agents,
-        },
-        error: null,
-      };
-    } catch (error) {
-      return { file, config: defaults, error: `${file}: ${(error as Error).message}` };
-    }
+function toConfig(data: ParsedConfig): SessdConfig {
+  const { transcriptAge, restartDelay, restartMaxDelay, attachStall, ...limits } = data.limits ?? {};
+  const durations: Partial<LimitsConfig> = {};
+  for (const [key, value] of Object.entries({ transcriptAge, restartDelay, restartMaxDelay, attachStall })) {
+    if (value !== undefined) durations[DURATIONS[key as keyof typeof DURATIONS]] = parseDuration(value)!;
   }
-  return { file: null, config: defaults, error: null };
+  const templates: Record<string, Template> = {};
+  for (const [name, template] of Object.entries(data.templates ?? {})) templates[name] = { name, ...stripUndefined(template) };
+  return {
+    limits: { ...DEFAULT_LIMITS, ...stripUndefined(limits), ...durations },
+    log: data.log ?? {},
+    defaults: stripUndefined(data.defaults ?? {}),
+    spaces: Object.fromEntries(Object.entries(data.spaces ?? {}).map(([k, v]) => [k, stripUndefined(v)])),
+    templates,
+    agents: data.agents ?? {},
+  };
 }
 
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+function stripUndefined<T extends object>(value: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as { [K in keyof T]?: Exclude<T[K], undefined> };
 }

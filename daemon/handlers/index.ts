@@ -19,6 +19,8 @@ import {
 } from './session-lifecycle.js';
 import { sessionGet, sessionList } from './session-query.js';
 import { sessionUpdate } from './session-update.js';
+import { providerList, spaceList } from './space.js';
+import { templateDelete, templateGet, templateList, templateSet } from './template.js';
 import { sessionTranscript, transcriptFollow, transcriptUnfollow } from './transcript.js';
 
 /** Every request this daemon serves. A declared method missing here answers -32601. */
@@ -60,4 +62,10 @@ export const HANDLERS: readonly Handler[] = [
   eventsUnsubscribe,
   daemonStatus,
   daemonShutdown,
+  templateList,
+  templateGet,
+  templateSet,
+  templateDelete,
+  spaceList,
+  providerList,
 ];

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SessionCreateRequest, type SessionCreateParams } from '../../shared/protocol/session.js';
+import { protocolLimits } from '../config/schema.js';
 import { request } from '../rpc/handler.js';
 import { absolutePath, agent, command, env, identifier, jsonObject, labels, name, restartPolicy, size } from './schemas.js';
 
@@ -19,6 +20,8 @@ const params: z.ZodType<SessionCreateParams> = z.strictObject({
   restartPolicy: restartPolicy.optional(),
   size: size.optional(),
   start: z.boolean().optional(),
+  limits: protocolLimits.optional(),
+  dryRun: z.boolean().optional(),
 });
 
 export const sessionCreate = request(SessionCreateRequest, params, (p, { services }) => services.creator.create(p));

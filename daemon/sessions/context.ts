@@ -62,6 +62,7 @@ export function spawnSpec(session: Session, defaults: SessionDefaults): SpawnSpe
     env: { ...defaults.env(), SESSD_SESSION: session.id, ...session.env },
     size: session.size,
     title: session.name.replace(/\p{Cc}/gu, ''),
+    ...(session.limits === undefined || Object.keys(session.limits).length === 0 ? {} : { limits: session.limits }),
   };
 }
 

@@ -2,11 +2,13 @@ import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { JsonObject, Session } from '../../shared/protocol/model.js';
-import type { SessionCreateParams, SessionUpdateParams } from '../../shared/protocol/session.js';
+import type { SessionCreateParams, SessionCreateResult, SessionResolution, SessionUpdateParams } from '../../shared/protocol/session.js';
+import type { Resolution } from '../config/resolve.js';
+import type { SessionResolver } from '../config/resolver.js';
 import { errors } from '../errors.js';
 import { onBackend, spawnSpec, type SessionContext } from './context.js';
 import { mergePatch } from './merge-patch.js';
-import { defaultName, DEFAULT_SPACE, inferAgent, newId } from './naming.js';
+import { defaultName, DEFAULT_SPACE, newId } from './naming.js';
 
 async function isExecutableFile(path: string): Promise<boolean> {
   try {
@@ -38,22 +40,26 @@ async function checkDirectory(cwd: string): Promise<void> {
 
 /** `session/create` and `session/update`. */
 export class SessionCreator {
-  constructor(private readonly ctx: SessionContext) {}
+  constructor(
+    private readonly ctx: SessionContext,
+    private readonly resolver: SessionResolver,
+  ) {}
 
-  async create(params: SessionCreateParams): Promise<Session> {
+  /** Creates a session from the request over the config's layers; with `dryRun`, only says what it would create. */
+  async create(params: SessionCreateParams): Promise<SessionCreateResult> {
     const { registry, defaults, limits, backend, committer, locks } = this.ctx;
-    // Templates arrive with the configuration work; until then every name is unknown.
-    if (params.template !== undefined) throw errors.templateNotFound(params.template);
-    if (registry.size >= limits.maxSessions) throw errors.limitExceeded('sessions', limits.maxSessions, registry.size + 1);
+    const { values, resolution } = this.resolver.resolve(params);
+    if (registry.size >= limits.maxSessions && params.dryRun !== true) {
+      throw errors.limitExceeded('sessions', limits.maxSessions, registry.size + 1);
+    }
 
-    const space = params.space ?? DEFAULT_SPACE;
-    const command = params.command ?? [defaults.shell, '-l'];
-    const cwd = params.cwd ?? defaults.home;
+    const { space, command, cwd } = values;
     await checkDirectory(cwd);
-    const pathVar = params.env?.PATH ?? process.env.PATH ?? '/usr/bin:/bin';
+    const pathVar = values.env.PATH ?? process.env.PATH ?? '/usr/bin:/bin';
     if (!(await programExists(command[0]!, pathVar, cwd))) {
       throw errors.invalidParams('command[0]', `program not found: ${command[0]}`);
     }
+    if (params.dryRun === true) return this.preview(params, values, resolution);
 
     // An id never equals a name in the default space, where a bare reference could mean either.
     const idTaken = (id: string): boolean =>
@@ -78,20 +84,20 @@ export class SessionCreator {
         activity: 'unknown',
         command,
         cwd,
-        env: params.env ?? {},
+        env: values.env,
         template: params.template ?? null,
-        agent: params.agent ?? inferAgent(command),
-        labels: params.labels ?? {},
+        agent: values.agent,
+        labels: values.labels,
         taskId: params.taskId ?? null,
         agentId: params.agentId ?? null,
-        sessionType: params.sessionType ?? null,
-        context: params.context ?? {},
-        restartPolicy: params.restartPolicy ?? 'never',
+        sessionType: values.sessionType,
+        context: values.context,
+        restartPolicy: values.restartPolicy,
         restarts: 0,
         exitCode: null,
         exitSignal: null,
         pid: null,
-        size: params.size ?? defaults.size,
+        size: values.size,
         createdAt: now,
         updatedAt: now,
         startedAt: null,
@@ -99,6 +105,7 @@ export class SessionCreator {
         lastActivityAt: null,
         lastCheckpointAt: null,
         nextRestartAt: null,
+        ...(Object.keys(values.limits).length === 0 ? {} : { limits: values.limits }),
         runtime: { backend: 'tmux', tmuxSession: null, paneId: null, panePid: null },
       };
       try {
@@ -124,6 +131,48 @@ export class SessionCreator {
       }
       return session;
     });
+  }
+
+  /** The session a dry run would create: nothing is reserved, started or stored. */
+  private preview(params: SessionCreateParams, values: Resolution['values'], resolution: SessionResolution): SessionCreateResult {
+    const { registry } = this.ctx;
+    const name = params.name ?? defaultName(values.command, (n) => registry.nameHolder(values.space, n) !== undefined);
+    const holder = registry.nameHolder(values.space, name);
+    if (holder !== undefined) throw errors.sessionExists(values.space, name, holder);
+    const now = new Date().toISOString();
+    return {
+      id: '',
+      name,
+      space: values.space,
+      status: 'created',
+      activity: 'unknown',
+      command: values.command,
+      cwd: values.cwd,
+      env: values.env,
+      template: params.template ?? null,
+      agent: values.agent,
+      labels: values.labels,
+      taskId: params.taskId ?? null,
+      agentId: params.agentId ?? null,
+      sessionType: values.sessionType,
+      context: values.context,
+      restartPolicy: values.restartPolicy,
+      restarts: 0,
+      exitCode: null,
+      exitSignal: null,
+      pid: null,
+      size: values.size,
+      createdAt: now,
+      updatedAt: now,
+      startedAt: null,
+      endedAt: null,
+      lastActivityAt: null,
+      lastCheckpointAt: null,
+      nextRestartAt: null,
+      limits: values.limits,
+      runtime: { backend: 'tmux', tmuxSession: null, paneId: null, panePid: null },
+      resolution: { ...resolution, sources: { ...resolution.sources, name: params.name === undefined ? 'builtin' : 'request' } },
+    };
   }
 
   async update(session: Session, params: SessionUpdateParams): Promise<Session> {

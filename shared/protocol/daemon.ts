@@ -27,7 +27,20 @@ export interface DaemonStatus {
     reason: string | null;
   };
   unmanaged: UnmanagedTmuxSession[];
-  config: { file: string | null; loaded: boolean; error: string | null };
+  /**
+   * The config file: `loaded` while a file is in effect; `error` when its latest
+   * version was refused (the last good one stays in effect, or the built-in defaults
+   * when none ever loaded). Extension: `problem` places the error (file, line, column,
+   * field), `loadedAt` and `reloads` count the edits applied without a restart.
+   */
+  config: {
+    file: string | null;
+    loaded: boolean;
+    error: string | null;
+    problem?: { file: string; line: number | null; column: number | null; field: string | null; message: string } | null;
+    loadedAt?: string | null;
+    reloads?: number;
+  };
   /** The last start-up reconciliation. */
   reconciled: { adopted: number; crashed: number; exited: number; unmanaged: number } | null;
 }

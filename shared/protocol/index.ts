@@ -27,6 +27,7 @@ export * from './events.js';
 export * from './transcript.js';
 export * from './template.js';
 export * from './space.js';
+export * from './resources.js';
 export * from './daemon.js';
 
 const modules = [initialize, session, sessionIo, checkpoint, attach, message, interaction, events, transcript, template, space, daemon];

@@ -8,6 +8,8 @@
  * - Maps (`env`, `labels`) are JSON objects of strings.
  */
 
+import type { ResourceLimits } from './resources.js';
+
 /** Any JSON value. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 /** A JSON object, as used for `context`. */
@@ -95,6 +97,8 @@ export interface Session {
    * or a crash, with backoff); null when no restart is pending.
    */
   nextRestartAt: string | null;
+  /** Extension: the resource limits its program runs under; absent in records written before limits existed. */
+  limits?: ResourceLimits;
   runtime: SessionRuntime;
 }
 
@@ -180,6 +184,8 @@ export interface Template {
   space?: string;
   sessionType?: string;
   context?: JsonObject;
+  /** Extension: resource limits of the session's program (see resources.ts). */
+  limits?: ResourceLimits;
 }
 
 export type EventType =

@@ -1,5 +1,6 @@
 import { defineRequest } from './define.js';
 import type { JsonObject, RestartPolicy, Session, SessionStatus, TerminalSize } from './model.js';
+import type { ResourceLimits } from './resources.js';
 
 /**
  * A reference to one session: its `id`, `space/name`, or a `name` in the `default`
@@ -33,6 +34,36 @@ export interface SessionCreateParams {
   size?: TerminalSize;
   /** Default true; `false` records the session as `created` without starting it. */
   start?: boolean;
+  /** Extension: resource limits (see resources.ts); merged key by key over the layers below. */
+  limits?: ResourceLimits;
+  /**
+   * Extension: resolve and validate everything, create nothing. The reply is the
+   * session as it would be (with an empty `id` and status `created`) plus `resolution`.
+   */
+  dryRun?: boolean;
+}
+
+/**
+ * Where a resolved value came from, lowest precedence first: sessd's built-in
+ * defaults, the config file's `defaults`, the space's overrides (`spaces.<name>`),
+ * the template, the request itself.
+ */
+export type ValueSource = 'builtin' | 'defaults' | 'space' | 'template' | 'request';
+
+export interface SessionResolution {
+  dryRun: true;
+  /** The template used, and whether it came from the config file or from `template/set`. */
+  template: { name: string; source: 'config' | 'rpc' } | null;
+  /**
+   * The source of each field; maps (`env`, `labels`, `context`, `limits`) merge key by
+   * key across the layers, so each of their keys is listed on its own (`env.PATH`).
+   */
+  sources: Record<string, ValueSource>;
+}
+
+/** A created session; a dry run's reply also has `resolution`. */
+export interface SessionCreateResult extends Session {
+  resolution?: SessionResolution;
 }
 
 export interface SessionListParams {
@@ -111,7 +142,7 @@ export interface SessionGcResult {
   deleted: string[];
 }
 
-export const SessionCreateRequest = defineRequest<SessionCreateParams, Session>('session/create');
+export const SessionCreateRequest = defineRequest<SessionCreateParams, SessionCreateResult>('session/create');
 export const SessionListRequest = defineRequest<SessionListParams, SessionListResult>('session/list');
 export const SessionGetRequest = defineRequest<SessionParams, Session>('session/get');
 export const SessionUpdateRequest = defineRequest<SessionUpdateParams, Session>('session/update');

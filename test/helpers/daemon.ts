@@ -86,7 +86,8 @@ export class TestDaemon {
     return daemon;
   }
 
-  static spawn(paths: DaemonPaths, options: { args?: string[]; env?: NodeJS.ProcessEnv } = {}): TestDaemon {
+  /** `detached`: in a process group of its own (its pid is the group's id). */
+  static spawn(paths: DaemonPaths, options: { args?: string[]; env?: NodeJS.ProcessEnv; detached?: boolean } = {}): TestDaemon {
     const proc = spawn(
       process.execPath,
       [
@@ -97,7 +98,7 @@ export class TestDaemon {
         '--log-level', 'debug',
         ...(options.args ?? []),
       ],
-      { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SHELL: '/bin/bash', ...options.env } },
+      { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SHELL: '/bin/bash', ...options.env }, detached: options.detached === true },
     );
     return new TestDaemon(proc, paths);
   }

@@ -23,5 +23,8 @@ export const COMMAND_MODULES: Record<string, () => Promise<Command>> = {
   inbox: () => import('./inbox.js'),
   update: () => import('./update.js'),
   daemon: () => import('./daemon.js'),
+  'daemon-units': () => import('./daemon-units.js'),
+  template: () => import('./template.js'),
+  spaces: () => import('./spaces.js'),
   'completion-command': () => import('./completion-command.js'),
 };

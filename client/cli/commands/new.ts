@@ -4,6 +4,7 @@ import type { SessionCreateParams } from '../../../shared/protocol/session.js';
 import { UsageError } from '../args.js';
 import { pairs, type Context } from '../context.js';
 import { ref, shellWords } from '../output.js';
+import type { SessionCreateResult } from '../../../shared/protocol/session.js';
 import { attachTo } from './attach.js';
 
 export async function run(ctx: Context): Promise<number | void> {
@@ -33,9 +34,11 @@ export async function run(ctx: Context): Promise<number | void> {
     params.size = { cols: Number(m[1]), rows: Number(m[2]) };
   }
   if (ctx.opt('no-start') === true) params.start = false;
+  if (ctx.opt('dry-run') === true) params.dryRun = true;
 
   const client = await ctx.connect();
   const session = await client.session.create(params);
+  if (session.resolution !== undefined) return printResolution(ctx, session);
   if (ctx.json) ctx.out.json(session);
   else ctx.out.line(`${session.status === 'running' ? 'started' : 'created'} ${ref(session)} (${session.id}): ${shellWords(session.command)}`);
   if (ctx.opt('attach') === true) return attachTo(ctx, session, false);
@@ -50,4 +53,29 @@ export function jsonObject(text: string, option: string): JsonObject {
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new UsageError(`--${option} takes a JSON object`);
   return value as JsonObject;
+}
+
+/** A dry run: each field of the session that would be created, and the layer it came from. */
+function printResolution(ctx: Context, session: SessionCreateResult): void {
+  if (ctx.json) return ctx.out.json(session);
+  const { sources, template } = session.resolution!;
+  const rows: [string, string, string][] = [];
+  const add = (field: string, value: unknown): void => {
+    rows.push([field, typeof value === 'string' ? value : JSON.stringify(value), sources[field] ?? 'builtin']);
+  };
+  add('name', session.name);
+  add('space', session.space);
+  add('command', shellWords(session.command));
+  add('cwd', session.cwd);
+  add('agent', session.agent);
+  add('restartPolicy', session.restartPolicy);
+  add('size', `${session.size.cols}x${session.size.rows}`);
+  if (session.sessionType !== null) add('sessionType', session.sessionType);
+  for (const map of ['env', 'labels', 'context', 'limits'] as const) {
+    for (const [key, value] of Object.entries(session[map] ?? {})) add(`${map}.${key}`, value);
+  }
+  const width = Math.max(...rows.map(([f]) => f.length)) + 2;
+  const valueWidth = Math.min(60, Math.max(...rows.map(([, v]) => v.length))) + 2;
+  ctx.out.line(`dry run: nothing was created${template === null ? '' : ` (template ${template.name}, from ${template.source === 'config' ? 'the config file' : 'the store'})`}`);
+  for (const [field, value, source] of rows) ctx.out.line(`${field.padEnd(width)}${value.padEnd(valueWidth)}${source}`);
 }

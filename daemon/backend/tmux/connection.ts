@@ -20,6 +20,8 @@ export interface TmuxConnectionOptions {
   env: NodeJS.ProcessEnv;
   /** How long one tmux command may take before the call fails with a timeout. */
   commandTimeoutMs: number;
+  /** Starts the server when none runs; without it, the first control client starts it (as sessd's child, in sessd's cgroup). */
+  startServer?: (globalArgs: string[]) => Promise<void>;
   log: Logger;
 }
 
@@ -132,7 +134,10 @@ export class TmuxConnection {
       }
       const settings = tmuxSettings(this.tmuxVersion);
       await writeFile(configPath, tmuxConfigFile(settings), { mode: 0o600 });
-      const globalArgs = ['-S', socket, '-f', configPath];
+      // -u: in a C locale (systemd starts services with no LANG) tmux would replace the
+      // tabs and non-ASCII text of control-mode replies with `_`, and no reply would parse.
+      const globalArgs = ['-u', '-S', socket, '-f', configPath];
+      await this.options.startServer?.(globalArgs);
       const main = await ControlClient.start({
         tmux,
         globalArgs,

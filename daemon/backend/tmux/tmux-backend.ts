@@ -12,6 +12,7 @@ import {
   type SessionBackend,
   type SpawnSpec,
 } from '../backend.js';
+import type { ResourceLimiter } from '../resource-limits.js';
 import { TmuxConnection } from './connection.js';
 import { DeathWatch } from './death-watch.js';
 import { PANE_FORMAT, parsePaneRow, toState, type PaneRow } from './panes.js';
@@ -34,6 +35,10 @@ export interface TmuxBackendOptions {
   env: NodeJS.ProcessEnv;
   /** How long one tmux command may take before the call fails with a timeout. */
   commandTimeoutMs: number;
+  /** Wraps each program in its resource limits. */
+  limiter?: ResourceLimiter;
+  /** Starts the tmux server when none runs (in its own systemd scope); default: the control client starts it. */
+  startServer?: (globalArgs: string[]) => Promise<void>;
   log: Logger;
 }
 
@@ -79,7 +84,11 @@ export class TmuxBackend implements SessionBackend {
       version: this.connection.version,
       reason: this.connection.reason,
       serverPid: this.connection.serverPid,
-      capabilities: [...(this.options.paneHelper === null ? [] : ['pause', 'preface']), 'signals', 'capture', 'ansi-capture', 'paste', 'restart', 'attach'],
+      capabilities: [
+        ...(this.options.paneHelper === null ? [] : ['pause', 'preface']),
+        'signals', 'capture', 'ansi-capture', 'paste', 'restart', 'attach',
+        ...(this.options.limiter?.fields ?? []).map((field) => `limits.${field}`),
+      ],
     };
   }
 
@@ -289,9 +298,10 @@ export class TmuxBackend implements SessionBackend {
 
   private argv(spec: SpawnSpec): string[] {
     const helper = this.options.paneHelper;
-    if (helper !== null) return [helper, ...(spec.preface === undefined ? [] : ['--preface', spec.preface]), ...spec.command];
+    const command = [...(this.options.limiter?.prefix(spec.name, spec.limits) ?? []), ...spec.command];
+    if (helper !== null) return [helper, ...(spec.preface === undefined ? [] : ['--preface', spec.preface]), ...command];
     // tmux runs a one-word command through `sh -c`, which would re-parse it.
-    return spec.command.length === 1 ? ['/bin/sh', '-c', 'exec "$0"', spec.command[0]!] : [...spec.command];
+    return command.length === 1 ? ['/bin/sh', '-c', 'exec "$0"', command[0]!] : command;
   }
 
   /** Pipes the pane's output to a new sessd-tap. tmux expands #{pane_pid} before /bin/sh runs it. */
