@@ -10,6 +10,7 @@ import type { LoadedConfig } from './config/config.js';
 import { EventLog } from './events/event-log.js';
 import { Subscriptions } from './events/subscriptions.js';
 import { HANDLERS } from './handlers/index.js';
+import { MetricsCollector } from './metrics/collector.js';
 import type { DaemonOptions } from './options.js';
 import { Dispatcher } from './rpc/dispatcher.js';
 import { ListenError } from './rpc/listener.js';
@@ -145,6 +146,7 @@ export async function compose(
   });
   const reconciler = new Reconciler(backend, registry, lifecycle, log);
   const subscriptions = new Subscriptions(events);
+  const metrics = new MetricsCollector(events);
   const late: { dispatcher?: Dispatcher } = {};
   const services: Services = {
     registry,
@@ -161,6 +163,7 @@ export async function compose(
     backend,
     transcripts,
     limits,
+    metrics,
     daemon: {
       pid: process.pid,
       startedAt: new Date(),
@@ -177,6 +180,7 @@ export async function compose(
     tapSocket,
     dispose: async () => {
       subscriptions.dispose();
+      metrics.dispose();
       reconciler.dispose();
       supervisor.dispose();
       queue.dispose();

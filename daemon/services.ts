@@ -2,6 +2,7 @@ import type { SessdPaths } from '../shared/paths.js';
 import type { SessionBackend } from './backend/backend.js';
 import type { EventLog } from './events/event-log.js';
 import type { Subscriptions } from './events/subscriptions.js';
+import type { MetricsCollector } from './metrics/collector.js';
 import type { CheckpointService } from './sessions/checkpoints.js';
 import type { SessionCreator } from './sessions/create.js';
 import type { SessionIO } from './sessions/io.js';
@@ -50,4 +51,5 @@ export interface Services {
   supervisor: Supervisor;
   limits: Limits;
   daemon: DaemonInfo;
+  metrics: MetricsCollector;
 }

@@ -2,6 +2,7 @@ import type { Handler } from '../rpc/handler.js';
 import { daemonShutdown, daemonStatus } from './daemon.js';
 import { eventsSubscribe, eventsUnsubscribe } from './events.js';
 import { initialize } from './initialize.js';
+import { daemonMetrics } from './metrics.js';
 import { sessionCreate } from './session-create.js';
 import { sessionCapture, sessionInterrupt, sessionKeys, sessionSend } from './session-input.js';
 import { checkpointGet, checkpointList, sessionCheckpoint, sessionRestore } from './checkpoint.js';
@@ -49,4 +50,5 @@ export const HANDLERS: readonly Handler[] = [
   eventsUnsubscribe,
   daemonStatus,
   daemonShutdown,
+  daemonMetrics,
 ];

@@ -117,7 +117,7 @@ describe('handshake', () => {
     const answer = await c.initialize();
     expect(answer).toMatchObject({ protocolVersion: 1, serverInfo: { name: 'sessd', version: '0.1.0' } });
     expect(answer.capabilities.methods).toContain('session/create');
-    expect(answer.capabilities.methods).not.toContain('daemon/metrics');
+    expect(answer.capabilities.methods).not.toContain('provider/list');
     expect(answer.capabilities.limits.maxFrameBytes).toBe(65536);
     await c.request(DaemonStatusRequest, {});
   });
@@ -143,7 +143,7 @@ describe('methods and params', () => {
   it('answers every declared but unimplemented method with -32601 naming it', async () => {
     const served = new Set((await h.client.initialize()).capabilities.methods);
     const pending = ALL_REQUESTS.filter((r) => !served.has(r.method));
-    expect(pending.map((r) => r.method)).toContain('daemon/metrics');
+    expect(pending.map((r) => r.method)).toContain('provider/list');
     for (const decl of pending) {
       const e = await expectError(h.client.raw(decl.method, {}), -32601, 'not_implemented');
       expect(e.message).toBe(`${decl.method} is not implemented by this sessd yet`);

@@ -26,7 +26,7 @@ describe('the SDK', () => {
       const missing = await client.session.get({ session: 'nobody' }).catch((e: unknown) => e);
       expect(missing).toBeInstanceOf(SessdError);
       expect(missing).toMatchObject({ code: -32001, kind: 'session_not_found', notFound: true, method: 'session/get', data: { session: 'nobody' } });
-      const unsupported = await client.daemon.metrics().catch((e: unknown) => e);
+      const unsupported = await client.provider.list().catch((e: unknown) => e);
       expect(unsupported).toMatchObject({ code: -32601, kind: 'not_implemented', unsupported: true });
       const bad = await client.session.create({ name: 'a/b' }).catch((e: unknown) => e);
       expect(bad).toMatchObject({ code: -32602, kind: 'invalid_params', data: { field: 'name' } });

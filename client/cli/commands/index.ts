@@ -22,5 +22,6 @@ export const COMMAND_MODULES: Record<string, () => Promise<Command>> = {
   gc: () => import('./gc.js'),
   update: () => import('./update.js'),
   daemon: () => import('./daemon.js'),
+  metrics: () => import('./metrics.js'),
   'completion-command': () => import('./completion-command.js'),
 };
