@@ -25,6 +25,13 @@ export class ClientConnection {
   private readonly cleanups = new Set<() => void>();
   private closed = false;
   private inflight = 0;
+  /**
+   * Notifications handed to vscode-jsonrpc's writer and not yet flushed to the
+   * socket. The writer writes one message at a time and waits for each to flush, so
+   * behind a client that does not read they pile up in the writer, where
+   * `socket.writableLength` cannot see them.
+   */
+  private queued = { count: 0, bytes: 0 };
   private readonly idleWaiters = new Set<() => void>();
 
   constructor(
@@ -76,22 +83,32 @@ export class ClientConnection {
   /** Sends a notification; a client that lets too much pile up unread is disconnected. */
   notify<P>(declaration: NotificationDeclaration<P>, params: P): void {
     if (this.closed) return;
-    if (this.socket.writableLength > this.limits.maxBufferedBytes) {
-      this.log.warn({ conn: this.id, buffered: this.socket.writableLength }, 'client is not reading; disconnecting it');
+    if (this.unread > this.limits.maxBufferedBytes) {
+      this.log.warn({ conn: this.id, buffered: this.unread }, 'client is not reading; disconnecting it');
       this.close();
       return;
     }
-    // A write that fails means the socket is closing; the close handler cleans up.
-    this.rpc.sendNotification(declaration.method, params).catch(() => undefined);
+    // Sized only behind an unflushed message: a client that keeps up costs no extra serialization.
+    const size = this.queued.count > 0 ? Buffer.byteLength(JSON.stringify(params)) : 0;
+    this.queued.count++;
+    this.queued.bytes += size;
+    this.rpc
+      .sendNotification(declaration.method, params)
+      // A write that fails means the socket is closing; the close handler cleans up.
+      .catch(() => undefined)
+      .finally(() => {
+        this.queued.count--;
+        this.queued.bytes -= size;
+      });
   }
 
   close(): void {
     this.socket.destroy();
   }
 
-  /** Bytes written to this connection that the client has not read yet. */
+  /** Bytes written to this connection that the client has not read yet (about: the first queued message is not counted). */
   get unread(): number {
-    return this.socket.writableLength;
+    return this.socket.writableLength + this.queued.bytes;
   }
 
   /** Calls `wake` once the client has read what was queued (or the connection closed). */
