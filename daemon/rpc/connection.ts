@@ -32,6 +32,8 @@ export class ClientConnection {
    * `socket.writableLength` cannot see them.
    */
   private queued = { count: 0, bytes: 0 };
+  /** `whenRead` callers, woken also when the writer's queue empties (no `drain` may follow). */
+  private readonly readWaiters = new Set<() => void>();
   private readonly idleWaiters = new Set<() => void>();
 
   constructor(
@@ -99,6 +101,7 @@ export class ClientConnection {
       .finally(() => {
         this.queued.count--;
         this.queued.bytes -= size;
+        if (this.queued.count === 0) for (const wake of [...this.readWaiters]) wake();
       });
   }
 
@@ -113,17 +116,19 @@ export class ClientConnection {
 
   /** Calls `wake` once the client has read what was queued (or the connection closed). */
   whenRead(wake: () => void): void {
-    if (this.closed || this.socket.writableLength === 0) {
+    if (this.closed || this.unread === 0) {
       setImmediate(wake);
       return;
     }
     const done = (): void => {
       this.socket.off('drain', done);
       this.socket.off('close', done);
+      this.readWaiters.delete(done);
       wake();
     };
     this.socket.on('drain', done);
     this.socket.on('close', done);
+    this.readWaiters.add(done);
   }
 
   /**
