@@ -138,6 +138,7 @@ export class Daemon {
       (closed) => this.connections.delete(closed),
     );
     this.connections.add(conn);
+    composed.services.metrics.connectionAccepted();
     composed.dispatcher.attach(conn);
   }
 

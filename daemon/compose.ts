@@ -16,6 +16,7 @@ import { scopedServerStarter } from './systemd/tmux-scope.js';
 import { EventLog } from './events/event-log.js';
 import { Subscriptions } from './events/subscriptions.js';
 import { HANDLERS } from './handlers/index.js';
+import { MetricsCollector } from './metrics/collector.js';
 import type { DaemonOptions } from './options.js';
 import { Dispatcher } from './rpc/dispatcher.js';
 import { ListenError } from './rpc/listener.js';
@@ -183,6 +184,7 @@ export async function compose(
   const reconciler = new Reconciler(backend, registry, lifecycle, log);
   const subscriptions = new Subscriptions(events);
   const attaches = new AttachService(backend, { cwd: homedir(), stallMs: configured.attachStallMs }, log.child({ component: 'attach' }));
+  const metrics = new MetricsCollector(events);
   const late: { dispatcher?: Dispatcher } = {};
   const services: Services = {
     registry,
@@ -206,6 +208,7 @@ export async function compose(
     templates,
     config,
     limiter,
+    metrics,
     daemon: {
       pid: process.pid,
       startedAt: new Date(),
@@ -225,6 +228,7 @@ export async function compose(
     dispose: async () => {
       stopFollowing();
       subscriptions.dispose();
+      metrics.dispose();
       reconciler.dispose();
       supervisor.dispose();
       queue.dispose();

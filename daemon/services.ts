@@ -9,6 +9,7 @@ import type { ConfigStatus, LiveConfig } from './config/live.js';
 import type { TemplateService } from './config/templates.js';
 import type { EventLog } from './events/event-log.js';
 import type { Subscriptions } from './events/subscriptions.js';
+import type { MetricsCollector } from './metrics/collector.js';
 import type { CheckpointService } from './sessions/checkpoints.js';
 import type { SessionCreator } from './sessions/create.js';
 import type { SessionIO } from './sessions/io.js';
@@ -65,4 +66,5 @@ export interface Services {
   config: LiveConfig;
   limiter: ResourceLimiter;
   daemon: DaemonInfo;
+  metrics: MetricsCollector;
 }

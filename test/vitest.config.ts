@@ -7,6 +7,8 @@ export default defineConfig({
   resolve: { alias: { vscode: fileURLToPath(new URL('helpers/vscode-mock.ts', import.meta.url)) } },
   test: {
     include: ['test/**/*.test.ts'],
+    // The reliability suite has its own config and command (npm run test:reliability).
+    exclude: ['**/node_modules/**', 'test/reliability/**'],
     globalSetup: ['test/global-setup.ts'],
     // Hang guards, not timing assertions: a test waits on events and fails only if
     // one never comes.

@@ -326,6 +326,16 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   ...TEMPLATE_COMMANDS,
   {
+    name: 'daemon metrics',
+    summary: "Show sessd's counters: sessions, requests and latencies, messages, checkpoints, memory",
+    description:
+      'Counters count from the daemon\'s start. Latencies are per method, from histograms with fixed buckets (P50 and P99 show the bucket they fall in). --prometheus prints the Prometheus text format, for a scraper (e.g. a textfile collector).',
+    args: [],
+    options: [{ name: 'prometheus', type: 'boolean', description: 'Print the Prometheus text exposition format' }],
+    examples: ['sess daemon metrics', 'sess daemon metrics --json | jq .requests.methods', 'sess daemon metrics --prometheus > /var/lib/node_exporter/sessd.prom'],
+    module: 'metrics',
+  },
+  {
     name: 'completion',
     summary: 'Print a shell completion script (bash or zsh)',
     description: 'Add `source <(sess completion)` to ~/.bashrc or ~/.zshrc; session names are completed from the running sessd.',

@@ -4,6 +4,7 @@ import { daemonShutdown, daemonStatus } from './daemon.js';
 import { eventsSubscribe, eventsUnsubscribe } from './events.js';
 import { initialize } from './initialize.js';
 import { interactionList, interactionRespond, messageGet, messageList, sessionApprove } from './interaction.js';
+import { daemonMetrics } from './metrics.js';
 import { sessionCreate } from './session-create.js';
 import { sessionCapture, sessionInterrupt, sessionKeys, sessionSend } from './session-input.js';
 import { checkpointGet, checkpointList, sessionCheckpoint, sessionRestore } from './checkpoint.js';
@@ -68,4 +69,5 @@ export const HANDLERS: readonly Handler[] = [
   templateDelete,
   spaceList,
   providerList,
+  daemonMetrics,
 ];

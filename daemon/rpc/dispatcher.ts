@@ -47,10 +47,12 @@ export class Dispatcher {
     const started = performance.now();
     try {
       const result = await this.invoke(ctx, method, params);
+      this.services.metrics.requests.record(method, performance.now() - started);
       this.log.debug({ conn: conn.id, method, ms: elapsed(started), outcome: 'ok' }, 'request');
       return result;
     } catch (error) {
       const reply = toResponseError(error, method);
+      this.services.metrics.requests.record(method, performance.now() - started, errorName(reply));
       const line = { conn: conn.id, method, ms: elapsed(started), outcome: 'error', code: reply.code, error: reply.message };
       if (reply.code === RpcErrorCode.InternalError) this.log.error({ ...line, err: error }, 'request failed');
       else if (sessdErrorName(reply.code) === 'storage_error') this.log.warn(line, 'request failed');
@@ -82,6 +84,12 @@ export class Dispatcher {
 }
 
 const DECLARED = new Set(ALL_REQUESTS.map((d) => d.method));
+
+/** The error's name for metrics: `data.code` when it has one, else the JSON-RPC code. */
+function errorName(reply: ResponseError<unknown>): string {
+  const code = (reply.data as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' ? code : String(reply.code);
+}
 
 function elapsed(started: number): number {
   return Math.round((performance.now() - started) * 1000) / 1000;

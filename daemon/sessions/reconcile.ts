@@ -13,6 +13,12 @@ export interface ReconcilePlan {
   exited: { session: Session; state: BackendSessionState }[];
   /** Live in the store, gone from tmux. */
   crashed: Session[];
+  /**
+   * Not live in the store, yet their program runs in tmux: a start (or a restore as a
+   * new session) whose record was lost when the daemon died between spawning the
+   * program and writing it down. Adopted as started.
+   */
+  started: Session[];
   /** In tmux, unknown to the store: reported, never killed. */
   unmanaged: UnmanagedTmuxSession[];
 }
@@ -26,10 +32,13 @@ export function planReconcile(
 ): ReconcilePlan {
   const byName = new Map(tmux.map((t) => [t.name, t]));
   const known = new Set(stored.map((s) => s.id));
-  const plan: ReconcilePlan = { adopted: [], exited: [], crashed: [], unmanaged: [] };
+  const plan: ReconcilePlan = { adopted: [], exited: [], crashed: [], started: [], unmanaged: [] };
   for (const session of stored) {
-    if (!isLive(session.status)) continue;
     const state = byName.get(session.id);
+    if (!isLive(session.status)) {
+      if (state !== undefined && !state.dead && state.panePid !== null) plan.started.push(session);
+      continue;
+    }
     if (state === undefined) plan.crashed.push(session);
     else if (state.dead) plan.exited.push({ session, state });
     else plan.adopted.push(session);
@@ -128,15 +137,23 @@ export class Reconciler {
         this.lifecycle.exited(session.id, { panePid: state.panePid, exitCode: state.exitCode, exitSignal: state.exitSignal }),
       ),
       ...plan.crashed.map((session) => this.lifecycle.crashed(session.id, 'its tmux session is gone')),
+      ...plan.started.map((session) =>
+        this.lifecycle
+          .locked(session, (current) =>
+            // startLocked adopts a pane whose program still runs instead of spawning another.
+            isLive(current.status) ? Promise.resolve(current) : this.lifecycle.startLocked(current, 'start', { reason: 'its program was found running in tmux' }),
+          )
+          .catch((error: unknown) => this.log.warn({ err: error, session: session.id }, 'cannot adopt a running program')),
+      ),
     ]);
     this.unmanagedNow = plan.unmanaged;
     const summary = {
-      adopted: plan.adopted.length,
+      adopted: plan.adopted.length + plan.started.length,
       crashed: plan.crashed.length,
       exited: plan.exited.length,
       unmanaged: plan.unmanaged.length,
     };
-    if (plan.crashed.length + plan.exited.length + plan.unmanaged.length > 0) this.log.info(summary, 'reconciled with tmux');
+    if (plan.crashed.length + plan.exited.length + plan.started.length + plan.unmanaged.length > 0) this.log.info(summary, 'reconciled with tmux');
     this.last ??= summary;
     return summary;
   }

@@ -1,4 +1,5 @@
 import { defineRequest } from './define.js';
+import type { DaemonMetricsParams, DaemonMetricsResult } from './metrics.js';
 import type { SessionStatus } from './model.js';
 
 /** A tmux session on the private server that the store does not know. sessd never kills it. */
@@ -46,8 +47,7 @@ export interface DaemonStatus {
 }
 
 export const DaemonStatusRequest = defineRequest<Record<string, never>, DaemonStatus>('daemon/status');
-export const DaemonMetricsRequest = defineRequest<{ format?: 'json' | 'prometheus' }, Record<string, unknown>>(
-  'daemon/metrics',
-);
+/** Counters, gauges and latency histograms (metrics.ts); `format: "prometheus"` for the text exposition format. */
+export const DaemonMetricsRequest = defineRequest<DaemonMetricsParams, DaemonMetricsResult>('daemon/metrics');
 /** Replies, then stops the daemon; sessions keep running. */
 export const DaemonShutdownRequest = defineRequest<Record<string, never>, Record<string, never>>('daemon/shutdown');

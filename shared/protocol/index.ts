@@ -29,6 +29,7 @@ export * from './template.js';
 export * from './space.js';
 export * from './resources.js';
 export * from './daemon.js';
+export * from './metrics.js';
 
 const modules = [initialize, session, sessionIo, checkpoint, attach, message, interaction, events, transcript, template, space, daemon];
 const declarations = modules.flatMap((m) => Object.values(m as Record<string, unknown>));

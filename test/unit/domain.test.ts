@@ -137,17 +137,21 @@ describe('planReconcile', () => {
       session('s0000002', { status: 'paused' }),
       session('s0000003'),
       session('s0000004', { status: 'stopped' }),
+      session('s0000005', { status: 'created' }),
+      session('s0000006', { status: 'exited' }),
     ];
     const state = (name: string, dead = false) => ({ name, paneId: '%1', panePid: 1, dead, exitCode: dead ? 1 : null, exitSignal: null, createdAt: null });
     const plan = planReconcile(
       stored,
-      [state('s0000001'), state('s0000002', true), state('_sessd'), state('stranger'), state('s9999999')],
+      [state('s0000001'), state('s0000002', true), state('_sessd'), state('stranger'), state('s9999999'), state('s0000005'), state('s0000006', true)],
       (name) => name === '_sessd',
       (name) => name === 's9999999',
     );
     expect(plan.adopted.map((s) => s.id)).toEqual(['s0000001']);
     expect(plan.exited.map((e) => e.session.id)).toEqual(['s0000002']);
     expect(plan.crashed.map((s) => s.id)).toEqual(['s0000003']);
+    // A start whose record was lost: its program runs, so it is adopted; an ended one's kept screen is not.
+    expect(plan.started.map((s) => s.id)).toEqual(['s0000005']);
     expect(plan.unmanaged).toEqual([{ name: 'stranger', createdAt: null }]);
   });
 });

@@ -26,5 +26,6 @@ export const COMMAND_MODULES: Record<string, () => Promise<Command>> = {
   'daemon-units': () => import('./daemon-units.js'),
   template: () => import('./template.js'),
   spaces: () => import('./spaces.js'),
+  metrics: () => import('./metrics.js'),
   'completion-command': () => import('./completion-command.js'),
 };
