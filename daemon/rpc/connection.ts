@@ -89,7 +89,8 @@ export class ClientConnection {
       this.close();
       return;
     }
-    const bytes = approximateSize(params);
+    // Measured in full only behind an unflushed message: a client that keeps up costs no extra serialization.
+    const bytes = approximateSize(params, this.queuedBytes > 0);
     this.queuedBytes += bytes;
     this.rpc
       .sendNotification(declaration.method, params)
@@ -174,8 +175,9 @@ export class ClientConnection {
 /** Framing and envelope of a notification, beyond its `data`. */
 const NOTIFICATION_OVERHEAD_BYTES = 128;
 
-/** A notification's size on the wire, near enough for pacing: its `data` text (output) dominates. */
-function approximateSize(params: unknown): number {
+/** A notification's size on the wire, near enough for pacing: its `data` text (output), or the whole (events) when `exact`. */
+function approximateSize(params: unknown, exact: boolean): number {
   const data = (params as { data?: unknown } | null)?.data;
-  return NOTIFICATION_OVERHEAD_BYTES + (typeof data === 'string' ? data.length : 0);
+  if (typeof data === 'string') return NOTIFICATION_OVERHEAD_BYTES + data.length;
+  return exact ? NOTIFICATION_OVERHEAD_BYTES + Buffer.byteLength(JSON.stringify(params)) : NOTIFICATION_OVERHEAD_BYTES;
 }
