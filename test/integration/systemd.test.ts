@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -89,6 +89,12 @@ describe('the systemd units', () => {
     expect(status.paths.socket).toBe(paths.socket);
     expect(status.pid).toBe(first.pid); // systemd-socket-activate execs sessd in place
     const session = await client.request(SessionCreateRequest, { name: 'keeps', command: ['sleep', '1000'], cwd: paths.dir });
+    // The listening socket systemd passed (fd 3) stays with sessd: not in tmux, not in the program.
+    const socketFds = (pid: number): string[] =>
+      readdirSync(`/proc/${pid}/fd`).filter((fd) => readlinkSync(`/proc/${pid}/fd/${fd}`) === readlinkSync(`/proc/${first.pid}/fd/3`));
+    expect(readlinkSync(`/proc/${first.pid}/fd/3`)).toMatch(/^socket:/);
+    expect(socketFds(status.tmux.serverPid!)).toEqual([]);
+    expect(socketFds(session.pid!)).toEqual([]);
     await client.request(DaemonShutdownRequest, {});
     await first.exited;
     client.close();

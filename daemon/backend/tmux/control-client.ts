@@ -98,8 +98,11 @@ export class ControlClient {
   static start(options: ControlClientOptions): Promise<ControlClient> {
     const child = spawn(options.tmux, [...options.globalArgs, '-C', ...options.attach], {
       env: options.env,
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+      // fd 3 is /dev/null in tmux: under socket activation sessd's listening socket is
+      // fd 3, inherited (not close-on-exec) by whatever it starts, and through the tmux
+      // server this client may fork, by every session's program.
+      stdio: ['pipe', 'pipe', 'pipe', 'ignore'],
+    }) as ChildProcessWithoutNullStreams; // stdin, stdout and stderr are pipes
     const client = new ControlClient(child, options.commandTimeoutMs);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
