@@ -13,6 +13,12 @@ import { Output } from './output.js';
 import { COMMAND_MODULES } from './commands/index.js';
 import { COMMANDS, GLOBAL_OPTIONS } from './registry.js';
 
+// A reader that stops early (`sess ls | head`) closes the pipe: that ends sess quietly, as it would a C program.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(EXIT.ok);
+  throw error;
+});
+
 async function main(argv: string[]): Promise<number> {
   if (argv.includes('--get-yargs-completions') || argv[0] === 'completion') {
     const completion = await import('./completion.js');

@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
 import { createMessageConnection, ErrorCodes, ResponseError, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import type { DaemonStatus, SelectorResult, Session, SessionListResult } from '../../shared/protocol/index.js';
-import { SessionCaptureRequest, SessionGetRequest } from '../../shared/protocol/index.js';
+import { SessionCaptureRequest, SessionCreateRequest, SessionGetRequest } from '../../shared/protocol/index.js';
 import { killTmuxServer, pathsIn, tempDir, tmux } from '../helpers/daemon.js';
 import { useDaemon } from '../helpers/harness.js';
 import { isAlive } from '../helpers/processes.js';
@@ -127,6 +127,18 @@ describe('sess events', () => {
 });
 
 describe('exit codes and errors', () => {
+  it('ends quietly when its reader closes the pipe early (sess logs | head)', async () => {
+    // Far more output than a pipe holds, so that sess is still writing when the reader goes.
+    const s = await h.client.request(SessionCreateRequest, { name: 'long-log', command: ['sh', '-c', 'seq 1 300000; echo SEQ-DONE; exec sleep 1000'], cwd: h.dir });
+    await h.waitForScreen(s, (screen) => screen.includes('SEQ-DONE'));
+    const child = spawn(process.execPath, [SESS, 'logs', 'long-log'], { env: sessEnv(h.paths), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise((resolve) => child.once('close', resolve));
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+  });
+
   it('exits 2 on a usage error, with what to type instead', async () => {
     expect(await run(['frobnicate'])).toMatchObject({ code: 2, stderr: 'sess: unknown command "frobnicate" (see sess --help)\n' });
     expect(await run(['ls', '--bogus'])).toMatchObject({ code: 2, stderr: 'sess: unknown option --bogus for sess ls (see sess ls --help)\n' });
