@@ -213,6 +213,29 @@ const profileSchema = z.strictObject({
   interrupt: z.array(z.string().min(1)).min(1).optional(),
 });
 
+/** What is wrong with an `agents` section: the field's path from the top of the file, and why. */
+export interface ProfileProblem {
+  path: (string | number)[];
+  message: string;
+}
+
+/** The built-ins with a config file's `agents` section over them, or its first problem. */
+export function buildProfiles(section: Record<string, unknown> | undefined): { profiles: Map<string, AgentProfile> } | { problem: ProfileProblem } {
+  const profiles = new Map(BUILT_IN_PROFILES.map((p) => [p.name, p]));
+  for (const [name, raw] of Object.entries(section ?? {})) {
+    const parsed = profileSchema.safeParse(raw);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      return { problem: { path: ['agents', name, ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))], message: issue.message } };
+    }
+    const { extends: base, ...fields } = parsed.data;
+    const from = base === undefined ? BUILT_IN_PROFILES.find((p) => p.name === 'generic')! : profiles.get(base);
+    if (from === undefined) return { problem: { path: ['agents', name, 'extends'], message: `no profile ${base}` } };
+    profiles.set(name, { ...from, ...stripUndefined(fields), name });
+  }
+  return { profiles };
+}
+
 /** The profiles in use: the built-ins, then the config file's (which may replace a built-in). */
 export class Profiles {
   private readonly byName = new Map<string, AgentProfile>();
@@ -223,20 +246,10 @@ export class Profiles {
 
   /** Applies a config file's `agents` section; returns what was wrong with it (nothing applied then). */
   configure(section: Record<string, unknown> | undefined): string | null {
-    const next = new Map(BUILT_IN_PROFILES.map((p) => [p.name, p]));
-    for (const [name, raw] of Object.entries(section ?? {})) {
-      const parsed = profileSchema.safeParse(raw);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0]!;
-        return `agents.${[name, ...issue.path].join('.')}: ${issue.message}`;
-      }
-      const { extends: base, ...fields } = parsed.data;
-      const from = base === undefined ? BUILT_IN_PROFILES.find((p) => p.name === 'generic')! : next.get(base);
-      if (from === undefined) return `agents.${name}.extends: no profile ${base}`;
-      next.set(name, { ...from, ...stripUndefined(fields), name });
-    }
+    const built = buildProfiles(section);
+    if ('problem' in built) return `${built.problem.path.join('.')}: ${built.problem.message}`;
     this.byName.clear();
-    for (const [name, profile] of next) this.byName.set(name, profile);
+    for (const [name, profile] of built.profiles) this.byName.set(name, profile);
     return null;
   }
 

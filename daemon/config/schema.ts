@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { JsonObject, RestartPolicy, TerminalSize } from '../../shared/protocol/model.js';
 import type { ResourceLimits } from '../../shared/protocol/resources.js';
+import { buildProfiles } from '../activity/profiles.js';
 import { parseDuration } from '../duration.js';
 import { agent, command, env, identifier, jsonObject, labels, name, restartPolicy, size, text } from '../handlers/schemas.js';
 
@@ -131,8 +132,14 @@ export function configSchema(home: string) {
     defaults: layer.optional(),
     spaces: z.record(name, layer).optional(),
     templates: z.record(identifier, template).optional(),
-    // Detector profiles: objects whose fields the activity detectors define.
-    agents: z.record(agent, z.record(z.string(), z.unknown())).optional(),
+    // Agent profiles: checked as the activity tracker reads them, so a bad one refuses the file.
+    agents: z
+      .record(agent, z.record(z.string(), z.unknown()))
+      .optional()
+      .superRefine((agents, ctx) => {
+        const built = buildProfiles(agents);
+        if ('problem' in built) ctx.addIssue({ code: 'custom', path: built.problem.path.slice(1), message: built.problem.message });
+      }),
     limits: limits.optional(),
     log: z
       .strictObject({

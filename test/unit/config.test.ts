@@ -25,6 +25,9 @@ describe('config file parsing', () => {
     expect(problem('/c.yaml', 'a: [\n').message).toMatch(/^not valid YAML/);
     expect(problem('/c.json', '{\n  "limits": {"sessions": 0}\n}')).toMatchObject({ line: 2, field: 'limits.sessions' });
     expect(problem('/c.json', '{\n  "limits": 1,\n}')).toMatchObject({ line: 3, field: null });
+    // An agent profile is checked as the activity tracker reads it.
+    expect(problem('/c.yaml', 'agents:\n  bot:\n    idle:\n      - "^ok>$"\n      - "(unclosed"\n')).toMatchObject({ line: 5, field: 'agents.bot.idle.1' });
+    expect(problem('/c.yaml', 'agents:\n  bot:\n    extends: nothing\n')).toMatchObject({ line: 3, field: 'agents.bot.extends' });
   });
 
   it('expands ~ in paths, reads sizes and byte counts as text, and names templates', () => {
