@@ -75,39 +75,7 @@ export class SessionCreator {
 
     // Held across spawn and commit, so an exit reported meanwhile waits for the record.
     return locks.run(id, async () => {
-      const now = new Date().toISOString();
-      let session: Session = {
-        id,
-        name,
-        space,
-        status: 'created',
-        activity: 'unknown',
-        command,
-        cwd,
-        env: values.env,
-        template: params.template ?? null,
-        agent: values.agent,
-        labels: values.labels,
-        taskId: params.taskId ?? null,
-        agentId: params.agentId ?? null,
-        sessionType: values.sessionType,
-        context: values.context,
-        restartPolicy: values.restartPolicy,
-        restarts: 0,
-        exitCode: null,
-        exitSignal: null,
-        pid: null,
-        size: values.size,
-        createdAt: now,
-        updatedAt: now,
-        startedAt: null,
-        endedAt: null,
-        lastActivityAt: null,
-        lastCheckpointAt: null,
-        nextRestartAt: null,
-        ...(Object.keys(values.limits).length === 0 ? {} : { limits: values.limits }),
-        runtime: { backend: 'tmux', tmuxSession: null, paneId: null, panePid: null },
-      };
+      let session = newRecord(id, name, params, values, new Date().toISOString());
       try {
         if (params.start !== false) {
           const runtime = await onBackend(session, 'start', () => backend.spawn(spawnSpec(session, defaults)));
@@ -139,38 +107,9 @@ export class SessionCreator {
     const name = params.name ?? defaultName(values.command, (n) => registry.nameHolder(values.space, n) !== undefined);
     const holder = registry.nameHolder(values.space, name);
     if (holder !== undefined) throw errors.sessionExists(values.space, name, holder);
-    const now = new Date().toISOString();
     return {
-      id: '',
-      name,
-      space: values.space,
-      status: 'created',
-      activity: 'unknown',
-      command: values.command,
-      cwd: values.cwd,
-      env: values.env,
-      template: params.template ?? null,
-      agent: values.agent,
-      labels: values.labels,
-      taskId: params.taskId ?? null,
-      agentId: params.agentId ?? null,
-      sessionType: values.sessionType,
-      context: values.context,
-      restartPolicy: values.restartPolicy,
-      restarts: 0,
-      exitCode: null,
-      exitSignal: null,
-      pid: null,
-      size: values.size,
-      createdAt: now,
-      updatedAt: now,
-      startedAt: null,
-      endedAt: null,
-      lastActivityAt: null,
-      lastCheckpointAt: null,
-      nextRestartAt: null,
+      ...newRecord('', name, params, values, new Date().toISOString()),
       limits: values.limits,
-      runtime: { backend: 'tmux', tmuxSession: null, paneId: null, panePid: null },
       resolution: { ...resolution, sources: { ...resolution.sources, name: params.name === undefined ? 'builtin' : 'request' } },
     };
   }
@@ -199,6 +138,42 @@ export class SessionCreator {
 }
 
 /** A protocol object as an event payload. */
+/** A new session's record, not started, from the request and its resolved values. */
+function newRecord(id: string, name: string, params: SessionCreateParams, values: Resolution['values'], now: string): Session {
+  return {
+    id,
+    name,
+    space: values.space,
+    status: 'created',
+    activity: 'unknown',
+    command: values.command,
+    cwd: values.cwd,
+    env: values.env,
+    template: params.template ?? null,
+    agent: values.agent,
+    labels: values.labels,
+    taskId: params.taskId ?? null,
+    agentId: params.agentId ?? null,
+    sessionType: values.sessionType,
+    context: values.context,
+    restartPolicy: values.restartPolicy,
+    restarts: 0,
+    exitCode: null,
+    exitSignal: null,
+    pid: null,
+    size: values.size,
+    createdAt: now,
+    updatedAt: now,
+    startedAt: null,
+    endedAt: null,
+    lastActivityAt: null,
+    lastCheckpointAt: null,
+    nextRestartAt: null,
+    ...(Object.keys(values.limits).length === 0 ? {} : { limits: values.limits }),
+    runtime: { backend: 'tmux', tmuxSession: null, paneId: null, panePid: null },
+  };
+}
+
 export function toJson(value: object): JsonObject {
   return value as unknown as JsonObject;
 }
