@@ -312,7 +312,11 @@ export class ActivityTracker {
     if (next === null) {
       const silentFor = SILENT_START_MS - (Date.now() - t.startedAt);
       if (quietFired && !t.spoke && silentFor > 0) return this.armQuiet(t, silentFor);
-      if (quietFired) next = profile.quiet;
+      if (quietFired) {
+        next = profile.quiet;
+        // Printed, then quiet with nothing recognisable: as ready for input as can be told.
+        for (const wake of t.waiters) wake();
+      }
       else {
         // Printing, with nothing on screen that says otherwise: busy, until it has been quiet a while.
         next = dirty ? 'busy' : t.activity;

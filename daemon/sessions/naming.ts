@@ -51,7 +51,9 @@ export function defaultName(command: readonly string[], taken: (name: string) =>
 export function inferAgent(command: readonly string[]): string {
   const program = basename(command[0] ?? '').replace(/^-/, '');
   if (['claude', 'codex', 'aider'].includes(program)) return program;
-  if (['sh', 'bash', 'zsh', 'fish', 'dash', 'ksh', 'tcsh', 'csh', 'nu', 'elvish', 'xonsh'].includes(program)) return 'shell';
+  // A shell with a script (`sh -c '...'`, `bash run.sh`) runs that script: no prompt to read.
+  const interactive = command.slice(1).every((arg) => arg.startsWith('-') && arg !== '-c');
+  if (['sh', 'bash', 'zsh', 'fish', 'dash', 'ksh', 'tcsh', 'csh', 'nu', 'elvish', 'xonsh'].includes(program)) return interactive ? 'shell' : 'generic';
   return 'generic';
 }
 

@@ -65,6 +65,10 @@ describe('names', () => {
     expect(inferAgent(['/usr/local/bin/aider'])).toBe('aider');
     expect(inferAgent(['/bin/zsh', '-l'])).toBe('shell');
     expect(inferAgent(['npm', 'run', 'dev'])).toBe('generic');
+    // A shell running a script shows no prompt: it is read like any program.
+    expect(inferAgent(['sh', '-c', 'npm run dev'])).toBe('generic');
+    expect(inferAgent(['bash', 'deploy.sh'])).toBe('generic');
+    expect(inferAgent(['/bin/bash', '--norc', '--noprofile'])).toBe('shell');
   });
 
   it('resolves ids before names, and names per space', () => {
