@@ -28,6 +28,8 @@ export class BenchDaemon {
     readonly proc: ChildProcess,
     readonly client: SessdClient,
     readonly tmuxSocket: string,
+    /** sessd's own socket, for clients started beside `client`. */
+    readonly socket: string,
   ) {}
 
   static async start(dir: string, config = ''): Promise<BenchDaemon> {
@@ -50,7 +52,7 @@ export class BenchDaemon {
       'sessd to start',
     );
     const client = await SessdClient.connect({ socket, clientName: 'sessd-bench', autostart: false });
-    return new BenchDaemon(dir, proc, client, tmuxSocket);
+    return new BenchDaemon(dir, proc, client, tmuxSocket, socket);
   }
 
   async close(): Promise<void> {
