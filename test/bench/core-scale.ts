@@ -1,4 +1,4 @@
-import type { BenchDaemon, RawTmux } from './env.js';
+import { guard, type BenchDaemon, type RawTmux } from './env.js';
 import type { Figure, SuiteOptions } from './main.js';
 import { abab, cpuSeconds, elapsed, rssMiB, tmux } from './measure.js';
 
@@ -21,15 +21,32 @@ export async function scale(daemon: BenchDaemon, raw: RawTmux, dir: string, opti
   const before = (await client.session.list({ limit: 5000 })).sessions.length;
   const rawBefore = (await tmux(raw.socket, ['list-sessions', '-F', '#{session_name}'])).trim().split('\n').length;
 
+  // Idle means settled: a new session's screen is read once it has been quiet a while.
+  const settled = new Set<string>();
+  let allSettled = (): void => undefined;
+  const everyOneSettled = new Promise<void>((resolve) => (allSettled = resolve));
+  const ours = new Set<string>();
+  const subscription = await client.subscribe({ types: ['session.activity'] }, (event) => {
+    if (event.sessionId === null || event.data.activity === 'unknown') return;
+    settled.add(event.sessionId);
+    if (ours.size === n && [...ours].every((id) => settled.has(id))) allSettled();
+  });
   const create = await abab(
     n,
-    (i) => elapsed(() => client.session.create({ name: `many-${i}`, command, cwd: dir })),
+    (i) =>
+      elapsed(async () => {
+        ours.add((await client.session.create({ name: `many-${i}`, command, cwd: dir })).id);
+      }),
     (i) => elapsed(() => tmux(raw.socket, ['new-session', '-d', '-s', `many-${i}`, '--', ...command])),
   );
   const sum = (values: number[]): number => values.reduce((a, b) => a + b, 0);
   const figures: Figure[] = [
     { name: `${n} sessions: create all, one after another`, unit: 'ms', sessd: [sum(create.a)], baseline: { name: `${n} tmux new-session -d processes`, values: [sum(create.b)] } },
   ];
+
+  if ([...ours].every((id) => settled.has(id))) allSettled();
+  await guard(everyOneSettled, `the activity of ${n} new sessions`);
+  await subscription.dispose();
 
   const status = await client.daemon.status();
   const pids = {
@@ -39,6 +56,7 @@ export async function scale(daemon: BenchDaemon, raw: RawTmux, dir: string, opti
   };
   figures.push({ name: `daemon RSS with ${n} sessions`, unit: 'MiB', sessd: [await rssMiB(pids.daemon)] });
 
+  // Measured once every new session was read and found idle (see above).
   const window = options.quick ? QUICK_IDLE_WINDOW_MS : IDLE_WINDOW_MS;
   const cpu0 = { daemon: await cpuSeconds(pids.daemon), tmux: await cpuSeconds(pids.tmux), raw: await cpuSeconds(pids.raw) };
   const start = performance.now();
