@@ -22,13 +22,19 @@ function writer(bytes: number, go: string, done: string): string[] {
   return ['sh', '-c', `read go < ${go}; yes 0123456789abcdefghijklmnopqrstuvwxyz | head -c ${bytes}; echo; echo WROTE-ALL; echo done > ${done}; exec sleep 100000`];
 }
 
-/** ms from `go` to the writer's `done`: every byte went through the pane's terminal (less what the pty buffers). */
-async function push(go: string, done: string): Promise<number> {
+/**
+ * ms from `go` to the writer's `done` (every byte went through the pane's terminal,
+ * less what the pty buffers), and the CPU each of `pids` used meanwhile, in cpu%.
+ */
+async function push(go: string, done: string, pids: number[]): Promise<{ ms: number; cpu: number[] }> {
   const finished = readFile(done);
+  const before = await Promise.all(pids.map(cpuSeconds));
   const start = performance.now();
   await writeFile(go, 'go\n');
   await finished;
-  return performance.now() - start;
+  const ms = performance.now() - start;
+  const after = await Promise.all(pids.map(cpuSeconds));
+  return { ms, cpu: after.map((s, i) => ((s - before[i]!) / (ms / 1000)) * 100) };
 }
 
 /**
@@ -46,18 +52,22 @@ export async function paneThroughput(daemon: BenchDaemon, raw: RawTmux, dir: str
     return { go, done };
   };
   const stored: number[] = [];
-  /** The daemon's CPU while its pane streams: what it takes from the machine's two cores. */
-  const busy: number[] = [];
-  const pid = daemon.proc.pid!;
+  // CPU while the pane streams: what capture takes from the machine's two cores, and what the tmux servers spend.
+  const busy = { daemon: [] as number[], tmux: [] as number[], raw: [] as number[] };
+  const pids = {
+    daemon: daemon.proc.pid!,
+    tmux: (await client.daemon.status()).tmux.serverPid!,
+    raw: Number((await tmux(raw.socket, ['display-message', '-p', '#{pid}'])).trim()),
+  };
   const runs = await abab(
     options.quick ? 1 : 3,
     async (i) => {
       const { go, done } = await fifos(`sessd-${i}`);
       const w = await client.session.create({ name: `writer-${i}`, command: writer(bytes, go, done), cwd: dir });
       const start = performance.now();
-      const cpu = await cpuSeconds(pid);
-      const ms = await push(go, done);
-      busy.push(((await cpuSeconds(pid)) - cpu) / (ms / 1000) * 100);
+      const { ms, cpu } = await push(go, done, [pids.daemon, pids.tmux]);
+      busy.daemon.push(cpu[0]!);
+      busy.tmux.push(cpu[1]!);
       // The tap never holds the pane up: what it has not handed over yet may still be on its way.
       const end = await transcriptEnd(daemon, w.id);
       await untilTranscript(daemon, w.id, 'WROTE-ALL', { from: Math.max(0, end - TAIL_BYTES) });
@@ -68,7 +78,8 @@ export async function paneThroughput(daemon: BenchDaemon, raw: RawTmux, dir: str
     async (i) => {
       const { go, done } = await fifos(`raw-${i}`);
       await tmux(raw.socket, ['new-session', '-d', '-s', `writer-${i}`, '-x', '120', '-y', '40', '--', ...writer(bytes, go, done)]);
-      const ms = await push(go, done);
+      const { ms, cpu } = await push(go, done, [pids.raw]);
+      busy.raw.push(cpu[0]!);
       await tmux(raw.socket, ['kill-session', '-t', `=writer-${i}`]);
       return ms;
     },
@@ -83,6 +94,7 @@ export async function paneThroughput(daemon: BenchDaemon, raw: RawTmux, dir: str
       baseline: { name: 'the same pane with nothing capturing (raw tmux, detached)', values: runs.b.map(rate) },
     },
     { name: `transcript has all ${mib} MiB (go to marker stored)`, unit: 'MiB/s', sessd: stored.map(rate) },
-    { name: 'daemon CPU while the pane streams', unit: 'cpu%', sessd: busy },
+    { name: 'daemon CPU while the pane streams', unit: 'cpu%', sessd: busy.daemon },
+    { name: 'tmux server CPU while the pane streams', unit: 'cpu%', sessd: busy.tmux, baseline: { name: 'raw tmux server, nothing capturing', values: busy.raw } },
   ];
 }
