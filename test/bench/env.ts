@@ -6,7 +6,6 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { SessdClient } from '../../client/sdk/client.js';
 import { ControlClient } from '../../daemon/backend/tmux/control-client.js';
-import type { ControlNotification } from '../../daemon/backend/tmux/control-parser.js';
 
 /** The repository root (this file is bundled to dist/bench/main.js). */
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -28,6 +27,8 @@ export class BenchDaemon {
     readonly proc: ChildProcess,
     readonly client: SessdClient,
     readonly tmuxSocket: string,
+    /** sessd's own socket, for clients started beside `client`. */
+    readonly socket: string,
   ) {}
 
   static async start(dir: string, config = ''): Promise<BenchDaemon> {
@@ -50,7 +51,7 @@ export class BenchDaemon {
       'sessd to start',
     );
     const client = await SessdClient.connect({ socket, clientName: 'sessd-bench', autostart: false });
-    return new BenchDaemon(dir, proc, client, tmuxSocket);
+    return new BenchDaemon(dir, proc, client, tmuxSocket, socket);
   }
 
   async close(): Promise<void> {
@@ -84,21 +85,6 @@ export class RawTmux {
 
   run(argv: string[]): Promise<string[]> {
     return this.control.run(argv);
-  }
-
-  /** Resolves with the first `%output` notification whose text includes `marker`. */
-  outputWith(marker: string): Promise<void> {
-    return guard(
-      new Promise((resolve) => {
-        const off = this.control.onNotification((n: ControlNotification) => {
-          if (n.name === 'output' && n.args.includes(marker)) {
-            off();
-            resolve();
-          }
-        });
-      }),
-      `raw tmux output ${marker}`,
-    );
   }
 
   async close(): Promise<void> {

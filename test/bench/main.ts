@@ -9,6 +9,7 @@ import { cpus, release, totalmem } from 'node:os';
 import { benchDir, median, percentile } from './env.js';
 import { agents } from './agents.js';
 import { attach } from './attach.js';
+import { core } from './core.js';
 import { durability } from './durability.js';
 
 export interface SuiteOptions {
@@ -18,24 +19,39 @@ export interface SuiteOptions {
 
 export interface Figure {
   name: string;
-  /** `ms`: lower is better; `MiB/s`: higher is better. */
-  unit: 'ms' | 'MiB/s';
+  /**
+   * `ms`: a time; `MiB`: memory; `cpu%`: CPU time over wall time (100 = one core):
+   * lower is better. `MiB/s`: a throughput, higher is better.
+   */
+  unit: 'ms' | 'MiB/s' | 'MiB' | 'cpu%';
   sessd: number[];
   baseline?: { name: string; values: number[] };
 }
 
 type Suite = (dir: string, options: SuiteOptions) => Promise<Figure[]>;
 
-const SUITES: Record<string, Suite> = { agents, durability, attach };
+/** In the order they run by default. */
+const SUITES: Record<string, Suite> = { core, agents, durability, attach };
 
 const USAGE = `usage: npm run bench -- [--quick] [--json FILE] [SUITE...]
 suites: ${Object.keys(SUITES).join(', ')} (default: all)`;
 
 function format(value: number, unit: Figure['unit']): string {
-  return unit === 'ms' ? `${value < 10 ? value.toFixed(2) : value.toFixed(1)} ms` : `${value.toFixed(1)} MiB/s`;
+  switch (unit) {
+    case 'ms':
+      return `${value < 10 ? value.toFixed(2) : value.toFixed(1)} ms`;
+    case 'cpu%':
+      return `${value.toFixed(2)} % CPU`;
+    default:
+      return `${value.toFixed(1)} ${unit}`;
+  }
 }
 
-/** One row of `--json`: times in ms; for a throughput (MiB/s) the `_ms` fields are null and `ratio` compares throughputs. */
+/**
+ * One row of `--json`, in the row's `unit`; the `_ms` fields are null unless it is a
+ * time. For a throughput (MiB/s), `p99` and `worst` are the low end and `ratio`
+ * compares throughputs. `ratio` is null without a baseline or when the baseline is 0.
+ */
 interface Row {
   suite: string;
   name: string;
@@ -54,6 +70,7 @@ interface Row {
 
 function row(suite: string, f: Figure): Row {
   const ms = f.unit === 'ms';
+  const lowerIsBetter = f.unit !== 'MiB/s';
   const ours = median(f.sessd);
   const theirs = f.baseline === undefined ? null : median(f.baseline.values);
   return {
@@ -62,14 +79,14 @@ function row(suite: string, f: Figure): Row {
     unit: f.unit,
     runs: f.sessd.length,
     median: ours,
-    p99: ms ? percentile(f.sessd, 99) : percentile(f.sessd, 1),
-    worst: ms ? Math.max(...f.sessd) : Math.min(...f.sessd),
+    p99: lowerIsBetter ? percentile(f.sessd, 99) : percentile(f.sessd, 1),
+    worst: lowerIsBetter ? Math.max(...f.sessd) : Math.min(...f.sessd),
     median_ms: ms ? ours : null,
     p99_ms: ms ? percentile(f.sessd, 99) : null,
     baseline: f.baseline?.name ?? null,
     baseline_median: theirs,
     baseline_median_ms: ms ? theirs : null,
-    ratio: theirs === null ? null : ours / theirs,
+    ratio: theirs === null || theirs === 0 ? null : ours / theirs,
   };
 }
 
@@ -110,7 +127,7 @@ async function main(argv: string[]): Promise<number> {
       const r = row(name, f);
       rows.push(r);
       let line = `  ${f.name.padEnd(56)} ${format(r.median, f.unit).padStart(11)}  p99 ${format(r.p99, f.unit).padStart(11)}  worst ${format(r.worst, f.unit).padStart(11)}  (n=${r.runs})`;
-      if (r.baseline !== null) line += `\n  ${''.padEnd(56)} ${r.baseline}: ${format(r.baseline_median!, f.unit)}   ratio ${r.ratio!.toFixed(2)}`;
+      if (r.baseline !== null) line += `\n  ${''.padEnd(56)} ${r.baseline}: ${format(r.baseline_median!, f.unit)}   ratio ${r.ratio === null ? '-' : r.ratio.toFixed(2)}`;
       process.stdout.write(line + '\n');
     }
   }

@@ -1,0 +1,100 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { BenchDaemon, RawTmux } from './env.js';
+import { transcriptEnd, untilTranscript } from './follow.js';
+import type { Figure, SuiteOptions } from './main.js';
+import { abab, cpuSeconds, exec, tmux } from './measure.js';
+
+const MIB = 1024 * 1024;
+/** The issue's workload: 100 MiB of text (--quick: 8 MiB). */
+const BYTES = 100 * MIB;
+const QUICK_BYTES = 8 * MIB;
+/** How far before the transcript's end to follow it from, once the writer is done: past the marker's line. */
+const TAIL_BYTES = 4096;
+
+/**
+ * Once `go` is written to the `go` fifo, writes BYTES of short lines to the pane, then
+ * a marker, then tells the `done` fifo. Fifos rather than typing or a watching client:
+ * the start and the end are seen the same way in sessd and in raw tmux, and nothing
+ * but what is measured reads the pane.
+ */
+function writer(bytes: number, go: string, done: string): string[] {
+  return ['sh', '-c', `read go < ${go}; yes 0123456789abcdefghijklmnopqrstuvwxyz | head -c ${bytes}; echo; echo WROTE-ALL; echo done > ${done}; exec sleep 100000`];
+}
+
+/**
+ * ms from `go` to the writer's `done` (every byte went through the pane's terminal,
+ * less what the pty buffers), and the CPU each of `pids` used meanwhile, in cpu%.
+ */
+async function push(go: string, done: string, pids: number[]): Promise<{ ms: number; cpu: number[] }> {
+  const finished = readFile(done);
+  const before = await Promise.all(pids.map(cpuSeconds));
+  const start = performance.now();
+  await writeFile(go, 'go\n');
+  await finished;
+  const ms = performance.now() - start;
+  const after = await Promise.all(pids.map(cpuSeconds));
+  return { ms, cpu: after.map((s, i) => ((s - before[i]!) / (ms / 1000)) * 100) };
+}
+
+/**
+ * Pane throughput with sessd's transcript capture on (its tap under pipe-pane),
+ * against the same program in a detached raw tmux session with nothing capturing;
+ * then, untimed by the pane, how long sessd took to have it all in the transcript.
+ */
+export async function paneThroughput(daemon: BenchDaemon, raw: RawTmux, dir: string, options: SuiteOptions): Promise<Figure[]> {
+  const { client } = daemon;
+  const bytes = options.quick ? QUICK_BYTES : BYTES;
+  const fifos = async (name: string): Promise<{ go: string; done: string }> => {
+    const go = join(dir, `${name}.go`);
+    const done = join(dir, `${name}.done`);
+    await exec(['mkfifo', go, done]);
+    return { go, done };
+  };
+  const stored: number[] = [];
+  // CPU while the pane streams: what capture takes from the machine's two cores, and what the tmux servers spend.
+  const busy = { daemon: [] as number[], tmux: [] as number[], raw: [] as number[] };
+  const pids = {
+    daemon: daemon.proc.pid!,
+    tmux: (await client.daemon.status()).tmux.serverPid!,
+    raw: Number((await tmux(raw.socket, ['display-message', '-p', '#{pid}'])).trim()),
+  };
+  const runs = await abab(
+    options.quick ? 1 : 3,
+    async (i) => {
+      const { go, done } = await fifos(`sessd-${i}`);
+      const w = await client.session.create({ name: `writer-${i}`, command: writer(bytes, go, done), cwd: dir });
+      const start = performance.now();
+      const { ms, cpu } = await push(go, done, [pids.daemon, pids.tmux]);
+      busy.daemon.push(cpu[0]!);
+      busy.tmux.push(cpu[1]!);
+      // The tap never holds the pane up: what it has not handed over yet may still be on its way.
+      const end = await transcriptEnd(daemon, w.id);
+      await untilTranscript(daemon, w.id, 'WROTE-ALL', { from: Math.max(0, end - TAIL_BYTES) });
+      stored.push(performance.now() - start);
+      await client.session.delete({ session: w.id, force: true });
+      return ms;
+    },
+    async (i) => {
+      const { go, done } = await fifos(`raw-${i}`);
+      await tmux(raw.socket, ['new-session', '-d', '-s', `writer-${i}`, '-x', '120', '-y', '40', '--', ...writer(bytes, go, done)]);
+      const { ms, cpu } = await push(go, done, [pids.raw]);
+      busy.raw.push(cpu[0]!);
+      await tmux(raw.socket, ['kill-session', '-t', `=writer-${i}`]);
+      return ms;
+    },
+  );
+  const mib = bytes / MIB;
+  const rate = (ms: number): number => mib / (ms / 1000);
+  return [
+    {
+      name: `pane throughput with transcript capture on (${mib} MiB)`,
+      unit: 'MiB/s',
+      sessd: runs.a.map(rate),
+      baseline: { name: 'the same pane with nothing capturing (raw tmux, detached)', values: runs.b.map(rate) },
+    },
+    { name: `transcript has all ${mib} MiB (go to marker stored)`, unit: 'MiB/s', sessd: stored.map(rate) },
+    { name: 'daemon CPU while the pane streams', unit: 'cpu%', sessd: busy.daemon },
+    { name: 'tmux server CPU while the pane streams', unit: 'cpu%', sessd: busy.tmux, baseline: { name: 'raw tmux server, nothing capturing', values: busy.raw } },
+  ];
+}
