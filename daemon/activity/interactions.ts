@@ -32,11 +32,16 @@ export class Interactions {
   /** Resolves once what the session's screen shows is recorded (after a daemon restart, its prompt is known only then). */
   private settled: (sessionId: string, ms: number) => Promise<void> = () => Promise.resolve();
 
+  /** By session: the ids of its stored interactions that are open (read on every screen reading, so kept here). */
+  private readonly openIds = new Map<string, Set<string>>();
+
   constructor(
     private readonly ctx: SessionContext,
     private readonly stored: Database<Interaction, string>,
     private readonly answer: Answerer,
-  ) {}
+  ) {
+    for (const { value } of stored.getRange()) if (value.status === 'open') this.index(value);
+  }
 
   setReader(settled: (sessionId: string, ms: number) => Promise<void>): void {
     this.settled = settled;
@@ -77,6 +82,8 @@ export class Interactions {
         { type: 'interaction.opened', sessionId, data: toJson(interaction) },
       ],
     });
+    for (const i of cancelled) this.openIds.get(sessionId)?.delete(i.id);
+    this.index(interaction);
     this.open.set(sessionId, { interaction, prompt });
   }
 
@@ -164,10 +171,22 @@ export class Interactions {
 
   forget(sessionId: string): void {
     this.open.delete(sessionId);
+    this.openIds.delete(sessionId);
+  }
+
+  private index(interaction: Interaction): void {
+    let ids = this.openIds.get(interaction.sessionId);
+    if (ids === undefined) this.openIds.set(interaction.sessionId, (ids = new Set()));
+    ids.add(interaction.id);
   }
 
   private storedOpen(sessionId: string): Interaction[] {
-    return this.list({ sessionId, status: 'open' }).filter((i) => !this.answering.has(i.id));
+    const found: Interaction[] = [];
+    for (const id of this.openIds.get(sessionId) ?? []) {
+      const i = this.stored.get(id);
+      if (i?.status === 'open' && !this.answering.has(id)) found.push(i);
+    }
+    return found.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   }
 
   private async close(sessionId: string, which: Interaction[], status: InteractionStatus, response: string | null): Promise<Interaction[]> {
@@ -179,6 +198,7 @@ export class Interactions {
       interactions: closed,
       events: closed.map((i) => ({ type: 'interaction.resolved' as const, sessionId, data: toJson(i) })),
     });
+    for (const i of closed) this.openIds.get(sessionId)?.delete(i.id);
     return closed;
   }
 }
