@@ -63,24 +63,28 @@ export class SessionIO {
   }
 
   /** Types a message into its session and records it delivered. */
-  deliver(message: Message): Promise<Message> {
-    // Input to one session is serialized, so two sends arrive in the order they were made.
-    return this.ctx.locks.run(`${message.sessionId}:input`, async () => {
+  async deliver(message: Message): Promise<Message> {
+    // Input to one session is serialized, so two sends arrive in the order they were made;
+    // what is recorded of it is written meanwhile, and stored by the time of the reply.
+    const { recorded, current } = await this.ctx.locks.run(`${message.sessionId}:input`, async () => {
       const current = this.ctx.registry.get(message.sessionId);
       if (current === undefined) throw errors.sessionNotFound(message.sessionId);
       if (!isLive(current.status)) throw errors.invalidState(current, 'send to');
-      // Marked where the output stands before it is typed; stored by the time of the reply.
+      // Marked where the output stands before it is typed.
       const recorded = this.ctx.transcripts.input(current.id, message.text, 'text', message.submit);
       await onBackend(current, 'send to', () => this.ctx.backend.sendText(current.id, message.text, message.submit));
-      await recorded;
       this.readiness.poke(current.id);
-      const delivered: Message = { ...message, status: 'delivered', deliveredAt: new Date().toISOString() };
-      await this.ctx.committer.commit({
+      return { recorded, current };
+    });
+    const delivered: Message = { ...message, status: 'delivered', deliveredAt: new Date().toISOString() };
+    await Promise.all([
+      recorded,
+      this.ctx.committer.commit({
         messages: [delivered],
         events: [{ type: 'message.delivered', sessionId: current.id, data: toJson(delivered) }],
-      });
-      return delivered;
-    });
+      }),
+    ]);
+    return delivered;
   }
 
   /** Types an answer to a program's prompt, recorded as input. */
