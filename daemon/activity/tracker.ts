@@ -87,6 +87,8 @@ export class ActivityTracker {
         } else if (event.type === 'session.deleted') {
           this.untrack(event.sessionId);
           this.interactions.forget(event.sessionId);
+          this.idleTimes.delete(event.sessionId);
+          this.inputIn.delete(event.sessionId);
         }
       }),
     );
