@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import type { JsonObject, RestartPolicy, TerminalSize } from '../../shared/protocol/model.js';
-import type { ResourceLimits } from '../../shared/protocol/resources.js';
+import type { Template } from '../../shared/protocol/model.js';
 import { buildProfiles } from '../activity/profiles.js';
 import { parseDuration } from '../duration.js';
 import { agent, command, env, identifier, jsonObject, labels, name, restartPolicy, size, text } from '../handlers/schemas.js';
@@ -28,19 +27,8 @@ import { agent, command, env, identifier, jsonObject, labels, name, restartPolic
  * `512M`/`4G`-style text.
  */
 
-/** A layer of session defaults as resolved (cwd expanded, sizes in bytes). */
-export interface SessionLayer {
-  command?: string[];
-  cwd?: string;
-  env?: Record<string, string>;
-  agent?: string;
-  labels?: Record<string, string>;
-  restartPolicy?: RestartPolicy;
-  size?: TerminalSize;
-  sessionType?: string;
-  context?: JsonObject;
-  limits?: ResourceLimits;
-}
+/** A layer of session defaults as resolved (cwd expanded, sizes in bytes): a template's fields but its name and space. */
+export type SessionLayer = Omit<Template, 'name' | 'space'>;
 
 const BYTE_UNITS: Record<string, number> = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3, T: 1024 ** 4 };
 

@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { open, type Database, type RootDatabase } from 'lmdb';
+import type { TranscriptMark } from '../../shared/protocol/session-io.js';
 
 /**
  * Transcripts, in their own LMDB environment at `<stateDir>/transcripts`: bulk output
@@ -27,18 +28,8 @@ export interface TranscriptMeta {
   taps?: Record<string, number>;
 }
 
-export interface Mark {
-  kind: 'input' | 'gap';
-  time: string;
-  /** For input: what was typed (keys as their names, space-separated). */
-  text?: string;
-  /** For input: `text` or `keys`. */
-  via?: 'text' | 'keys';
-  /** For text input: Enter was pressed after it. */
-  submit?: boolean;
-  /** For a gap: how many bytes were lost (null when unknown). */
-  bytes?: number | null;
-}
+/** An input or gap mark as stored: the protocol's TranscriptMark, keyed by its offset instead of holding it. */
+export type Mark = Omit<TranscriptMark, 'at'>;
 
 export class TranscriptStore {
   private constructor(
