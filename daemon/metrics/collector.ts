@@ -9,9 +9,8 @@ import type { EventLog } from '../events/event-log.js';
 import { RequestMetrics } from '../rpc/request-metrics.js';
 import type { Services } from '../services.js';
 import { isLive } from '../sessions/status.js';
+import { RESTART_REASON_PREFIX } from '../sessions/supervisor.js';
 
-/** The reason the supervisor gives when a restart policy starts a session again. */
-const RESTART_REASON = /^restart policy /;
 
 /**
  * The daemon's counters. Requests are recorded by the dispatcher; everything else is
@@ -103,7 +102,7 @@ export class MetricsCollector {
         break;
       case 'session.status':
         if (event.data.status === 'crashed') c.crashed++;
-        if (event.data.status === 'running' && typeof event.data.reason === 'string' && RESTART_REASON.test(event.data.reason)) c.restarts++;
+        if (event.data.status === 'running' && typeof event.data.reason === 'string' && event.data.reason.startsWith(RESTART_REASON_PREFIX)) c.restarts++;
         break;
       case 'message.queued':
         c.queued++;

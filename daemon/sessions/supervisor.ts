@@ -4,6 +4,9 @@ import type { SessionContext } from './context.js';
 import type { SessionLifecycle } from './lifecycle.js';
 import type { Restorer } from './restore.js';
 
+/** How a restart by the restart policy begins its `session.status` reason (metrics count restarts by it). */
+export const RESTART_REASON_PREFIX = 'restart policy ';
+
 export interface RestartLimits {
   /** First delay; doubled for each quick failure in a row. */
   delayMs: number;
@@ -115,7 +118,7 @@ export class Supervisor {
     await this.lifecycle.locked(session, async (current) => {
       // Called off (or replaced by a later plan) since it was armed.
       if (current.nextRestartAt !== at) return current;
-      const reason = `restart policy ${current.restartPolicy}`;
+      const reason = `${RESTART_REASON_PREFIX}${current.restartPolicy}`;
       this.log.info({ session: id, restarts: current.restarts + 1 }, 'restarting');
       try {
         return await this.restorer.recoverLocked(current, reason);

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { JsonObject } from '../../../shared/protocol/model.js';
+import type { JsonObject, TerminalSize } from '../../../shared/protocol/model.js';
 import type { SessionCreateParams } from '../../../shared/protocol/session.js';
 import { UsageError } from '../args.js';
 import { pairs, type Context } from '../context.js';
@@ -28,11 +28,7 @@ export async function run(ctx: Context): Promise<number | void> {
   if (ctx.opt('label') !== undefined) params.labels = pairs(ctx.opt<string[]>('label'), 'label');
   if (ctx.opt('context') !== undefined) params.context = jsonObject(ctx.opt<string>('context')!, 'context');
   const size = ctx.opt<string>('size');
-  if (size !== undefined) {
-    const m = /^(\d+)x(\d+)$/.exec(size);
-    if (m === null) throw new UsageError(`--size takes COLSxROWS, e.g. 160x48 (got ${JSON.stringify(size)})`, 'new');
-    params.size = { cols: Number(m[1]), rows: Number(m[2]) };
-  }
+  if (size !== undefined) params.size = terminalSize(size, 'new');
   if (ctx.opt('no-start') === true) params.start = false;
   if (ctx.opt('dry-run') === true) params.dryRun = true;
 
@@ -42,6 +38,13 @@ export async function run(ctx: Context): Promise<number | void> {
   if (ctx.json) ctx.out.json(session);
   else ctx.out.line(`${session.status === 'running' ? 'started' : 'created'} ${ref(session)} (${session.id}): ${shellWords(session.command)}`);
   if (ctx.opt('attach') === true) return attachTo(ctx, session, false);
+}
+
+/** `--size COLSxROWS`, for `command`'s usage error. */
+export function terminalSize(text: string, command: string): TerminalSize {
+  const m = /^(\d+)x(\d+)$/.exec(text);
+  if (m === null) throw new UsageError(`--size takes COLSxROWS, e.g. 160x48 (got ${JSON.stringify(text)})`, command);
+  return { cols: Number(m[1]), rows: Number(m[2]) };
 }
 
 export function jsonObject(text: string, option: string): JsonObject {

@@ -3,6 +3,7 @@ import type { TemplateInfo } from '../../../shared/protocol/template.js';
 import { UsageError } from '../args.js';
 import { pairs, type Context } from '../context.js';
 import { shellWords } from '../output.js';
+import { terminalSize } from './new.js';
 
 function describe(t: TemplateInfo): string {
   const parts = [t.command === undefined ? '(shell)' : shellWords(t.command)];
@@ -52,11 +53,7 @@ export async function run(ctx: Context): Promise<number | void> {
   if (ctx.opt('env') !== undefined) template.env = pairs(ctx.opt<string[]>('env'), 'env');
   if (ctx.opt('label') !== undefined) template.labels = pairs(ctx.opt<string[]>('label'), 'label');
   const size = ctx.opt<string>('size');
-  if (size !== undefined) {
-    const m = /^(\d+)x(\d+)$/.exec(size);
-    if (m === null) throw new UsageError(`--size takes COLSxROWS, e.g. 160x48 (got ${JSON.stringify(size)})`, 'template set');
-    template.size = { cols: Number(m[1]), rows: Number(m[2]) };
-  }
+  if (size !== undefined) template.size = terminalSize(size, 'template set');
   const saved = await client.template.set({ template });
   if (ctx.json) ctx.out.json(saved);
   else {
