@@ -80,6 +80,7 @@ export class Daemon {
       services.supervisor.rearm();
       services.activity.trackRunning();
       services.queue.rearm();
+      composed.backups.start();
     } catch (error) {
       await daemon.stop('start-up failed');
       throw error;

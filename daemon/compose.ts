@@ -35,6 +35,8 @@ import { Reconciler } from './sessions/reconcile.js';
 import { SessionRegistry } from './sessions/registry.js';
 import { Restorer } from './sessions/restore.js';
 import { Supervisor } from './sessions/supervisor.js';
+import { StoreBackups } from './store/backup.js';
+import { StoreDamaged, storeProblem } from './store/check.js';
 import { Store } from './store/store.js';
 import { TranscriptService } from './transcripts/service.js';
 import { TranscriptStore } from './transcripts/store.js';
@@ -64,6 +66,8 @@ async function helper(name: string, without: string, log: Logger): Promise<strin
 
 export interface Composed {
   services: Services;
+  /** Keeps the store's backup fresh once started. */
+  backups: StoreBackups;
   dispatcher: Dispatcher;
   /** Where sessd-tap processes stream pane output. */
   tapSocket: string;
@@ -95,7 +99,14 @@ export async function compose(
   await mkdir(dirname(paths.tmuxSocket), { recursive: true, mode: 0o700 });
 
   const store = await Store.open(paths.storeDir);
-  const transcriptStore = await TranscriptStore.open(join(paths.stateDir, 'transcripts'));
+  const transcriptsDir = join(paths.stateDir, 'transcripts');
+  const transcriptsProblem = await storeProblem(transcriptsDir);
+  if (transcriptsProblem !== null) {
+    await store.close();
+    throw new StoreDamaged(transcriptsDir, transcriptsProblem, null, 'the output kept of every session is forgotten; sessions and checkpoints are kept');
+  }
+  const transcriptStore = await TranscriptStore.open(transcriptsDir);
+  const backups = new StoreBackups(store.root, paths.storeDir, configured.backupIntervalMs, log.child({ component: 'backup' }));
   const registry = new SessionRegistry();
   // Records written before a field existed get its empty value.
   registry.load(store.sessions.getRange().map(({ value }) => ({ ...value, nextRestartAt: value.nextRestartAt ?? null })));
@@ -223,6 +234,7 @@ export async function compose(
   const dispatcher = (late.dispatcher = new Dispatcher(HANDLERS, services, log));
   return {
     services,
+    backups,
     dispatcher,
     tapSocket,
     dispose: async () => {
@@ -233,6 +245,7 @@ export async function compose(
       supervisor.dispose();
       queue.dispose();
       activity.dispose();
+      await backups.dispose();
       await backend.dispose();
       await transcripts.flush();
       transcripts.dispose();

@@ -3,6 +3,7 @@ import { Daemon } from './app.js';
 import { createLogger } from './log.js';
 import { parseOptions } from './options.js';
 import { ListenError } from './rpc/listener.js';
+import { StoreDamaged } from './store/check.js';
 import { isDuplicateCommitFailure } from './store/store.js';
 
 /** `sessd`: wiring only. Exit codes: 0 stopped cleanly, 1 could not start or crashed. */
@@ -14,7 +15,7 @@ async function main(): Promise<void> {
   try {
     daemon = await Daemon.start(options, log, logger);
   } catch (error) {
-    if (error instanceof ListenError) {
+    if (error instanceof ListenError || error instanceof StoreDamaged) {
       log.error(error.message);
       process.stderr.write(`sessd: ${error.message}\n`);
     } else {

@@ -36,6 +36,8 @@ export interface LimitsConfig {
   restartLimit: number;
   /** How long an attached client may go without reading its output before it is detached. */
   attachStallMs: number;
+  /** How old the store's backup (beside it, `store-backup/`) may get. */
+  backupIntervalMs: number;
 }
 
 export interface LogConfig {
@@ -88,6 +90,7 @@ export const DEFAULT_LIMITS: LimitsConfig = {
   restartMaxDelayMs: 300_000,
   restartLimit: 10,
   attachStallMs: 30_000,
+  backupIntervalMs: 3_600_000,
 };
 
 export function defaultConfig(): SessdConfig {
@@ -186,12 +189,13 @@ const DURATIONS = {
   restartDelay: 'restartDelayMs',
   restartMaxDelay: 'restartMaxDelayMs',
   attachStall: 'attachStallMs',
+  backupInterval: 'backupIntervalMs',
 } as const;
 
 function toConfig(data: ParsedConfig): SessdConfig {
-  const { transcriptAge, restartDelay, restartMaxDelay, attachStall, ...limits } = data.limits ?? {};
+  const { transcriptAge, restartDelay, restartMaxDelay, attachStall, backupInterval, ...limits } = data.limits ?? {};
   const durations: Partial<LimitsConfig> = {};
-  for (const [key, value] of Object.entries({ transcriptAge, restartDelay, restartMaxDelay, attachStall })) {
+  for (const [key, value] of Object.entries({ transcriptAge, restartDelay, restartMaxDelay, attachStall, backupInterval })) {
     if (value !== undefined) durations[DURATIONS[key as keyof typeof DURATIONS]] = parseDuration(value)!;
   }
   const templates: Record<string, Template> = {};

@@ -107,6 +107,7 @@ const limits = z.strictObject({
   restartDelay: duration.optional(),
   restartMaxDelay: duration.optional(),
   attachStall: duration.optional(),
+  backupInterval: duration.optional(),
   restartLimit: z.number().int().min(1).max(1_000_000).optional(),
 });
 

@@ -1,5 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { open, type Database, type RootDatabase } from 'lmdb';
+import { latestBackup } from './backup.js';
+import { StoreDamaged, storeProblem } from './check.js';
 import type { Interaction, Message, SessdEvent, Session } from '../../shared/protocol/model.js';
 
 /**
@@ -83,6 +85,8 @@ export class Store {
 
   static async open(dir: string): Promise<Store> {
     await mkdir(dir, { recursive: true, mode: 0o700 });
+    const problem = await storeProblem(dir);
+    if (problem !== null) throw new StoreDamaged(dir, problem, await latestBackup(dir));
     const root = open({ path: dir, overlappingSync: false, maxDbs: 16, compression: false });
     const store = new Store(
       root,
