@@ -1,4 +1,5 @@
 import type { EventType, JsonObject, SessdEvent } from '../../shared/protocol/model.js';
+import { redactSecrets } from '../../shared/secrets.js';
 import type { Store } from '../store/store.js';
 
 export interface PendingEvent {
@@ -42,10 +43,14 @@ export class EventLog {
     return this.oldest;
   }
 
-  /** Assigns seqs and times; the caller writes the result with `put` and then calls `settle`. */
+  /**
+   * Assigns seqs and times; the caller writes the result with `put` and then calls
+   * `settle`. Secret-looking values of `env` maps are redacted here: events are kept
+   * and replayed to any subscriber, long after the request that carried them.
+   */
   stamp(pending: readonly PendingEvent[]): SessdEvent[] {
     const time = new Date().toISOString();
-    return pending.map((p) => ({ seq: this.nextSeq++, time, type: p.type, sessionId: p.sessionId, data: p.data }));
+    return pending.map((p) => ({ seq: this.nextSeq++, time, type: p.type, sessionId: p.sessionId, data: redactSecrets(p.data) as JsonObject }));
   }
 
   /** Inside a store write. */
