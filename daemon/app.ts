@@ -6,6 +6,7 @@ import { resolvePaths, type SessdPaths } from '../shared/paths.js';
 import { compose, type Composed } from './compose.js';
 import { loadConfig } from './config/config.js';
 import { LiveConfig } from './config/live.js';
+import { errors } from './errors.js';
 import { ProcessLock } from './lock.js';
 import type { SessdLogger } from './log.js';
 import type { DaemonOptions } from './options.js';
@@ -17,6 +18,9 @@ import { TapServer } from './transcripts/tap-server.js';
 const LOG_FILE_BYTES = 10 * 1024 * 1024;
 const LOG_FILES = 5;
 
+/** Connections past limits.connections kept open just long enough to be told why. */
+const REFUSED_KEPT = 64;
+
 /** How long connections get to drain their last replies when the daemon stops. */
 const DRAIN_MS = 1_000;
 
@@ -27,6 +31,8 @@ const DRAIN_MS = 1_000;
 export class Daemon {
   private readonly connections = new Set<ClientConnection>();
   private nextConnectionId = 1;
+  /** Connections over the limit, waiting for their refusal to be written. */
+  private refusing = 0;
   private server: Server | undefined;
   private tap: TapServer | undefined;
   /** The socket file this daemon created, to remove exactly that one at the end. */
@@ -131,13 +137,21 @@ export class Daemon {
     }
     const composed = this.composed!;
     const { limits } = composed.services;
-    const conn = new ClientConnection(
-      this.nextConnectionId++,
-      socket,
-      { maxFrameBytes: limits.maxFrameBytes, maxBufferedBytes: limits.maxBufferedBytes },
-      this.log,
-      (closed) => this.connections.delete(closed),
-    );
+    const over = this.connections.size >= limits.maxConnections;
+    // Past the limit, a few more are kept just long enough to say why; the rest are cut at once.
+    if (over && this.refusing >= REFUSED_KEPT) {
+      socket.destroy();
+      return;
+    }
+    const connectionLimits = { maxFrameBytes: limits.maxFrameBytes, maxBufferedBytes: limits.maxBufferedBytes, headerTimeoutMs: limits.headerTimeoutMs };
+    if (over) {
+      this.refusing++;
+      const refused = new ClientConnection(this.nextConnectionId++, socket, connectionLimits, this.log, () => this.refusing--);
+      this.log.warn({ conn: refused.id, connections: this.connections.size }, 'connection over limits.connections refused');
+      refused.refuse(errors.limitExceeded('connections', limits.maxConnections, this.connections.size + 1), limits.headerTimeoutMs);
+      return;
+    }
+    const conn = new ClientConnection(this.nextConnectionId++, socket, connectionLimits, this.log, (closed) => this.connections.delete(closed));
     this.connections.add(conn);
     composed.services.metrics.connectionAccepted();
     composed.dispatcher.attach(conn);

@@ -89,6 +89,8 @@ export async function compose(
     maxFrameBytes: configured.frameBytes,
     maxMessageBytes: configured.messageBytes,
     maxBufferedBytes: configured.clientBufferBytes,
+    maxConnections: configured.connections,
+    headerTimeoutMs: configured.headerTimeMs,
     eventRetention: configured.events,
   };
   const tapSocket = `${paths.tmuxSocket}.tap`;
@@ -165,6 +167,8 @@ export async function compose(
     ctx.limits.maxMessageBytes = limits.maxMessageBytes = next.limits.messageBytes;
     limits.maxFrameBytes = next.limits.frameBytes;
     limits.maxBufferedBytes = next.limits.clientBufferBytes;
+    limits.maxConnections = next.limits.connections;
+    limits.headerTimeoutMs = next.limits.headerTimeMs;
     if (next.log.level !== undefined) log.level = next.log.level;
     configureProfiles(next.agents);
   });

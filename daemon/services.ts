@@ -26,6 +26,10 @@ export interface Limits {
   maxFrameBytes: number;
   maxMessageBytes: number;
   maxBufferedBytes: number;
+  /** Clients connected at once. */
+  maxConnections: number;
+  /** How long a frame's header may take to arrive. */
+  headerTimeoutMs: number;
   eventRetention: number;
 }
 

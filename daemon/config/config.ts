@@ -36,6 +36,10 @@ export interface LimitsConfig {
   restartLimit: number;
   /** How long an attached client may go without reading its output before it is detached. */
   attachStallMs: number;
+  /** Clients connected at once; more are refused with limit_exceeded. */
+  connections: number;
+  /** How long a frame's header may take to arrive once its first byte has. */
+  headerTimeMs: number;
   /** How old the store's backup (beside it, `store-backup/`) may get. */
   backupIntervalMs: number;
 }
@@ -91,6 +95,8 @@ export const DEFAULT_LIMITS: LimitsConfig = {
   restartLimit: 10,
   attachStallMs: 30_000,
   backupIntervalMs: 3_600_000,
+  connections: 512,
+  headerTimeMs: 10_000,
 };
 
 export function defaultConfig(): SessdConfig {
@@ -190,12 +196,13 @@ const DURATIONS = {
   restartMaxDelay: 'restartMaxDelayMs',
   attachStall: 'attachStallMs',
   backupInterval: 'backupIntervalMs',
+  headerTime: 'headerTimeMs',
 } as const;
 
 function toConfig(data: ParsedConfig): SessdConfig {
-  const { transcriptAge, restartDelay, restartMaxDelay, attachStall, backupInterval, ...limits } = data.limits ?? {};
+  const { transcriptAge, restartDelay, restartMaxDelay, attachStall, backupInterval, headerTime, ...limits } = data.limits ?? {};
   const durations: Partial<LimitsConfig> = {};
-  for (const [key, value] of Object.entries({ transcriptAge, restartDelay, restartMaxDelay, attachStall, backupInterval })) {
+  for (const [key, value] of Object.entries({ transcriptAge, restartDelay, restartMaxDelay, attachStall, backupInterval, headerTime })) {
     if (value !== undefined) durations[DURATIONS[key as keyof typeof DURATIONS]] = parseDuration(value)!;
   }
   const templates: Record<string, Template> = {};

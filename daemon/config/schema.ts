@@ -108,6 +108,8 @@ const limits = z.strictObject({
   restartMaxDelay: duration.optional(),
   attachStall: duration.optional(),
   backupInterval: duration.optional(),
+  connections: z.number().int().min(1).max(100_000).optional(),
+  headerTime: duration.optional(),
   restartLimit: z.number().int().min(1).max(1_000_000).optional(),
 });
 

@@ -1,9 +1,10 @@
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
-import { createMessageConnection, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import { createMessageConnection, type MessageConnection, type ResponseError } from 'vscode-jsonrpc/node';
 import type { NotificationDeclaration } from '../../shared/protocol/define.js';
 import type { FrameError } from './framing.js';
 import { HardenedMessageReader, PROTOCOL_ERROR_METHOD, type ProtocolErrorParams } from './reader.js';
+import { FrameWriter } from './writer.js';
 
 /** How long requests already read may take to answer before a protocol error closes the connection. */
 const DRAIN_BEFORE_ERROR_MS = 5_000;
@@ -12,8 +13,10 @@ const CLOSE_GRACE_MS = 1_000;
 
 export interface ConnectionLimits {
   maxFrameBytes: number;
-  /** Notifications queued for a client that does not read, before it is disconnected. */
+  /** Replies and notifications queued for a client that does not read, before it is disconnected. */
   maxBufferedBytes: number;
+  /** How long a frame's header may take to arrive once its first byte has. */
+  headerTimeoutMs: number;
 }
 
 /** One client: its JSON-RPC connection, its handshake state, and what it owns. */
@@ -21,17 +24,11 @@ export class ClientConnection {
   initialized = false;
   clientName: string | null = null;
   readonly rpc: MessageConnection;
-  private readonly writer: StreamMessageWriter;
+  private readonly writer: FrameWriter;
   private readonly cleanups = new Set<() => void>();
   private closed = false;
   private inflight = 0;
   private readonly idleWaiters = new Set<() => void>();
-  /**
-   * Notification bytes handed to the writer and not yet taken by the socket: the
-   * writer queues messages itself and writes the next only once the socket took the
-   * last one, so a client that does not read shows here, not in the socket's buffer.
-   */
-  private queuedBytes = 0;
   private readonly readWaiters = new Set<() => void>();
 
   constructor(
@@ -41,8 +38,12 @@ export class ClientConnection {
     private readonly log: Logger,
     onClosed: (conn: ClientConnection) => void,
   ) {
-    const reader = new HardenedMessageReader(socket, limits.maxFrameBytes);
-    this.writer = new StreamMessageWriter(socket);
+    const reader = new HardenedMessageReader(socket, limits.maxFrameBytes, limits.headerTimeoutMs);
+    this.writer = new FrameWriter(
+      socket,
+      (unread) => this.checkUnread(unread),
+      () => this.wakeReaders(),
+    );
     this.rpc = createMessageConnection(reader, this.writer, {
       error: (message) => log.debug({ conn: id }, message),
       warn: (message) => log.debug({ conn: id }, message),
@@ -63,6 +64,20 @@ export class ClientConnection {
     this.rpc.listen();
   }
 
+  /**
+   * Answers every request with `error` and ends the connection after the first reply,
+   * or after `graceMs` if no request comes: for a connection over the limit, which
+   * gets a typed error where a client can show it instead of a bare hang-up.
+   */
+  refuse(error: ResponseError<unknown>, graceMs: number): void {
+    const timer = setTimeout(() => this.close(), graceMs);
+    this.own(() => clearTimeout(timer));
+    this.rpc.onRequest(() => {
+      setImmediate(() => void this.end(CLOSE_GRACE_MS));
+      throw error;
+    });
+  }
+
   get isClosed(): boolean {
     return this.closed;
   }
@@ -81,34 +96,31 @@ export class ClientConnection {
     return () => this.cleanups.delete(cleanup);
   }
 
-  /** Sends a notification; a client that lets too much pile up unread is disconnected. */
+  /** Sends a notification; a client that lets too much pile up unread is disconnected (see checkUnread). */
   notify<P>(declaration: NotificationDeclaration<P>, params: P): void {
     if (this.closed) return;
-    if (this.unread > this.limits.maxBufferedBytes) {
-      this.log.warn({ conn: this.id, buffered: this.unread }, 'client is not reading; disconnecting it');
-      this.close();
-      return;
-    }
-    // Measured in full only behind an unflushed message: a client that keeps up costs no extra serialization.
-    const bytes = approximateSize(params, this.queuedBytes > 0);
-    this.queuedBytes += bytes;
-    this.rpc
-      .sendNotification(declaration.method, params)
-      // A write that fails means the socket is closing; the close handler cleans up.
-      .catch(() => undefined)
-      .finally(() => {
-        this.queuedBytes -= bytes;
-        if (this.queuedBytes === 0) this.wakeReaders();
-      });
+    // A write that fails means the socket is closing; the close handler cleans up.
+    this.rpc.sendNotification(declaration.method, params).catch(() => undefined);
+  }
+
+  /**
+   * Replies and notifications alike wait in the socket's buffer until the client reads
+   * them: one that stops reading is disconnected once they pass the limit, and the
+   * work it still had queued is dropped with it (the dispatcher skips a closed connection).
+   */
+  private checkUnread(unread: number): void {
+    if (unread <= this.limits.maxBufferedBytes || this.closed) return;
+    this.log.warn({ conn: this.id, buffered: unread, limit: this.limits.maxBufferedBytes }, 'client is not reading; disconnecting it (limits.clientBufferBytes)');
+    this.close();
   }
 
   close(): void {
     this.socket.destroy();
   }
 
-  /** Bytes sent to this connection that the client has not read yet (about: notifications are estimated). */
+  /** Bytes sent to this connection that the client has not read yet (beyond what the kernel holds). */
   get unread(): number {
-    return this.socket.writableLength + this.queuedBytes;
+    return this.socket.writableLength;
   }
 
   /** Calls `wake` once the client has read what was queued (or the connection closed). */
@@ -170,14 +182,4 @@ export class ClientConnection {
     // vscode-jsonrpc queues a reply a few promise turns after its handler settles.
     await new Promise((resolve) => setImmediate(resolve));
   }
-}
-
-/** Framing and envelope of a notification, beyond its `data`. */
-const NOTIFICATION_OVERHEAD_BYTES = 128;
-
-/** A notification's size on the wire, near enough for pacing: its `data` text (output), or the whole (events) when `exact`. */
-function approximateSize(params: unknown, exact: boolean): number {
-  const data = (params as { data?: unknown } | null)?.data;
-  if (typeof data === 'string') return NOTIFICATION_OVERHEAD_BYTES + data.length;
-  return exact ? NOTIFICATION_OVERHEAD_BYTES + Buffer.byteLength(JSON.stringify(params)) : NOTIFICATION_OVERHEAD_BYTES;
 }

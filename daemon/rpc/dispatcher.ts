@@ -10,6 +10,9 @@ import type { ClientConnection } from './connection.js';
 import type { Handler, HandlerContext } from './handler.js';
 import { parseParams } from './validate.js';
 
+/** LSP's RequestCancelled: the reply to a request nobody waits for any more (it is never sent). */
+const REQUEST_CANCELLED = -32800;
+
 /**
  * The RPC boundary: every request passes here once. It checks the handshake,
  * validates params, runs the handler, turns failures into protocol errors, and logs
@@ -38,7 +41,10 @@ export class Dispatcher {
    */
   attach(conn: ClientConnection): void {
     conn.rpc.onRequest((method: string, params: unknown, token: CancellationToken) =>
-      conn.track(this.dispatch({ conn, services: this.services, token }, method, params)),
+      // Requests read before the client went (or was cut off) are dropped, not run for no one.
+      conn.isClosed
+        ? Promise.reject(new ResponseError(REQUEST_CANCELLED, 'the connection is closed'))
+        : conn.track(this.dispatch({ conn, services: this.services, token }, method, params)),
     );
   }
 

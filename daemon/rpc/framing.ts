@@ -52,6 +52,11 @@ export class FrameParser {
     }
   }
 
+  /** True while part of a header has arrived and its end has not. */
+  get inHeader(): boolean {
+    return this.bodyLength === -1 && this.buffer.length > 0 && !this.failed;
+  }
+
   /** Bytes held for an incomplete frame (bounded by the header and frame limits). */
   get buffered(): number {
     return this.buffer.length;

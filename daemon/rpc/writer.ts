@@ -1,0 +1,48 @@
+import type { Socket } from 'node:net';
+import { AbstractMessageWriter, type Message, type MessageWriter } from 'vscode-jsonrpc';
+
+/**
+ * Writes each message as one `Content-Length` frame in one socket write (header and
+ * body corked together: one writev), straight into the socket's buffer.
+ * vscode-jsonrpc's stream writer writes header and body separately and holds every
+ * message behind the previous one's callback, so what a slow client has not read
+ * piles up in its queue, out of sight. Here all of it is `socket.writableLength`,
+ * which the connection bounds.
+ */
+export class FrameWriter extends AbstractMessageWriter implements MessageWriter {
+  constructor(
+    private readonly socket: Socket,
+    /** Called after each frame is queued, with the bytes now waiting to be read. */
+    private readonly onQueued: (unread: number) => void,
+    /** Called when everything written so far has been handed to the kernel. */
+    private readonly onFlushed: () => void,
+  ) {
+    super();
+  }
+
+  write(message: Message): Promise<void> {
+    const body = Buffer.from(JSON.stringify(message), 'utf8');
+    return new Promise((resolve, reject) => {
+      if (this.socket.destroyed) {
+        reject(new Error('the connection is closed'));
+        return;
+      }
+      this.socket.cork();
+      this.socket.write(`Content-Length: ${body.length}\r\n\r\n`, 'ascii');
+      this.socket.write(body, (error) => {
+        if (error) {
+          reject(error);
+          return;
+        }
+        resolve();
+        if (this.socket.writableLength === 0) this.onFlushed();
+      });
+      this.socket.uncork();
+      this.onQueued(this.socket.writableLength);
+    });
+  }
+
+  end(): void {
+    // The connection ends the socket itself, after its last reply.
+  }
+}
