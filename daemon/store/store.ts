@@ -18,6 +18,7 @@ import { SessionRecords } from './records.js';
  * | `messageSessions`     | message id                     | session id  |
  * | `interactions`        | `[session id, interaction id]` | Interaction |
  * | `interactionSessions` | interaction id                 | session id  |
+ * | `templates`           | template name                  | Template (`TemplateService`) |
  *
  * What a session owns is keyed by its id first, so a session's records are one key
  * range: listing them reads only that range, and deleting the session removes them
