@@ -188,9 +188,6 @@ export async function compose(
     log.child({ component: 'restarts' }),
   );
   lifecycle.setLeftovers({
-    checkpoints: (id) => checkpoints.storedKeys(id),
-    messages: (id) => queue.storedIds(id),
-    interactions: (id) => interactions.storedIds(id),
     forget: (id) => {
       queue.forget(id);
       supervisor.forget(id);

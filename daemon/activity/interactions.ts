@@ -1,8 +1,8 @@
-import type { Database } from 'lmdb';
 import type { Interaction, InteractionStatus } from '../../shared/protocol/model.js';
 import type { SessionContext } from '../sessions/context.js';
 import { toJson } from '../sessions/create.js';
 import { newId } from '../sessions/naming.js';
+import type { SessionRecords } from '../store/records.js';
 import { errors } from '../errors.js';
 import { answerFor, promptKey, type DetectedPrompt } from './screen.js';
 
@@ -37,10 +37,10 @@ export class Interactions {
 
   constructor(
     private readonly ctx: SessionContext,
-    private readonly stored: Database<Interaction, string>,
+    private readonly stored: SessionRecords<Interaction>,
     private readonly answer: Answerer,
   ) {
-    for (const { value } of stored.getRange()) if (value.status === 'open') this.index(value);
+    for (const value of stored.all()) if (value.status === 'open') this.index(value);
   }
 
   setReader(settled: (sessionId: string, ms: number) => Promise<void>): void {
@@ -153,20 +153,11 @@ export class Interactions {
     return this.stored.get(id);
   }
 
-  /** Oldest first. */
+  /** Oldest first; only the session's own records when one is given. */
   list(filter: { sessionId?: string | undefined; status?: InteractionStatus | undefined }): Interaction[] {
-    const found: Interaction[] = [];
-    for (const { value } of this.stored.getRange()) {
-      if (filter.sessionId !== undefined && value.sessionId !== filter.sessionId) continue;
-      if (filter.status !== undefined && value.status !== filter.status) continue;
-      found.push(value);
-    }
+    const records = filter.sessionId === undefined ? this.stored.all() : this.stored.of(filter.sessionId);
+    const found = filter.status === undefined ? records : records.filter((i) => i.status === filter.status);
     return found.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
-  }
-
-  /** Ids of a session's stored interactions (to remove them with it). */
-  storedIds(sessionId: string): string[] {
-    return this.list({ sessionId }).map((i) => i.id);
   }
 
   forget(sessionId: string): void {
@@ -183,7 +174,7 @@ export class Interactions {
   private storedOpen(sessionId: string): Interaction[] {
     const found: Interaction[] = [];
     for (const id of this.openIds.get(sessionId) ?? []) {
-      const i = this.stored.get(id);
+      const i = this.stored.at(sessionId, id);
       if (i?.status === 'open' && !this.answering.has(id)) found.push(i);
     }
     return found.sort((a, b) => a.createdAt.localeCompare(b.createdAt));

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { InteractionListRequest, InteractionRespondRequest, SessionApproveRequest } from '../../shared/protocol/interaction.js';
 import { MessageGetRequest, MessageListRequest } from '../../shared/protocol/message.js';
-import { INTERACTION_STATUSES, MESSAGE_STATUSES, type InteractionStatus, type Message } from '../../shared/protocol/model.js';
+import { INTERACTION_STATUSES, MESSAGE_STATUSES, type InteractionStatus } from '../../shared/protocol/model.js';
 import { errors } from '../errors.js';
 import { request, resolveSession, sessionRequest } from '../rpc/handler.js';
 import { sessionRef, text } from './schemas.js';
@@ -12,13 +12,9 @@ export const messageList = request(
   MessageListRequest,
   z.strictObject({ session: sessionRef.optional(), status: z.enum(MESSAGE_STATUSES as [string, ...string[]]).optional() }),
   (p, ctx) => {
-    const sessionId = p.session === undefined ? undefined : resolveSession(ctx, p.session).id;
-    const messages: Message[] = [];
-    for (const { value } of ctx.services.queue.stored.getRange()) {
-      if (sessionId !== undefined && value.sessionId !== sessionId) continue;
-      if (p.status !== undefined && value.status !== p.status) continue;
-      messages.push(value);
-    }
+    const { stored } = ctx.services.queue;
+    const all = p.session === undefined ? stored.all() : stored.of(resolveSession(ctx, p.session).id);
+    const messages = p.status === undefined ? all : all.filter((m) => m.status === p.status);
     return { messages: messages.sort((a, b) => a.createdAt.localeCompare(b.createdAt)) };
   },
 );

@@ -159,11 +159,6 @@ export class CheckpointService {
     return null;
   }
 
-  /** Every stored key of a session's checkpoints (to remove them with it). */
-  storedKeys(sessionId: string): [string, number][] {
-    return this.keys(sessionId).map((seq) => [sessionId, seq]);
-  }
-
   private keys(sessionId: string): number[] {
     return [...this.stored.getKeys({ start: [sessionId, 0], end: [sessionId, Number.MAX_SAFE_INTEGER] })].map((k) => k[1]);
   }

@@ -7,14 +7,13 @@ import type { SessionRegistry } from './registry.js';
 /** One atomic change of durable state. */
 export interface Change {
   put?: Session[];
+  /** Removed with everything they own: their checkpoints, messages and interactions (by key range). */
   remove?: Session[];
   messages?: Message[];
-  removeMessages?: string[];
   /** Whole checkpoints, scrollback included. */
   checkpoints?: Checkpoint[];
   removeCheckpoints?: [string, number][];
   interactions?: Interaction[];
-  removeInteractions?: string[];
   events?: PendingEvent[];
 }
 
@@ -32,23 +31,15 @@ export class Committer {
 
   async commit(change: Change): Promise<SessdEvent[]> {
     const stamped = this.events.stamp(change.events ?? []);
-    const { sessions, names, messages, checkpoints, interactions } = this.store;
+    const { sessions, messages, checkpoints, interactions } = this.store;
     try {
       await this.store.write(() => {
-        for (const s of change.put ?? []) {
-          sessions.putSync(s.id, s);
-          names.putSync([s.space, s.name], s.id);
-        }
-        for (const s of change.remove ?? []) {
-          sessions.removeSync(s.id);
-          names.removeSync([s.space, s.name]);
-        }
-        for (const m of change.messages ?? []) messages.putSync(m.id, m);
-        for (const id of change.removeMessages ?? []) messages.removeSync(id);
+        for (const s of change.put ?? []) sessions.putSync(s.id, s);
+        for (const m of change.messages ?? []) messages.putSync(m);
         for (const c of change.checkpoints ?? []) checkpoints.putSync([c.sessionId, c.seq], c);
         for (const key of change.removeCheckpoints ?? []) checkpoints.removeSync(key);
-        for (const i of change.interactions ?? []) interactions.putSync(i.id, i);
-        for (const id of change.removeInteractions ?? []) interactions.removeSync(id);
+        for (const i of change.interactions ?? []) interactions.putSync(i);
+        for (const s of change.remove ?? []) this.store.removeSessionSync(s.id);
         this.events.put(stamped);
       });
     } catch (error) {

@@ -38,11 +38,8 @@ export interface StartOptions {
 /** A program ended on its own (`exit`) or its pane vanished (`crash`); the session is recorded so. */
 export type EndedListener = (session: Session, how: 'exit' | 'crash') => void;
 
-/** What a session leaves besides its record, for `delete` to remove. */
+/** What `delete` must call off besides the stored records (which go with the session's, by key range). */
 export interface Leftovers {
-  checkpoints(sessionId: string): [string, number][];
-  messages(sessionId: string): string[];
-  interactions(sessionId: string): string[];
   /** Stops waiting on the session's behalf (queued messages, a pending restart). */
   forget(sessionId: string): void;
 }
@@ -55,7 +52,7 @@ export class SessionLifecycle {
   /** Stops in progress wait here for the program's death instead of recording it as an exit. */
   private readonly deathWaiters = new Map<string, (info: ExitInfo) => void>();
   private readonly endedListeners = new Set<EndedListener>();
-  private leftovers: Leftovers = { checkpoints: () => [], messages: () => [], interactions: () => [], forget: () => undefined };
+  private leftovers: Leftovers = { forget: () => undefined };
 
   constructor(private readonly ctx: SessionContext) {}
 
@@ -120,7 +117,7 @@ export class SessionLifecycle {
 
   /**
    * Stops a live session first (forcefully with `force`), then removes it, its tmux
-   * session, checkpoints, messages and transcript.
+   * session, checkpoints, messages, interactions and transcript.
    */
   delete(session: Session, options: StopOptions): Promise<Session> {
     return this.locked(session, (current) => this.deleteLocked(current, options));
@@ -131,10 +128,7 @@ export class SessionLifecycle {
     await onBackend(last, 'delete', () => this.ctx.backend.destroy(last.id));
     this.leftovers.forget(last.id);
     await this.ctx.committer.commit({
-      remove: [last],
-      removeCheckpoints: this.leftovers.checkpoints(last.id),
-      removeMessages: this.leftovers.messages(last.id),
-      removeInteractions: this.leftovers.interactions(last.id),
+      remove: [last], // with its checkpoints, messages and interactions
       events: [{ type: 'session.deleted', sessionId: last.id, data: { name: last.name, space: last.space } }],
     });
     await this.ctx.transcripts.delete(last.id);

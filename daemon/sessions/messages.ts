@@ -1,7 +1,7 @@
-import type { Database } from 'lmdb';
 import type { Logger } from 'pino';
 import type { Message, Session } from '../../shared/protocol/model.js';
 import type { ActivityTracker } from '../activity/tracker.js';
+import type { SessionRecords } from '../store/records.js';
 import type { SessionContext } from './context.js';
 import { toJson } from './create.js';
 import type { SessionIO } from './io.js';
@@ -35,8 +35,8 @@ export class MessageQueue {
     private readonly ctx: SessionContext,
     private readonly io: SessionIO,
     private readonly activity: ActivityTracker,
-    /** Every message, by id (read by message/list and message/get). */
-    readonly stored: Database<Message, string>,
+    /** Every message, by session (read by message/list and message/get). */
+    readonly stored: SessionRecords<Message>,
     private readonly log: Logger,
   ) {
     this.off = activity.onChange((session) => {
@@ -69,7 +69,7 @@ export class MessageQueue {
 
   /** Loads every message left queued by an earlier daemon. */
   rearm(): void {
-    const left = [...this.stored.getRange()].map(({ value }) => value).filter((m) => m.status === 'queued' && !this.expiries.has(m.id));
+    const left = this.stored.all().filter((m) => m.status === 'queued' && !this.expiries.has(m.id));
     for (const message of left.sort(byAge)) this.add(message);
     for (const id of this.queues.keys()) this.kick(id);
   }
@@ -81,13 +81,6 @@ export class MessageQueue {
       this.expiries.delete(message.id);
     }
     this.queues.delete(sessionId);
-  }
-
-  /** Ids of a session's stored messages (to remove them with it). */
-  storedIds(sessionId: string): string[] {
-    const ids: string[] = [];
-    for (const { key, value } of this.stored.getRange()) if (value.sessionId === sessionId) ids.push(key);
-    return ids;
   }
 
   dispose(): void {

@@ -1,29 +1,45 @@
 import { mkdir } from 'node:fs/promises';
-import { open, type Database, type RootDatabase } from 'lmdb';
+import { open, type Database, type Key, type RootDatabase } from 'lmdb';
 import { latestBackup } from './backup.js';
 import { StoreDamaged, storeProblem } from './check.js';
 import type { Interaction, Message, SessdEvent, Session } from '../../shared/protocol/model.js';
+import { migrateFrom1, type MigrationTargets } from './migrate.js';
+import { SessionRecords } from './records.js';
 
 /**
  * The durable state, one LMDB environment at `<stateDir>/store`. Only the daemon
- * opens it. Layout, schema version 1:
+ * opens it. Layout, schema version 2:
  *
- * | database   | key               | value       |
- * |------------|-------------------|-------------|
- * | (root)     | `schemaVersion`   | number      |
- * | `sessions` | session id        | Session     |
- * | `names`    | `[space, name]`   | session id  |
- * | `events`   | seq (number)      | SessdEvent  |
- * | `messages` | message id        | Message     |
- * | `checkpoints` | `[session id, seq]` | Checkpoint, scrollback included (validated when read) |
- * | `interactions` | interaction id | Interaction |
+ * | database              | key                            | value       |
+ * |-----------------------|--------------------------------|-------------|
+ * | (root)                | `schemaVersion`                | number      |
+ * | `sessions`            | session id                     | Session     |
+ * | `events`              | seq (number)                   | SessdEvent  |
+ * | `checkpoints`         | `[session id, seq]`            | Checkpoint, scrollback included (validated when read) |
+ * | `messages`            | `[session id, message id]`     | Message     |
+ * | `messageSessions`     | message id                     | session id  |
+ * | `interactions`        | `[session id, interaction id]` | Interaction |
+ * | `interactionSessions` | interaction id                 | session id  |
+ * | `templates`           | template name                  | Template (`TemplateService`) |
+ *
+ * What a session owns is keyed by its id first, so a session's records are one key
+ * range: listing them reads only that range, and deleting the session removes them
+ * by range (`removeSessionSync`). `messageSessions` and `interactionSessions` find
+ * a record by its id alone (`message/get`, `interaction/respond`); an entry is
+ * written and removed in the same transaction as its record (`SessionRecords`).
+ * Sessions are found by space/name in memory (`SessionRegistry`, loaded from
+ * `sessions`), so no names database is kept.
+ *
+ * Version 1 keyed messages and interactions by their id alone and had a `names`
+ * database (`[space, name]` → session id) that was written but never read;
+ * `Store.open` migrates such a store (`migrate.ts`).
  *
  * Durability: `overlappingSync` is off, so LMDB syncs inside each commit and a write
  * promise resolves only once its transaction is on disk. A reply that acknowledges a
  * write is therefore sent after the data is durable.
  */
-export const SCHEMA_VERSION = 1;
-const SCHEMA_KEY = 'schemaVersion';
+export const SCHEMA_VERSION = 2;
+export const SCHEMA_KEY = 'schemaVersion';
 
 /** The store refused a write (disk full, map full, I/O error); nothing of it was applied. */
 export class StorageError extends Error {
@@ -75,12 +91,11 @@ export class Store {
   private constructor(
     readonly root: RootDatabase,
     readonly sessions: Database<Session, string>,
-    readonly names: Database<string, [string, string]>,
     readonly events: Database<SessdEvent, number>,
-    readonly messages: Database<Message, string>,
+    readonly messages: SessionRecords<Message>,
     /** Values are `unknown` until validated: a damaged record must not pass as a checkpoint. */
     readonly checkpoints: Database<unknown, [string, number]>,
-    readonly interactions: Database<Interaction, string>,
+    readonly interactions: SessionRecords<Interaction>,
   ) {}
 
   static async open(dir: string): Promise<Store> {
@@ -88,14 +103,15 @@ export class Store {
     const problem = await storeProblem(dir);
     if (problem !== null) throw new StoreDamaged(dir, problem, await latestBackup(dir));
     const root = open({ path: dir, overlappingSync: false, maxDbs: 16, compression: false });
+    const rawMessages = root.openDB<Message, [string, string]>({ name: 'messages' });
+    const rawInteractions = root.openDB<Interaction, [string, string]>({ name: 'interactions' });
     const store = new Store(
       root,
       root.openDB<Session, string>({ name: 'sessions' }),
-      root.openDB<string, [string, string]>({ name: 'names' }),
       root.openDB<SessdEvent, number>({ name: 'events' }),
-      root.openDB<Message, string>({ name: 'messages' }),
+      new SessionRecords(rawMessages, root.openDB<string, string>({ name: 'messageSessions' })),
       root.openDB<unknown, [string, number]>({ name: 'checkpoints' }),
-      root.openDB<Interaction, string>({ name: 'interactions' }),
+      new SessionRecords(rawInteractions, root.openDB<string, string>({ name: 'interactionSessions' })),
     );
     const version = root.get(SCHEMA_KEY) as number | undefined;
     if (version === undefined) {
@@ -105,8 +121,40 @@ export class Store {
       throw new Error(
         `the store at ${dir} has schema ${version}, newer than this sessd reads (${SCHEMA_VERSION}): upgrade sessd`,
       );
+    } else if (version === 1) {
+      const targets: MigrationTargets = {
+        messages: store.messages,
+        interactions: store.interactions,
+        rawMessages,
+        rawInteractions,
+        names: root.openDB<unknown, Key>({ name: 'names' }),
+      };
+      try {
+        // Synchronous, unlike `write`: an error thrown part way aborts the transaction
+        // (an asynchronous one would commit what was done). Nothing else runs yet.
+        root.transactionSync(() => {
+          migrateFrom1(targets);
+          root.putSync(SCHEMA_KEY, SCHEMA_VERSION);
+        });
+      } catch (error) {
+        await root.close();
+        throw new StorageError(`cannot migrate the store at ${dir} from schema 1: ${error instanceof Error ? error.message : String(error)}`);
+      }
     }
     return store;
+  }
+
+  /**
+   * Removes a session and everything it owns (checkpoints, messages, interactions),
+   * each by its key range: nothing else is read. Only inside `write`.
+   */
+  removeSessionSync(sessionId: string): void {
+    this.sessions.removeSync(sessionId);
+    for (const key of [...this.checkpoints.getKeys({ start: [sessionId, 0], end: [sessionId, Number.MAX_SAFE_INTEGER] })]) {
+      this.checkpoints.removeSync(key);
+    }
+    this.messages.removeSessionSync(sessionId);
+    this.interactions.removeSessionSync(sessionId);
   }
 
   /**

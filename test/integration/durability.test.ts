@@ -2,8 +2,11 @@ import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { open, type Key } from 'lmdb';
 import { describe, expect, it } from 'vitest';
+import { SCHEMA_VERSION, Store } from '../../daemon/store/store.js';
 import { tempDir } from '../helpers/daemon.js';
+import { writeVersion1Store } from '../helpers/store-v1.js';
 
 const run = promisify(execFile);
 const WRITES = 60;
@@ -53,5 +56,31 @@ describe.skipIf(!hasStrace)('store durability', () => {
       process.execPath, resolve(import.meta.dirname, '../fixtures/durable-writes.mjs'), join(dir, 'store'), String(WRITES),
     ]);
     expect(unsyncedAcks(await readFile(trace, 'utf8'))).toEqual({ acks: WRITES, unsynced: 0 });
+  });
+});
+
+describe('store migration', () => {
+  it('leaves a store killed mid-migration at schema 1, whole, and migrates it on the next open', async () => {
+    const dir = await tempDir('mig');
+    const v1 = await writeVersion1Store(dir, 4, 5);
+    const died = await run(process.execPath, [resolve(import.meta.dirname, '../fixtures/migrate-then-die.mjs'), dir, String(v1.messages.length + 3)]).then(
+      () => null,
+      (error: { signal?: string }) => error.signal,
+    );
+    expect(died).toBe('SIGKILL');
+    const raw = open({ path: dir, overlappingSync: false, maxDbs: 16, compression: false });
+    expect(raw.get('schemaVersion')).toBe(1);
+    expect([...raw.openDB<unknown, Key>({ name: 'messages' }).getKeys()]).toEqual(v1.messages.map((m) => m.id));
+    expect([...raw.openDB<unknown, Key>({ name: 'interactions' }).getKeys()]).toEqual(v1.interactions.map((i) => i.id));
+    expect([...raw.getKeys()]).toContain('names');
+    await raw.close();
+    const store = await Store.open(dir);
+    try {
+      expect(store.root.get('schemaVersion')).toBe(SCHEMA_VERSION);
+      expect(store.messages.all()).toEqual(v1.messages);
+      expect(store.interactions.all()).toEqual(v1.interactions);
+    } finally {
+      await store.close();
+    }
   });
 });

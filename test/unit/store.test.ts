@@ -3,7 +3,7 @@ import { open } from 'lmdb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EventLog } from '../../daemon/events/event-log.js';
 import { SCHEMA_VERSION, Store } from '../../daemon/store/store.js';
-import type { SessdEvent } from '../../shared/protocol/model.js';
+import type { SessdEvent, Session } from '../../shared/protocol/model.js';
 import { tempDir } from '../helpers/daemon.js';
 
 /** Real LMDB in a temp dir: the store's promises are what replies rely on. */
@@ -34,11 +34,11 @@ describe('Store', () => {
 
   it('keeps data across a reopen', async () => {
     const { store, dir } = await openStore();
-    await store.write(() => store.names.putSync(['default', 'api'], 's0000001'));
+    await store.write(() => store.sessions.putSync('s0000001', { id: 's0000001', name: 'api' } as Session));
     await store.close();
     opened.length = 0;
     const { store: again } = await openStore(dir);
-    expect(again.names.get(['default', 'api'])).toBe('s0000001');
+    expect(again.sessions.get('s0000001')?.name).toBe('api');
   });
 });
 
