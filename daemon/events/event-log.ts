@@ -55,7 +55,7 @@ export class EventLog {
 
   /** Inside a store write. */
   put(events: readonly SessdEvent[]): void {
-    for (const event of events) this.store.events.putSync(event.seq, event);
+    for (const event of events) this.store.putEventSync(event);
   }
 
   /** After the write: releases events to listeners in seq order, or skips them if it failed. */
@@ -89,7 +89,7 @@ export class EventLog {
     const keepFrom = this.lastPublished - this.retention + 1;
     try {
       await this.store.write(() => {
-        for (const seq of this.store.events.getKeys({ end: keepFrom })) this.store.events.removeSync(seq);
+        this.store.removeEventsBeforeSync(keepFrom);
       });
       this.oldest = Math.max(this.oldest, keepFrom);
     } catch {

@@ -11,11 +11,13 @@ export interface MigrationTargets {
   rawInteractions: Database<unknown, Key>;
   /** Version 1's `[space, name]` → session id, written but never read: dropped. */
   names: Database<unknown, Key>;
+  /** Indexes every stored event under its session (version 2's `sessionEvents`). */
+  indexEvents: () => void;
 }
 
 /**
  * Version 1 → 2: messages and interactions move from `id` to `[session id, id]`,
- * each indexed by id, and `names` is dropped. `Store.open` runs it in one
+ * each indexed by id, events are indexed by session, and `names` is dropped. `Store.open` runs it in one
  * synchronous write transaction together with the new schema version: a crash
  * (`kill -9`, power loss) or an error at any point leaves the store at version 1
  * or at version 2, never between. Run again on records already moved it changes
@@ -24,6 +26,7 @@ export interface MigrationTargets {
 export function migrateFrom1(targets: MigrationTargets): void {
   move(targets.rawMessages, targets.messages);
   move(targets.rawInteractions, targets.interactions);
+  targets.indexEvents();
   targets.names.dropSync();
 }
 

@@ -15,6 +15,7 @@ import { SessionRecords } from './records.js';
  * | (root)                | `schemaVersion`                | number      |
  * | `sessions`            | session id                     | Session     |
  * | `events`              | seq (number)                   | SessdEvent  |
+ * | `sessionEvents`       | `[session id, seq]`            | true (a session's events, to purge them with it) |
  * | `checkpoints`         | `[session id, seq]`            | Checkpoint, scrollback included (validated when read) |
  * | `messages`            | `[session id, message id]`     | Message     |
  * | `messageSessions`     | message id                     | session id  |
@@ -29,6 +30,11 @@ import { SessionRecords } from './records.js';
  * written and removed in the same transaction as its record (`SessionRecords`).
  * Sessions are found by space/name in memory (`SessionRegistry`, loaded from
  * `sessions`), so no names database is kept.
+ *
+ * Deleting a session also purges the payloads of its events: they keep their seq,
+ * time, type and session id (a client resuming from a seq sees no gap), and their
+ * `data` becomes `{purged: true}`; a session's environment, context and message
+ * texts are not served from the log after the session is gone.
  *
  * Version 1 keyed messages and interactions by their id alone and had a `names`
  * database (`[space, name]` → session id) that was written but never read;
@@ -92,6 +98,7 @@ export class Store {
     readonly root: RootDatabase,
     readonly sessions: Database<Session, string>,
     readonly events: Database<SessdEvent, number>,
+    private readonly sessionEvents: Database<true, [string, number]>,
     readonly messages: SessionRecords<Message>,
     /** Values are `unknown` until validated: a damaged record must not pass as a checkpoint. */
     readonly checkpoints: Database<unknown, [string, number]>,
@@ -109,6 +116,7 @@ export class Store {
       root,
       root.openDB<Session, string>({ name: 'sessions' }),
       root.openDB<SessdEvent, number>({ name: 'events' }),
+      root.openDB<true, [string, number]>({ name: 'sessionEvents' }),
       new SessionRecords(rawMessages, root.openDB<string, string>({ name: 'messageSessions' })),
       root.openDB<unknown, [string, number]>({ name: 'checkpoints' }),
       new SessionRecords(rawInteractions, root.openDB<string, string>({ name: 'interactionSessions' })),
@@ -128,6 +136,9 @@ export class Store {
         rawMessages,
         rawInteractions,
         names: root.openDB<unknown, Key>({ name: 'names' }),
+        indexEvents: () => {
+          for (const { value } of store.events.getRange()) store.indexEventSync(value);
+        },
       };
       try {
         // Synchronous, unlike `write`: an error thrown part way aborts the transaction
@@ -155,6 +166,29 @@ export class Store {
     }
     this.messages.removeSessionSync(sessionId);
     this.interactions.removeSessionSync(sessionId);
+    for (const key of [...this.sessionEvents.getKeys({ start: [sessionId, 0], end: [sessionId, Number.MAX_SAFE_INTEGER] })]) {
+      const event = this.events.get(key[1]);
+      if (event !== undefined) this.events.putSync(key[1], { ...event, data: { purged: true } });
+      this.sessionEvents.removeSync(key);
+    }
+  }
+
+  /** Stores an event, indexed under its session. Only inside `write`. */
+  putEventSync(event: SessdEvent): void {
+    this.events.putSync(event.seq, event);
+    this.indexEventSync(event);
+  }
+
+  /** Removes the events before `seq` (retention), with their index entries. Only inside `write`. */
+  removeEventsBeforeSync(seq: number): void {
+    for (const { key, value } of [...this.events.getRange({ end: seq })]) {
+      this.events.removeSync(key);
+      if (value.sessionId !== null) this.sessionEvents.removeSync([value.sessionId, key]);
+    }
+  }
+
+  private indexEventSync(event: SessdEvent): void {
+    if (event.sessionId !== null) this.sessionEvents.putSync([event.sessionId, event.seq], true);
   }
 
   /**

@@ -1,5 +1,5 @@
 import { open } from 'lmdb';
-import type { Interaction, Message, Session } from '../../shared/protocol/model.js';
+import type { Interaction, Message, SessdEvent, Session } from '../../shared/protocol/model.js';
 
 /** What a version-1 store was written with, to compare against after a migration. */
 export interface Version1Data {
@@ -8,6 +8,8 @@ export interface Version1Data {
   interactions: Interaction[];
   /** Whole stored checkpoints (scrollback included), keyed `[session id, seq]` in both versions. */
   checkpoints: Record<string, unknown>[];
+  /** One `session.created` per session, then one event of no session. */
+  events: SessdEvent[];
 }
 
 const T0 = Date.parse('2026-01-01T00:00:00.000Z');
@@ -30,11 +32,12 @@ function session(id: string, name: string): Session {
  * `checkpoints` by `[session id, seq]`. `perSession` records of each kind per session.
  */
 export async function writeVersion1Store(dir: string, sessionCount: number, perSession: number): Promise<Version1Data> {
-  const data: Version1Data = { sessions: [], messages: [], interactions: [], checkpoints: [] };
+  const data: Version1Data = { sessions: [], messages: [], interactions: [], checkpoints: [], events: [] };
   for (let s = 0; s < sessionCount; s++) {
     // Ids that share a prefix, so a range that leaked into a neighbour would show.
     const id = `s${String(s).padStart(7, '0')}`;
     data.sessions.push(session(id, `n${s}`));
+    data.events.push({ seq: s + 1, time: at(s), type: 'session.created', sessionId: id, data: { name: `n${s}`, env: { EDITOR: 'vim' } } });
     for (let i = 0; i < perSession; i++) {
       const n = s * perSession + i;
       data.messages.push({
@@ -58,7 +61,8 @@ export async function writeVersion1Store(dir: string, sessionCount: number, perS
   const messages = root.openDB<Message, string>({ name: 'messages' });
   const interactions = root.openDB<Interaction, string>({ name: 'interactions' });
   const checkpoints = root.openDB<unknown, [string, number]>({ name: 'checkpoints' });
-  root.openDB({ name: 'events' });
+  const events = root.openDB<SessdEvent, number>({ name: 'events' });
+  data.events.push({ seq: sessionCount + 1, time: at(sessionCount), type: 'session.created', sessionId: null, data: {} });
   await root.transaction(() => {
     root.putSync('schemaVersion', 1);
     for (const s of data.sessions) {
@@ -67,6 +71,7 @@ export async function writeVersion1Store(dir: string, sessionCount: number, perS
     }
     for (const m of data.messages) messages.putSync(m.id, m);
     for (const i of data.interactions) interactions.putSync(i.id, i);
+    for (const e of data.events) events.putSync(e.seq, e);
     for (const c of data.checkpoints) checkpoints.putSync([c.sessionId as string, c.seq as number], c);
   });
   await root.close();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EventsSubscribeRequest, SessionCreateRequest, SessionGetRequest, type SessdEvent } from '../../shared/protocol/index.js';
+import { EventsSubscribeRequest, SessionCreateRequest, SessionDeleteRequest, SessionGetRequest, type SessdEvent } from '../../shared/protocol/index.js';
 import { useDaemon } from '../helpers/harness.js';
 
 const h = useDaemon();
@@ -28,5 +28,18 @@ describe('events keep no secret in clear', () => {
     const replayed = await replay.waitForEvent(created);
     expect(replayed.data.env).toEqual(REDACTED_ENV);
     expect(JSON.stringify(replay.events)).not.toContain('sk-test-0123456789abcdef0123');
+  });
+
+  it("purges a deleted session's event payloads: replays keep the seqs, not the data", async () => {
+    const s = await h.client.request(SessionCreateRequest, { name: 'gone', command: ['sleep', '1000'], env: { EDITOR: 'vim' }, context: { note: 'private' } });
+    await h.client.request(SessionDeleteRequest, { session: s.id, force: true });
+    const replay = await h.connect();
+    await replay.request(EventsSubscribeRequest, { fromSeq: 0 });
+    const deleted = await replay.waitForEvent((e) => e.type === 'session.deleted' && e.sessionId === s.id);
+    const mine = replay.events.filter((e) => e.sessionId === s.id);
+    expect(mine.map((e) => e.type)).toContain('session.created');
+    for (const e of mine.filter((e) => e !== deleted)) expect(e.data).toEqual({ purged: true });
+    expect(deleted.data).toEqual({ name: 'gone', space: 'default' });
+    expect(JSON.stringify(mine)).not.toContain('private');
   });
 });

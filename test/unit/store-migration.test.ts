@@ -79,6 +79,13 @@ describe('Store migration from schema 1', () => {
       expect(store.interactions.of(kept!.id)).toHaveLength(3);
       expect(store.messages.all()).toHaveLength(6);
       expect(store.checkpoints.getKeys().asArray).toHaveLength(6);
+      // Its events keep their place in the log (no gap for a client resuming), not their payload.
+      expect(store.events.getRange().asArray.map(({ value }) => [value.sessionId, value.data])).toEqual([
+        [v1.sessions[0]!.id, { name: 'n0', env: { EDITOR: 'vim' } }],
+        [gone!.id, { purged: true }],
+        [kept!.id, { name: 'n2', env: { EDITOR: 'vim' } }],
+        [null, {}],
+      ]);
     } finally {
       await store.close();
     }
