@@ -80,7 +80,7 @@ describe('Store migration from schema 1', () => {
       expect(store.messages.all()).toHaveLength(6);
       expect(store.checkpoints.getKeys().asArray).toHaveLength(6);
       // Its events keep their place in the log (no gap for a client resuming), not their payload.
-      expect(store.events.getRange().asArray.map(({ value }) => [value.sessionId, value.data])).toEqual([
+      expect([...store.events.getRange()].map(({ value }) => [value.sessionId, value.data])).toEqual([
         [v1.sessions[0]!.id, { name: 'n0', env: { EDITOR: 'vim' } }],
         [gone!.id, { purged: true }],
         [kept!.id, { name: 'n2', env: { EDITOR: 'vim' } }],
