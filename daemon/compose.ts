@@ -149,7 +149,13 @@ export async function compose(
       // Read at each spawn: under socket activation the path is known only once listening.
       env: () => ({ SESSD_SOCKET: paths.socket }),
     },
-    limits: { maxSessions: limits.maxSessions, maxMessageBytes: limits.maxMessageBytes },
+    limits: {
+      maxSessions: limits.maxSessions,
+      maxMessageBytes: limits.maxMessageBytes,
+      maxContextBytes: configured.contextBytes,
+      maxLabels: configured.labels,
+      maxQueuedMessages: configured.queuedMessages,
+    },
   };
   const lifecycle = new SessionLifecycle(ctx);
   const templates = new TemplateService(store, config);
@@ -165,6 +171,9 @@ export async function compose(
   const stopFollowing = config.onChange((next) => {
     ctx.limits.maxSessions = limits.maxSessions = next.limits.sessions;
     ctx.limits.maxMessageBytes = limits.maxMessageBytes = next.limits.messageBytes;
+    ctx.limits.maxContextBytes = next.limits.contextBytes;
+    ctx.limits.maxLabels = next.limits.labels;
+    ctx.limits.maxQueuedMessages = next.limits.queuedMessages;
     limits.maxFrameBytes = next.limits.frameBytes;
     limits.maxBufferedBytes = next.limits.clientBufferBytes;
     limits.maxConnections = next.limits.connections;

@@ -36,6 +36,12 @@ export interface LimitsConfig {
   restartLimit: number;
   /** How long an attached client may go without reading its output before it is detached. */
   attachStallMs: number;
+  /** A session's stored context, as JSON (`session/update` merges are refused past it). */
+  contextBytes: number;
+  /** Labels on one session. */
+  labels: number;
+  /** Messages queued (`when: "idle"`) for one session at once. */
+  queuedMessages: number;
   /** Clients connected at once; more are refused with limit_exceeded. */
   connections: number;
   /** How long a frame's header may take to arrive once its first byte has. */
@@ -96,6 +102,9 @@ export const DEFAULT_LIMITS: LimitsConfig = {
   attachStallMs: 30_000,
   backupIntervalMs: 3_600_000,
   connections: 512,
+  contextBytes: 256 * 1024,
+  labels: 256,
+  queuedMessages: 1_000,
   headerTimeMs: 10_000,
 };
 

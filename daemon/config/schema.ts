@@ -109,6 +109,9 @@ const limits = z.strictObject({
   attachStall: duration.optional(),
   backupInterval: duration.optional(),
   connections: z.number().int().min(1).max(100_000).optional(),
+  contextBytes: z.number().int().min(1024).max(64 * 1024 * 1024).optional(),
+  labels: z.number().int().min(1).max(100_000).optional(),
+  queuedMessages: z.number().int().min(1).max(10_000_000).optional(),
   headerTime: duration.optional(),
   restartLimit: z.number().int().min(1).max(1_000_000).optional(),
 });

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Session, TerminalSize } from '../../shared/protocol/model.js';
+import type { JsonObject, Session, TerminalSize } from '../../shared/protocol/model.js';
 import { BackendSessionMissing, BackendTimeout, BackendUnavailable, type SessionBackend, type SpawnSpec } from '../backend/backend.js';
 import { errors } from '../errors.js';
 import type { PendingEvent } from '../events/event-log.js';
@@ -21,6 +21,12 @@ export interface SessionDefaults {
 export interface SessionLimits {
   maxSessions: number;
   maxMessageBytes: number;
+  /** A session's stored context, as JSON. */
+  maxContextBytes: number;
+  /** Labels on one session. */
+  maxLabels: number;
+  /** Messages queued for one session's idle at once. */
+  maxQueuedMessages: number;
 }
 
 /** What the session services share. */
@@ -33,6 +39,14 @@ export interface SessionContext {
   log: Logger;
   defaults: SessionDefaults;
   limits: SessionLimits;
+}
+
+/** Refuses labels or a context over the configured limits (`limit_exceeded` naming the limit). */
+export function checkSessionLimits(labels: Record<string, string>, context: JsonObject, limits: SessionLimits): void {
+  const count = Object.keys(labels).length;
+  if (count > limits.maxLabels) throw errors.limitExceeded('labels', limits.maxLabels, count);
+  const bytes = Buffer.byteLength(JSON.stringify(context));
+  if (bytes > limits.maxContextBytes) throw errors.limitExceeded('contextBytes', limits.maxContextBytes, bytes);
 }
 
 /**

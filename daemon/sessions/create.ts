@@ -6,7 +6,7 @@ import type { SessionCreateParams, SessionCreateResult, SessionResolution, Sessi
 import type { Resolution } from '../config/resolve.js';
 import type { SessionResolver } from '../config/resolver.js';
 import { errors } from '../errors.js';
-import { onBackend, spawnSpec, type SessionContext } from './context.js';
+import { checkSessionLimits, onBackend, spawnSpec, type SessionContext } from './context.js';
 import { mergePatch } from './merge-patch.js';
 import { defaultName, DEFAULT_SPACE, newId } from './naming.js';
 
@@ -60,6 +60,7 @@ export class SessionCreator {
       throw errors.invalidParams('command[0]', `program not found: ${command[0]}`);
     }
     if (params.dryRun === true) return this.preview(params, values, resolution);
+    checkSessionLimits(values.labels, params.context ?? {}, this.ctx.limits);
 
     // An id never equals a name in the default space, where a bare reference could mean either.
     const idTaken = (id: string): boolean =>
@@ -127,6 +128,7 @@ export class SessionCreator {
       if (params.context !== undefined) {
         context = params.contextMode === 'replace' ? params.context : (mergePatch(current.context, params.context) as JsonObject);
       }
+      checkSessionLimits(labels, context, this.ctx.limits);
       const next: Session = { ...current, labels, context, updatedAt: new Date().toISOString() };
       await this.ctx.committer.commit({
         put: [next],

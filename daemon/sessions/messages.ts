@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Message, Session } from '../../shared/protocol/model.js';
 import type { ActivityTracker } from '../activity/tracker.js';
 import type { SessionRecords } from '../store/records.js';
+import { errors } from '../errors.js';
 import type { SessionContext } from './context.js';
 import { toJson } from './create.js';
 import type { SessionIO } from './io.js';
@@ -45,6 +46,10 @@ export class MessageQueue {
   }
 
   async enqueue(session: Session, text: string, options: { submit: boolean; expiresInMs?: number | undefined }): Promise<Message> {
+    const queued = this.queues.get(session.id)?.messages.length ?? 0;
+    if (queued >= this.ctx.limits.maxQueuedMessages) {
+      throw errors.limitExceeded('queuedMessages', this.ctx.limits.maxQueuedMessages, queued + 1);
+    }
     const now = Date.now();
     const message: Message = {
       id: newId('m', 11),
