@@ -43,4 +43,13 @@ describe('what grows per session is bounded', () => {
     const other = await h.client.request(SessionCreateRequest, { command: ['sleep', '1000'] });
     expect((await h.client.request(SessionSendRequest, { session: other.id, text: 'fine', when: 'idle' })).status).toBe('queued');
   });
+
+  it('refuses a context nested 2,000 levels deep as invalid params (-32602), naming where', async () => {
+    let deep: Record<string, unknown> = {};
+    for (let i = 0; i < 2000; i++) deep = { n: deep };
+    const e = await expectError(h.client.raw('session/create', { command: ['sleep', '1000'], context: deep }), -32602, 'invalid_params');
+    expect(e.message).toContain('context.n.n');
+    expect(e.message).toContain('nested deeper than 64 levels');
+    await expectError(h.client.raw('session/update', { session: 'nope', context: deep }), -32602, 'invalid_params');
+  });
 });
