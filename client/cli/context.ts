@@ -1,36 +1,35 @@
 import { SessdClient } from '../sdk/client.js';
 import { SESSD_VERSION } from '../../shared/protocol/version.js';
-import { UsageError, type Parsed } from './args.js';
+import { UsageError } from './args.js';
+import type { Globals } from './options.js';
 import { Output } from './output.js';
 
-/** What a command gets: its parsed line, output, and a way to reach the daemon. */
+/**
+ * What a command gets besides its own input: the command's name, output, and a way
+ * to reach the daemon, shaped by the global options.
+ */
 export class Context {
   readonly out = new Output();
   private client: SessdClient | undefined;
 
-  constructor(readonly parsed: Parsed) {}
+  constructor(
+    /** The command as typed, e.g. `rm` or `daemon status`. */
+    readonly command: string,
+    private readonly globals: Globals,
+  ) {}
 
   get json(): boolean {
-    return this.parsed.options.json === true;
+    return this.globals.json;
   }
 
-  arg(name: string): string {
-    return this.parsed.args[name] as string;
-  }
-
-  args(name: string): string[] {
-    return (this.parsed.args[name] as string[] | undefined) ?? [];
-  }
-
-  opt<T extends string | number | boolean | string[]>(name: string): T | undefined {
-    return this.parsed.options[name] as T | undefined;
-  }
-
-  /** Connects (starting sessd when nothing answers, unless --no-autostart). */
-  async connect(): Promise<SessdClient> {
+  /**
+   * Connects (starting sessd when nothing answers, unless --no-autostart or
+   * `autostart: false`: a command about sessd itself must not start one).
+   */
+  async connect(options: { autostart?: boolean } = {}): Promise<SessdClient> {
     if (this.client !== undefined) return this.client;
-    const autostart = this.opt<boolean>('no-autostart') !== true;
-    const socket = this.opt<string>('socket');
+    const autostart = options.autostart !== false && !this.globals.noAutostart;
+    const socket = this.globals.socket;
     this.client = await SessdClient.connect({
       ...(socket === undefined ? {} : { socket }),
       clientName: 'sess',
