@@ -70,7 +70,7 @@ export interface CommandDef<O extends OptionDefs, A extends readonly ArgSpec[], 
 
 /** A declared command: its table row, and how a parse becomes its run's input. */
 export interface TypedSpec<I> extends CommandSpec {
-  input(parsed: Parsed): I;
+  readonly input: (parsed: Parsed) => I;
 }
 
 /** What a command's run receives, from its spec: `Input<typeof spec>`. */
@@ -108,7 +108,7 @@ export function defineCommand<const O extends OptionDefs, const A extends readon
     ...row,
     args,
     options: optionSpecs(options),
-    input(parsed) {
+    input: (parsed) => {
       const values: Record<string, unknown> = optionValues(options, parsed);
       for (const arg of args) values[arg.name] = arg.variadic === true ? (parsed.args[arg.name] ?? []) : parsed.args[arg.name];
       if (def.program === true) values.program = parsed.program;

@@ -69,8 +69,8 @@ export async function install({ noEnable }: Input<typeof specs.install>, ctx: Co
     throw new Error(`${main} does not exist: build sessd first (npm run build)`);
   }
   await mkdir(dir, { recursive: true });
-  await writeFile(files[0]!, socketUnit(), { mode: 0o644 });
-  await writeFile(files[1]!, serviceUnit({ node: process.execPath, main }), { mode: 0o644 });
+  await writeFile(files[0], socketUnit(), { mode: 0o644 });
+  await writeFile(files[1], serviceUnit({ node: process.execPath, main }), { mode: 0o644 });
   const enable = manager && !noEnable;
   if (enable) {
     await systemctl('daemon-reload');
