@@ -1,6 +1,5 @@
 import { SessdClient } from '../sdk/client.js';
 import { SESSD_VERSION } from '../../shared/protocol/version.js';
-import { UsageError } from './args.js';
 import type { Globals } from './options.js';
 import { Output } from './output.js';
 
@@ -44,15 +43,4 @@ export class Context {
   close(): void {
     this.client?.dispose();
   }
-}
-
-/** key=value pairs from repeated options, as a map; a malformed one is a usage error. */
-export function pairs(values: readonly string[] | undefined, option: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const item of values ?? []) {
-    const eq = item.indexOf('=');
-    if (eq <= 0) throw new UsageError(`--${option} takes KEY=VALUE (got ${JSON.stringify(item)})`);
-    out[item.slice(0, eq)] = item.slice(eq + 1);
-  }
-  return out;
 }

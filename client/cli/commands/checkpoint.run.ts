@@ -3,8 +3,8 @@ import { UsageError } from '../args.js';
 import type { Context } from '../context.js';
 import { age, ref, visible } from '../output.js';
 import type { Input } from '../spec.js';
+import { jsonObject } from '../values.js';
 import type * as specs from './checkpoint.js';
-import { jsonObject } from './new.run.js';
 
 /** `main@1a2b3c4 (dirty)`, or `-` outside a repository. */
 function git(state: GitState | null): string {

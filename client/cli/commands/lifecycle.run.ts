@@ -2,10 +2,11 @@ import type { Session } from '../../../shared/protocol/model.js';
 import type { SelectorResult, SessionLifecycleParams, SessionSelector } from '../../../shared/protocol/session.js';
 import { SessdError } from '../../sdk/errors.js';
 import { UsageError } from '../args.js';
-import { pairs, type Context } from '../context.js';
+import type { Context } from '../context.js';
 import { EXIT } from '../failure.js';
 import { ref } from '../output.js';
 import type { Input } from '../spec.js';
+import { pairs } from '../values.js';
 import type * as specs from './lifecycle.js';
 
 type Verb = 'start' | 'stop' | 'restart' | 'pause' | 'resume' | 'suspend' | 'delete';

@@ -1,7 +1,8 @@
 import type { SessionListParams } from '../../../shared/protocol/session.js';
-import { pairs, type Context } from '../context.js';
+import type { Context } from '../context.js';
 import { age, shellWords, visible } from '../output.js';
 import type { Input } from '../spec.js';
+import { pairs } from '../values.js';
 import type { spec } from './ls.js';
 
 export async function run(o: Input<typeof spec>, ctx: Context): Promise<void> {

@@ -1,11 +1,10 @@
 import { resolve } from 'node:path';
-import type { JsonObject, TerminalSize } from '../../../shared/protocol/model.js';
 import type { SessionCreateParams } from '../../../shared/protocol/session.js';
-import { UsageError } from '../args.js';
-import { pairs, type Context } from '../context.js';
+import type { Context } from '../context.js';
 import { ref, shellWords } from '../output.js';
 import type { SessionCreateResult } from '../../../shared/protocol/session.js';
 import type { Input } from '../spec.js';
+import { jsonObject, pairs, terminalSize } from '../values.js';
 import { attachTo } from './attach.run.js';
 import type { spec } from './new.js';
 
@@ -35,24 +34,6 @@ export async function run(o: Input<typeof spec>, ctx: Context): Promise<number |
   if (ctx.json) ctx.out.json(session);
   else ctx.out.line(`${session.status === 'running' ? 'started' : 'created'} ${ref(session)} (${session.id}): ${shellWords(session.command)}`);
   if (o.attach) return attachTo(ctx, session, false);
-}
-
-/** `--size COLSxROWS`, for `command`'s usage error. */
-export function terminalSize(text: string, command: string): TerminalSize {
-  const m = /^(\d+)x(\d+)$/.exec(text);
-  if (m === null) throw new UsageError(`--size takes COLSxROWS, e.g. 160x48 (got ${JSON.stringify(text)})`, command);
-  return { cols: Number(m[1]), rows: Number(m[2]) };
-}
-
-export function jsonObject(text: string, option: string): JsonObject {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new UsageError(`--${option} takes a JSON object (got ${JSON.stringify(text)})`);
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new UsageError(`--${option} takes a JSON object`);
-  return value as JsonObject;
 }
 
 /** A dry run: each field of the session that would be created, and the layer it came from. */

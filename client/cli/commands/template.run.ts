@@ -1,10 +1,10 @@
 import type { Template } from '../../../shared/protocol/model.js';
 import type { TemplateInfo } from '../../../shared/protocol/template.js';
 import { UsageError } from '../args.js';
-import { pairs, type Context } from '../context.js';
+import type { Context } from '../context.js';
 import { shellWords } from '../output.js';
 import type { Input } from '../spec.js';
-import { terminalSize } from './new.run.js';
+import { pairs, terminalSize } from '../values.js';
 import type * as specs from './template.js';
 
 function describe(t: TemplateInfo): string {

@@ -1,8 +1,8 @@
 import type { SessionUpdateParams } from '../../../shared/protocol/session.js';
 import { UsageError } from '../args.js';
-import { pairs, type Context } from '../context.js';
+import type { Context } from '../context.js';
 import type { Input } from '../spec.js';
-import { jsonObject } from './new.run.js';
+import { jsonObject, pairs } from '../values.js';
 import type { spec } from './update.js';
 
 export async function run({ session, label, unlabel, context, replaceContext }: Input<typeof spec>, ctx: Context): Promise<void> {
