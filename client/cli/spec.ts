@@ -96,12 +96,13 @@ export function optionValues<O extends OptionDefs>(options: O, parsed: Parsed): 
   return out as OptionValues<O>;
 }
 
+/** Declares a command (see the top of this file); a name shared by an argument and an option is refused. */
 export function defineCommand<const O extends OptionDefs, const A extends readonly ArgSpec[] = [], const P extends boolean = false>(
   def: CommandDef<O, A, P>,
 ): TypedSpec<OptionValues<O> & ArgValues<A> & ProgramValue<P>> {
   const args: readonly ArgSpec[] = def.args ?? [];
   for (const arg of args) {
-    if (arg.name in def.options) throw new Error(`sess ${def.name}: ${arg.name} is both an argument and an option`);
+    if (Object.hasOwn(def.options, arg.name)) throw new Error(`sess ${def.name}: ${arg.name} is both an argument and an option`);
   }
   const { options, ...row } = def;
   return {
