@@ -1,6 +1,7 @@
 /**
- * The command line, parsed from a declarative table (registry.ts). Pure: argv in, a
- * command and its values out, or a UsageError that says what to type instead.
+ * The command line, parsed from a declarative table (each command's spec, collected in
+ * registry.ts). Pure: argv in, a command and its values out, or a UsageError that says
+ * what to type instead. spec.ts turns the values into the typed object a command runs on.
  *
  * Rules: `--name value`, `--name=value`, `-n value`; booleans take no value;
  * `strings` options repeat (`-e A=1 -e B=2`); options may come before or after
@@ -41,8 +42,6 @@ export interface CommandSpec {
   /** Positionals from the first one on (and everything after `--`) are a program's argv. */
   program?: boolean;
   examples?: readonly string[];
-  /** The module that runs it, relative to cli/. */
-  module: string;
 }
 
 export class UsageError extends Error {
@@ -56,8 +55,8 @@ export class UsageError extends Error {
   }
 }
 
-export interface Parsed {
-  command: CommandSpec | undefined;
+export interface Parsed<C extends CommandSpec = CommandSpec> {
+  command: C | undefined;
   /** Positionals by argument name (variadic ones as arrays). */
   args: Record<string, string | string[] | undefined>;
   options: Record<string, string | boolean | number | string[] | undefined>;
@@ -67,8 +66,8 @@ export interface Parsed {
   version: boolean;
 }
 
-export function parse(argv: readonly string[], commands: readonly CommandSpec[], globals: readonly OptionSpec[]): Parsed {
-  const out: Parsed = { command: undefined, args: {}, options: {}, program: [], help: false, version: false };
+export function parse<C extends CommandSpec>(argv: readonly string[], commands: readonly C[], globals: readonly OptionSpec[]): Parsed<C> {
+  const out: Parsed<C> = { command: undefined, args: {}, options: {}, program: [], help: false, version: false };
   const positionals: string[] = [];
   let options = index(globals);
 

@@ -1,36 +1,34 @@
 import { SessdClient } from '../sdk/client.js';
 import { SESSD_VERSION } from '../../shared/protocol/version.js';
-import { UsageError, type Parsed } from './args.js';
+import type { Globals } from './options.js';
 import { Output } from './output.js';
 
-/** What a command gets: its parsed line, output, and a way to reach the daemon. */
+/**
+ * What a command gets besides its own input: the command's name, output, and a way
+ * to reach the daemon, shaped by the global options.
+ */
 export class Context {
   readonly out = new Output();
   private client: SessdClient | undefined;
 
-  constructor(readonly parsed: Parsed) {}
+  constructor(
+    /** The command as typed, e.g. `rm` or `daemon status`. */
+    readonly command: string,
+    private readonly globals: Globals,
+  ) {}
 
   get json(): boolean {
-    return this.parsed.options.json === true;
+    return this.globals.json;
   }
 
-  arg(name: string): string {
-    return this.parsed.args[name] as string;
-  }
-
-  args(name: string): string[] {
-    return (this.parsed.args[name] as string[] | undefined) ?? [];
-  }
-
-  opt<T extends string | number | boolean | string[]>(name: string): T | undefined {
-    return this.parsed.options[name] as T | undefined;
-  }
-
-  /** Connects (starting sessd when nothing answers, unless --no-autostart). */
-  async connect(): Promise<SessdClient> {
+  /**
+   * Connects (starting sessd when nothing answers, unless --no-autostart or
+   * `autostart: false`: a command about sessd itself must not start one).
+   */
+  async connect(options: { autostart?: boolean } = {}): Promise<SessdClient> {
     if (this.client !== undefined) return this.client;
-    const autostart = this.opt<boolean>('no-autostart') !== true;
-    const socket = this.opt<string>('socket');
+    const autostart = options.autostart !== false && !this.globals.noAutostart;
+    const socket = this.globals.socket;
     this.client = await SessdClient.connect({
       ...(socket === undefined ? {} : { socket }),
       clientName: 'sess',
@@ -45,15 +43,4 @@ export class Context {
   close(): void {
     this.client?.dispose();
   }
-}
-
-/** key=value pairs from repeated options, as a map; a malformed one is a usage error. */
-export function pairs(values: readonly string[] | undefined, option: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const item of values ?? []) {
-    const eq = item.indexOf('=');
-    if (eq <= 0) throw new UsageError(`--${option} takes KEY=VALUE (got ${JSON.stringify(item)})`);
-    out[item.slice(0, eq)] = item.slice(eq + 1);
-  }
-  return out;
 }

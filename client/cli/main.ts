@@ -9,8 +9,8 @@ import { parse } from './args.js';
 import { Context } from './context.js';
 import { EXIT, report } from './failure.js';
 import { commandHelp, mainHelp } from './help.js';
+import { globalValues } from './options.js';
 import { Output } from './output.js';
-import { COMMAND_MODULES } from './commands/index.js';
 import { COMMANDS, GLOBAL_OPTIONS } from './registry.js';
 
 // A reader that stops early (`sess ls | head`) closes the pipe: that ends sess quietly, as it would a C program.
@@ -38,10 +38,9 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(parsed.command === undefined ? mainHelp() : commandHelp(parsed.command));
     return parsed.help ? EXIT.ok : EXIT.usage;
   }
-  const ctx = new Context(parsed);
+  const ctx = new Context(parsed.command.name, globalValues(parsed));
   try {
-    const command = await COMMAND_MODULES[parsed.command.module]!();
-    return (await command.run(ctx)) ?? EXIT.ok;
+    return (await parsed.command.run(parsed, ctx)) ?? EXIT.ok;
   } catch (error) {
     return report(error, ctx.out, ctx.json);
   } finally {

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { parse, UsageError } from '../../client/cli/args.js';
 import { COMMANDS, GLOBAL_OPTIONS } from '../../client/cli/registry.js';
+import { spec as ls } from '../../client/cli/commands/ls.js';
+import { spec as create } from '../../client/cli/commands/new.js';
+import { spec as send } from '../../client/cli/commands/send.js';
+import { stop } from '../../client/cli/commands/lifecycle.js';
+import { globalValues } from '../../client/cli/options.js';
+import { defineCommand } from '../../client/cli/spec.js';
 
 const p = (...argv: string[]) => parse(argv, COMMANDS, GLOBAL_OPTIONS);
 
@@ -52,5 +58,38 @@ describe('the sess command line', () => {
     expect(p('--help')).toMatchObject({ help: true, command: undefined });
     expect(p('stop', '--help')).toMatchObject({ help: true, command: { name: 'stop' } });
     expect(p('-V').version).toBe(true);
+  });
+});
+
+describe("a command's typed input", () => {
+  it('gives each option under its camelCase key, and the arguments by name', () => {
+    const input = send.input(p('send', '--no-enter', 'api', 'hello', 'world', '--when=idle', '--expires', '500'));
+    expect(input).toEqual({ session: 'api', text: ['hello', 'world'], noEnter: true, when: 'idle', expires: 500 });
+  });
+
+  it('reads an absent boolean as false, absent strings as empty, other absent options as undefined', () => {
+    expect(ls.input(p('ls'))).toEqual({
+      space: undefined,
+      status: [],
+      label: [],
+      task: undefined,
+      agentId: undefined,
+      waiting: false,
+      wide: false,
+    });
+    expect(stop.input(p('stop', '--all'))).toEqual({ session: [], force: false, timeout: undefined, space: undefined, label: [], status: [], all: true });
+  });
+
+  it("gives a program's argv as program, and leaves the global options out", () => {
+    const parsed = p('--json', 'new', '-n', 'x', '--dry-run', 'claude', '--model', 'opus');
+    expect(create.input(parsed)).toMatchObject({ name: 'x', dryRun: true, noStart: false, env: [], program: ['claude', '--model', 'opus'] });
+    expect(create.input(parsed)).not.toHaveProperty('json');
+    expect(globalValues(parsed)).toEqual({ json: true, socket: undefined, noAutostart: false });
+  });
+
+  it('refuses a command whose argument and option share a name', () => {
+    expect(() => defineCommand({ name: 'x', summary: 'x', args: [{ name: 'session' }], options: { session: { type: 'string', description: 'x' } } })).toThrow(
+      'sess x: session is both an argument and an option',
+    );
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { quantile } from '../../client/cli/commands/metrics.js';
+import { quantile } from '../../client/cli/commands/metrics.run.js';
 import { bucketOf, RequestMetrics, UNKNOWN_METHOD } from '../../daemon/rpc/request-metrics.js';
 import { LATENCY_BUCKETS_MS } from '../../shared/protocol/metrics.js';
 

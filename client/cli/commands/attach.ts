@@ -1,47 +1,15 @@
-import { spawn } from 'node:child_process';
-import type { Session } from '../../../shared/protocol/model.js';
-import type { Context } from '../context.js';
-import { ref } from '../output.js';
-import { attachViaDaemon } from './attach-via-daemon.js';
+import { REF_HELP, SESSION_ARG } from '../options.js';
+import { defineCommand } from '../spec.js';
 
-/** Signals the terminal sends to the whole foreground group; tmux handles its own, sess waits. */
-const PASSED_TO_TMUX: NodeJS.Signals[] = ['SIGINT', 'SIGQUIT', 'SIGTSTP'];
-
-export async function run(ctx: Context): Promise<number> {
-  const client = await ctx.connect();
-  const session = await client.session.get({ session: ctx.arg('session') });
-  if (ctx.opt('via-daemon') === true) return attachViaDaemon(ctx, session, ctx.opt('read-only') === true);
-  return attachTo(ctx, session, ctx.opt('read-only') === true);
-}
-
-/**
- * Runs `tmux attach` on sessd's private server in this terminal, for the full tmux
- * experience with nothing copied through sessd. Returns tmux's exit code.
- */
-export async function attachTo(ctx: Context, session: Session, readOnly: boolean): Promise<number> {
-  const client = await ctx.connect();
-  if (session.runtime.tmuxSession === null) {
-    throw new Error(`${ref(session)} is ${session.status} and has no screen to attach to; start it with \`sess start ${ref(session)}\``);
-  }
-  const { paths } = await client.daemon.status();
-  ctx.close();
-  // Attaching from inside another tmux is fine here: it is a different server.
-  const env = { ...process.env };
-  delete env.TMUX;
-  const args = ['-S', paths.tmuxSocket, 'attach-session', ...(readOnly ? ['-r'] : []), '-t', `=${session.runtime.tmuxSession}`];
-  const ignore = (): void => undefined;
-  for (const signal of PASSED_TO_TMUX) process.on(signal, ignore);
-  try {
-    return await new Promise<number>((resolve, reject) => {
-      const child = spawn(process.env.SESSD_TMUX ?? 'tmux', args, { stdio: 'inherit', env });
-      child.once('error', (error) => reject(new Error(`cannot run tmux: ${error.message}`)));
-      child.once('exit', (code, signal) => resolve(code ?? 128 + (signal === null ? 0 : signalNumber(signal))));
-    });
-  } finally {
-    for (const signal of PASSED_TO_TMUX) process.off(signal, ignore);
-  }
-}
-
-function signalNumber(signal: NodeJS.Signals): number {
-  return ({ SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGTERM: 15 } as Record<string, number>)[signal] ?? 0;
-}
+/** `sess attach`: tmux attach on sessd's server, or session/attach with --via-daemon. */
+export const spec = defineCommand({
+  name: 'attach',
+  summary: 'Attach your terminal to a session (detach with the tmux prefix, then d)',
+  description: `Runs tmux attach on sessd's private tmux server, in this terminal. Detaching (Ctrl-b d) leaves the session running. ${REF_HELP}`,
+  args: [SESSION_ARG],
+  options: {
+    readOnly: { alias: 'r', type: 'boolean', description: 'Watch without typing into it' },
+    viaDaemon: { type: 'boolean', description: 'Stream the terminal through sessd instead of running tmux here (Ctrl-] detaches)' },
+  },
+  examples: ['sess attach api', 'sess attach --read-only work/agent', 'sess attach --via-daemon api'],
+});

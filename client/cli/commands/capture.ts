@@ -1,13 +1,15 @@
-import type { Context } from '../context.js';
+import { REF_HELP, SESSION_ARG } from '../options.js';
+import { defineCommand } from '../spec.js';
 
-export async function run(ctx: Context): Promise<void> {
-  const lines = ctx.opt<number>('lines');
-  const client = await ctx.connect();
-  const screen = await client.session.capture({
-    session: ctx.arg('session'),
-    ...(lines === undefined ? {} : { lines }),
-    ...(ctx.opt('ansi') === true ? { ansi: true } : {}),
-  });
-  if (ctx.json) ctx.out.json(screen);
-  else if (screen.text !== '') ctx.out.line(screen.text);
-}
+/** `sess capture`: session/capture. */
+export const spec = defineCommand({
+  name: 'capture',
+  summary: "Print a session's screen",
+  description: `Prints the visible screen, or the last LINES lines of history and screen. ${REF_HELP}`,
+  args: [SESSION_ARG],
+  options: {
+    lines: { alias: 'n', type: 'number', value: 'LINES', description: 'The last LINES lines, scrollback included' },
+    ansi: { type: 'boolean', description: 'Keep colours and attributes as escape sequences' },
+  },
+  examples: ['sess capture api', 'sess capture -n 500 agent > agent.txt'],
+});

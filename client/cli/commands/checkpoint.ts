@@ -1,60 +1,37 @@
-import type { Checkpoint, CheckpointSummary, GitState } from '../../../shared/protocol/model.js';
-import { UsageError } from '../args.js';
-import type { Context } from '../context.js';
-import { age, ref, visible } from '../output.js';
-import { jsonObject } from './new.js';
+import { REF_HELP, SESSION_ARG } from '../options.js';
+import { defineCommand } from '../spec.js';
 
-/** `main@1a2b3c4 (dirty)`, or `-` outside a repository. */
-function git(state: GitState | null): string {
-  if (state === null) return '-';
-  return `${state.branch ?? 'detached'}@${state.head.slice(0, 7)}${state.dirty ? ' (dirty)' : ''}`;
-}
+/** `sess checkpoint`, `checkpoints`, `restore`: session/checkpoint, checkpoint/list, session/restore. */
 
-/** sess checkpoint, sess checkpoints, sess restore (the module serves the three). */
-export async function run(ctx: Context): Promise<number | void> {
-  switch (ctx.parsed.command!.name) {
-    case 'checkpoint':
-      return save(ctx);
-    case 'checkpoints':
-      return list(ctx);
-    default:
-      return restore(ctx);
-  }
-}
+export const checkpoint = defineCommand({
+  name: 'checkpoint',
+  summary: "Save a session's state: screen, context, git state, resume prompt",
+  description: `Saves a checkpoint of the session: its screen and scrollback, command, directory, environment, context, and the git state of its directory. \`sess restore\` brings the session back from it. ${REF_HELP}`,
+  args: [SESSION_ARG],
+  options: {
+    message: { alias: 'm', type: 'string', value: 'LABEL', description: 'A label for the checkpoint' },
+    context: { type: 'string', value: 'JSON', description: "A JSON object merged into the session's context in the checkpoint" },
+    resumePrompt: { type: 'string', value: 'TEXT', description: 'Text typed into the restored program once it is ready' },
+  },
+  examples: ['sess checkpoint agent -m "tests pass"', `sess checkpoint agent --resume-prompt "Continue with step 4" --context '{"step": 4}'`],
+});
 
-async function save(ctx: Context): Promise<void> {
-  const context = ctx.opt<string>('context');
-  const prompt = ctx.opt<string>('resume-prompt');
-  const label = ctx.opt<string>('message');
-  const client = await ctx.connect();
-  const c: Checkpoint = await client.session.checkpoint({
-    session: ctx.arg('session'),
-    ...(label === undefined ? {} : { label }),
-    ...(context === undefined ? {} : { context: jsonObject(context, 'context') }),
-    ...(prompt === undefined ? {} : { resumePrompt: prompt }),
-  });
-  if (ctx.json) return ctx.out.json(c);
-  ctx.out.line(`checkpoint ${c.seq} saved${c.label === null ? '' : ` "${visible(c.label)}"`}; git ${git(c.git)}`);
-}
+export const checkpoints = defineCommand({
+  name: 'checkpoints',
+  summary: "List a session's checkpoints",
+  description: REF_HELP,
+  args: [SESSION_ARG],
+  options: {},
+});
 
-async function list(ctx: Context): Promise<void> {
-  const client = await ctx.connect();
-  const result = await client.checkpoint.list({ session: ctx.arg('session') });
-  if (ctx.json) return ctx.out.json(result);
-  if (result.checkpoints.length === 0) ctx.out.line('No checkpoints. Save one with `sess checkpoint SESSION`.');
-  else {
-    const row = (c: CheckpointSummary): string[] => [String(c.seq), age(c.createdAt), git(c.git), String(c.transcriptOffset), visible(c.label ?? '-')];
-    ctx.out.table(['SEQ', 'AGE', 'GIT', 'OFFSET', 'LABEL'], result.checkpoints.map(row));
-  }
-  if (result.unreadable.length > 0) ctx.out.error(`sess: damaged checkpoints, skipped: ${result.unreadable.join(', ')}`);
-}
-
-async function restore(ctx: Context): Promise<void> {
-  const seq = ctx.opt<number>('seq');
-  const as = ctx.opt<string>('as');
-  if (seq !== undefined && (!Number.isInteger(seq) || seq < 1)) throw new UsageError('--seq takes a checkpoint number (see sess checkpoints)', 'restore');
-  const client = await ctx.connect();
-  const s = await client.session.restore({ session: ctx.arg('session'), ...(seq === undefined ? {} : { seq }), ...(as === undefined ? {} : { name: as }) });
-  if (ctx.json) return ctx.out.json(s);
-  ctx.out.line(`restored ${visible(ref(s))} (${s.id})${seq === undefined ? ' from the latest checkpoint' : ` from checkpoint ${seq}`}`);
-}
+export const restore = defineCommand({
+  name: 'restore',
+  summary: 'Bring a session back from a checkpoint',
+  description: `Runs the checkpoint's command again in its directory, shows the saved screen above the new output, and types the resume prompt once the program is ready. The session must not be running; with --as, the checkpoint becomes a new session beside it. ${REF_HELP}`,
+  args: [SESSION_ARG],
+  options: {
+    seq: { type: 'number', value: 'N', description: 'Which checkpoint (default: the latest; see sess checkpoints)' },
+    as: { type: 'string', value: 'NAME', description: 'Restore as a new session called NAME' },
+  },
+  examples: ['sess restore agent', 'sess restore agent --seq 3 --as agent-retry'],
+});

@@ -1,84 +1,18 @@
-import { execFile } from 'node:child_process';
-import { access, mkdir, rm, writeFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import { SessdClient } from '../../sdk/client.js';
-import type { Context } from '../context.js';
-import { serviceUnit, SERVICE_UNIT, socketUnit, SOCKET_UNIT } from '../systemd-units.js';
+import { defineCommand } from '../spec.js';
 
-const exec = promisify(execFile);
+/** `sess daemon install`, `uninstall`: the systemd user units (no RPC; daemon/shutdown hands over a running sessd). */
 
-/** Bound on one systemctl call: it answers at once, or the manager is wedged. */
-const SYSTEMCTL_TIMEOUT_MS = 30_000;
+export const install = defineCommand({
+  name: 'daemon install',
+  summary: 'Install sessd as a systemd user service (socket-activated) for this installation',
+  description:
+    'Writes sessd.socket and sessd.service to $XDG_CONFIG_HOME/systemd/user, running this installation of sessd with this node, and enables and starts the socket when a systemd user manager runs. Run `loginctl enable-linger` once so that sessions outlive your logout. Sessions keep running throughout.',
+  options: { noEnable: { type: 'boolean', description: 'Only write the units; do not enable or start them' } },
+});
 
-/** Where user units go: $XDG_CONFIG_HOME/systemd/user (systemd reads it for every user). */
-export function unitDir(env: NodeJS.ProcessEnv = process.env): string {
-  const config = env.XDG_CONFIG_HOME?.startsWith('/') === true ? env.XDG_CONFIG_HOME : join(homedir(), '.config');
-  return join(config, 'systemd', 'user');
-}
-
-/** This installation's daemon: the CLI runs from dist/client/bin, the daemon is dist/daemon/main.js. */
-function daemonMain(): string {
-  return resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'daemon', 'main.js');
-}
-
-async function userManager(): Promise<boolean> {
-  try {
-    const { stdout } = await exec('systemctl', ['--user', 'is-system-running'], { timeout: SYSTEMCTL_TIMEOUT_MS });
-    return stdout.trim() !== 'offline';
-  } catch (error) {
-    const state = ((error as { stdout?: string }).stdout ?? '').trim();
-    return state !== '' && state !== 'offline';
-  }
-}
-
-async function systemctl(...args: string[]): Promise<void> {
-  await exec('systemctl', ['--user', ...args], { timeout: SYSTEMCTL_TIMEOUT_MS });
-}
-
-export async function run(ctx: Context): Promise<void> {
-  const dir = unitDir();
-  const files = [join(dir, SOCKET_UNIT), join(dir, SERVICE_UNIT)];
-  const manager = await userManager();
-  if (ctx.parsed.command!.name === 'daemon uninstall') {
-    // Stopping sessd.service leaves every session running: tmux has a scope of its own.
-    if (manager) await systemctl('disable', '--now', SOCKET_UNIT, SERVICE_UNIT).catch(() => undefined);
-    await Promise.all(files.map((f) => rm(f, { force: true })));
-    if (manager) await systemctl('daemon-reload');
-    if (ctx.json) return ctx.out.json({ removed: files, systemd: manager });
-    ctx.out.line(`removed ${files.join(' and ')}${manager ? '; sessd.socket and sessd.service are stopped and disabled (sessions keep running)' : ''}`);
-    return;
-  }
-
-  const main = daemonMain();
-  try {
-    await access(main);
-  } catch {
-    throw new Error(`${main} does not exist: build sessd first (npm run build)`);
-  }
-  await mkdir(dir, { recursive: true });
-  await writeFile(files[0]!, socketUnit(), { mode: 0o644 });
-  await writeFile(files[1]!, serviceUnit({ node: process.execPath, main }), { mode: 0o644 });
-  const enable = manager && ctx.opt('no-enable') !== true;
-  if (enable) {
-    await systemctl('daemon-reload');
-    // A sessd started without systemd holds the socket and the store: stop it (its
-    // sessions keep running) so that the socket unit's sessd can take over.
-    const running = await SessdClient.connect({ clientName: 'sess' }).catch(() => undefined);
-    if (running !== undefined) {
-      await running.daemon.shutdown().catch(() => undefined);
-      running.dispose();
-    }
-    await systemctl('enable', '--now', SOCKET_UNIT);
-  }
-  if (ctx.json) return ctx.out.json({ written: files, enabled: enable, systemd: manager });
-  ctx.out.line(`wrote ${files.join(' and ')} (node ${process.execPath}, sessd ${main})`);
-  if (enable) ctx.out.line('sessd.socket is enabled and listening; sessd starts on the first connection.');
-  else {
-    ctx.out.line(manager ? 'To start it:' : 'No systemd user manager is running here. Where one runs:');
-    ctx.out.line('  systemctl --user daemon-reload && systemctl --user enable --now sessd.socket');
-  }
-  ctx.out.line(`So that sessions outlive your logout: loginctl enable-linger ${process.env.USER ?? '$USER'}`);
-}
+export const uninstall = defineCommand({
+  name: 'daemon uninstall',
+  summary: 'Remove the systemd user units that `sess daemon install` wrote',
+  description: 'Disables and stops sessd.socket and sessd.service (sessions keep running) and removes the unit files.',
+  options: {},
+});

@@ -1,14 +1,14 @@
-import type { SessionStatus } from '../../../shared/protocol/model.js';
-import { UsageError } from '../args.js';
-import type { Context } from '../context.js';
+import { STATUSES } from '../options.js';
+import { defineCommand } from '../spec.js';
 
-export async function run(ctx: Context): Promise<void> {
-  const olderThan = ctx.opt<string>('older-than');
-  if (olderThan === undefined) throw new UsageError('say how long ago they ended: --older-than 7d (or 12h, 30m, 0s)', 'gc');
-  const statuses = ctx.opt<string[]>('status') as SessionStatus[] | undefined;
-  const client = await ctx.connect();
-  const result = await client.session.gc({ olderThan, ...(statuses === undefined ? {} : { status: statuses }) });
-  if (ctx.json) return ctx.out.json(result);
-  const n = result.deleted.length;
-  ctx.out.line(n === 0 ? 'Nothing to delete.' : `deleted ${n} session${n === 1 ? '' : 's'}: ${result.deleted.join(' ')}`);
-}
+/** `sess gc`: session/gc. */
+export const spec = defineCommand({
+  name: 'gc',
+  summary: 'Delete sessions that ended long ago, with their checkpoints and transcripts',
+  description: 'Deletes stopped, exited and crashed sessions (or those in --status) that ended at least DURATION ago. Live and suspended sessions are kept unless you name their status.',
+  options: {
+    olderThan: { type: 'string', value: 'DURATION', description: 'How long ago they ended: 7d, 12h, 30m, 0s' },
+    status: { type: 'strings', value: 'STATUS', choices: STATUSES, description: 'Only these statuses (repeat for several)' },
+  },
+  examples: ['sess gc --older-than 7d', 'sess gc --older-than 0s --status crashed'],
+});

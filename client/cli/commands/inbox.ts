@@ -1,72 +1,39 @@
-import type { Interaction } from '../../../shared/protocol/model.js';
-import { UsageError } from '../args.js';
-import type { Context } from '../context.js';
-import { EXIT } from '../failure.js';
-import { age, visible } from '../output.js';
+import { REF_HELP, SESSION_ARG } from '../options.js';
+import { defineCommand } from '../spec.js';
 
-/** sess approve, sess deny, sess answer, sess inbox (the module serves the four). */
-export async function run(ctx: Context): Promise<number | void> {
-  switch (ctx.parsed.command!.name) {
-    case 'inbox':
-      return inbox(ctx);
-    case 'answer':
-      return answer(ctx);
-    default:
-      return approve(ctx, ctx.parsed.command!.name === 'deny');
-  }
-}
+/** `sess inbox`, `approve`, `deny`, `answer`: interaction/list and interaction/respond (session/approve). */
 
-function choices(i: Interaction): string {
-  return i.choices.length === 0 ? '(free text)' : i.choices.map((c) => `${c.id}) ${c.label}`).join('  ');
-}
+export const inbox = defineCommand({
+  name: 'inbox',
+  summary: 'List the questions sessions wait on (approvals, prompts)',
+  description: 'Every open interaction across sessions: the question on screen and its choices. Answer with sess approve, sess deny or sess answer.',
+  options: {},
+  examples: ['sess inbox', 'sess inbox --json'],
+});
 
-async function approve(ctx: Context, deny: boolean): Promise<void> {
-  const client = await ctx.connect();
-  const resolved = await client.session.approve({ session: ctx.arg('session'), deny });
-  if (ctx.json) return ctx.out.json(resolved);
-  const label = resolved.choices.find((c) => c.id === resolved.response)?.label ?? resolved.response;
-  ctx.out.line(`${deny ? 'denied' : 'approved'}: ${visible(resolved.prompt)} -> ${visible(label ?? '')}`);
-}
+export const approve = defineCommand({
+  name: 'approve',
+  summary: "Approve what a session's program asks permission for",
+  description: `Picks the approving choice (Yes) of the session's open approval, typed the way its program takes it. ${REF_HELP}`,
+  args: [SESSION_ARG],
+  options: {},
+  examples: ['sess approve agent'],
+});
 
-async function answer(ctx: Context): Promise<number | void> {
-  const words = ctx.args('answer');
-  const text = ctx.opt<string>('text');
-  if ((words.length === 0) === (text === undefined)) throw new UsageError('give a CHOICE or --text TEXT (not both)', 'answer');
-  const client = await ctx.connect();
-  const { interactions } = await client.interaction.list({ session: ctx.arg('session'), status: 'open' });
-  const open = interactions.at(-1);
-  if (open === undefined) {
-    ctx.out.error(`sess: ${ctx.arg('session')} is not waiting for an answer (see \`sess inbox\`)`);
-    return EXIT.notFound;
-  }
-  let choice: string | undefined;
-  if (text === undefined) {
-    const wanted = words.join(' ');
-    // A choice's id, or the start of its label ("yes", "no").
-    const match =
-      open.choices.find((c) => c.id === wanted) ??
-      open.choices.find((c) => c.label.toLowerCase().startsWith(wanted.toLowerCase()));
-    if (match === undefined) throw new UsageError(`no choice "${wanted}"; the choices are ${choices(open)}`, 'answer');
-    choice = match.id;
-  }
-  const resolved = await client.interaction.respond({ id: open.id, ...(choice === undefined ? { text: text! } : { choice }) });
-  if (ctx.json) return ctx.out.json(resolved);
-  ctx.out.line(`answered ${visible(open.prompt)} with ${visible(choice === undefined ? text! : `${choice}) ${open.choices.find((c) => c.id === choice)!.label}`)}`);
-}
+export const deny = defineCommand({
+  name: 'deny',
+  summary: "Deny what a session's program asks permission for",
+  description: `Picks the denying choice (No) of the session's open approval. ${REF_HELP}`,
+  args: [SESSION_ARG],
+  options: {},
+  examples: ['sess deny agent'],
+});
 
-async function inbox(ctx: Context): Promise<void> {
-  const client = await ctx.connect();
-  const { interactions } = await client.interaction.list({ status: 'open' });
-  if (ctx.json) return ctx.out.json({ interactions });
-  if (interactions.length === 0) {
-    ctx.out.line('Nothing is waiting for you.');
-    return;
-  }
-  const names = new Map((await client.listAll({})).map((s) => [s.id, `${s.space === 'default' ? '' : `${s.space}/`}${s.name}`]));
-  ctx.out.table(
-    ['SESSION', 'KIND', 'AGE', 'QUESTION', 'CHOICES'],
-    interactions.map((i) => [visible(names.get(i.sessionId) ?? i.sessionId), i.kind, age(i.createdAt), visible(i.prompt), visible(choices(i))]),
-  );
-  ctx.out.line();
-  ctx.out.line('Answer with `sess approve SESSION`, `sess deny SESSION` or `sess answer SESSION CHOICE`.');
-}
+export const answer = defineCommand({
+  name: 'answer',
+  summary: "Answer the question a session's program asks",
+  description: `CHOICE is a choice's id (1, 2, y, ...) or the start of its label (yes, no); --text types free text and Enter instead. ${REF_HELP}`,
+  args: [SESSION_ARG, { name: 'answer', variadic: true }],
+  options: { text: { type: 'string', value: 'TEXT', description: 'Answer with this text (a free-text question, or "tell it what to do instead")' } },
+  examples: ['sess answer agent 2', 'sess answer agent yes', 'sess answer shell --text hunter2'],
+});

@@ -1,7 +1,11 @@
-import type { Context } from '../context.js';
+import { REF_HELP, SESSION_ARG } from '../options.js';
+import { defineCommand } from '../spec.js';
 
-export async function run(ctx: Context): Promise<void> {
-  const client = await ctx.connect();
-  const result = await client.session.interrupt({ session: ctx.arg('session') });
-  if (ctx.json) ctx.out.json(result);
-}
+/** `sess interrupt`: session/interrupt. */
+export const spec = defineCommand({
+  name: 'interrupt',
+  summary: 'Interrupt what a session is doing (Ctrl-C)',
+  description: REF_HELP,
+  args: [SESSION_ARG],
+  options: {},
+});

@@ -1,7 +1,12 @@
-import type { Context } from '../context.js';
+import { REF_HELP, SESSION_ARG } from '../options.js';
+import { defineCommand } from '../spec.js';
 
-export async function run(ctx: Context): Promise<void> {
-  const client = await ctx.connect();
-  const result = await client.session.keys({ session: ctx.arg('session'), keys: ctx.args('key') });
-  if (ctx.json) ctx.out.json(result);
-}
+/** `sess keys`: session/keys. */
+export const spec = defineCommand({
+  name: 'keys',
+  summary: 'Send tmux key names to a session (C-c, Escape, Up, Enter, ...)',
+  description: `Each KEY is a tmux key name, sent as that key: C-c, M-x, Escape, Enter, Up, F5, or a single character. An unknown name is an error. ${REF_HELP}`,
+  args: [SESSION_ARG, { name: 'key', variadic: true, required: true }],
+  options: {},
+  examples: ['sess keys api C-c', 'sess keys agent Escape Escape'],
+});

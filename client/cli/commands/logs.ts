@@ -1,28 +1,14 @@
-import { TranscriptDataNotification } from '../../../shared/protocol/transcript.js';
-import type { Context } from '../context.js';
+import { REF_HELP, SESSION_ARG } from '../options.js';
+import { defineCommand } from '../spec.js';
 
-/** How much of the transcript one request reads. */
-const CHUNK_BYTES = 1024 * 1024;
-
-export async function run(ctx: Context): Promise<number | void> {
-  const session = ctx.arg('session');
-  const client = await ctx.connect();
-  let from = ctx.opt<number>('from');
-  for (;;) {
-    const part = await client.session.transcript({ session, ...(from === undefined ? {} : { from }), maxBytes: CHUNK_BYTES });
-    if (ctx.json) ctx.out.json(part);
-    else process.stdout.write(part.data);
-    from = part.to;
-    if (part.to >= part.end) break;
-  }
-  if (ctx.opt('follow') !== true) return;
-  // Live output from where the read stopped: no gap, no repeat.
-  const ended = new Promise<void>((resolve) => client.onClose(() => resolve()));
-  const { followId } = await client.transcript.follow({ session, from });
-  client.on(TranscriptDataNotification, (data) => {
-    if (data.followId !== followId) return;
-    if (ctx.json) ctx.out.json(data);
-    else process.stdout.write(data.data);
-  });
-  await ended;
-}
+/** `sess logs`: session/transcript, then transcript/follow with -f. */
+export const spec = defineCommand({
+  name: 'logs',
+  summary: "Print a session's output transcript",
+  description: `Prints what the session's program wrote, from its start (or from byte OFFSET). With -f, keeps printing new output. ${REF_HELP}`,
+  args: [SESSION_ARG],
+  options: {
+    follow: { alias: 'f', type: 'boolean', description: 'Keep printing new output' },
+    from: { type: 'number', value: 'OFFSET', description: 'Start at this byte offset' },
+  },
+});

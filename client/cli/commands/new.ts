@@ -1,84 +1,30 @@
-import { resolve } from 'node:path';
-import type { JsonObject, TerminalSize } from '../../../shared/protocol/model.js';
-import type { SessionCreateParams } from '../../../shared/protocol/session.js';
-import { UsageError } from '../args.js';
-import { pairs, type Context } from '../context.js';
-import { ref, shellWords } from '../output.js';
-import type { SessionCreateResult } from '../../../shared/protocol/session.js';
-import { attachTo } from './attach.js';
+import { RESTART_POLICIES } from '../options.js';
+import { defineCommand } from '../spec.js';
 
-export async function run(ctx: Context): Promise<number | void> {
-  const params: SessionCreateParams = {
-    cwd: resolve(ctx.opt<string>('cwd') ?? process.cwd()),
-    ...(ctx.parsed.program.length > 0 ? { command: ctx.parsed.program } : {}),
-  };
-  const copy = (option: string, field: keyof SessionCreateParams): void => {
-    const value = ctx.opt<string>(option);
-    if (value !== undefined) (params as Record<string, unknown>)[field] = value;
-  };
-  copy('name', 'name');
-  copy('space', 'space');
-  copy('template', 'template');
-  copy('task', 'taskId');
-  copy('agent', 'agent');
-  copy('agent-id', 'agentId');
-  copy('type', 'sessionType');
-  copy('restart', 'restartPolicy');
-  if (ctx.opt('env') !== undefined) params.env = pairs(ctx.opt<string[]>('env'), 'env');
-  if (ctx.opt('label') !== undefined) params.labels = pairs(ctx.opt<string[]>('label'), 'label');
-  if (ctx.opt('context') !== undefined) params.context = jsonObject(ctx.opt<string>('context')!, 'context');
-  const size = ctx.opt<string>('size');
-  if (size !== undefined) params.size = terminalSize(size, 'new');
-  if (ctx.opt('no-start') === true) params.start = false;
-  if (ctx.opt('dry-run') === true) params.dryRun = true;
-
-  const client = await ctx.connect();
-  const session = await client.session.create(params);
-  if (session.resolution !== undefined) return printResolution(ctx, session);
-  if (ctx.json) ctx.out.json(session);
-  else ctx.out.line(`${session.status === 'running' ? 'started' : 'created'} ${ref(session)} (${session.id}): ${shellWords(session.command)}`);
-  if (ctx.opt('attach') === true) return attachTo(ctx, session, false);
-}
-
-/** `--size COLSxROWS`, for `command`'s usage error. */
-export function terminalSize(text: string, command: string): TerminalSize {
-  const m = /^(\d+)x(\d+)$/.exec(text);
-  if (m === null) throw new UsageError(`--size takes COLSxROWS, e.g. 160x48 (got ${JSON.stringify(text)})`, command);
-  return { cols: Number(m[1]), rows: Number(m[2]) };
-}
-
-export function jsonObject(text: string, option: string): JsonObject {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new UsageError(`--${option} takes a JSON object (got ${JSON.stringify(text)})`);
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new UsageError(`--${option} takes a JSON object`);
-  return value as JsonObject;
-}
-
-/** A dry run: each field of the session that would be created, and the layer it came from. */
-function printResolution(ctx: Context, session: SessionCreateResult): void {
-  if (ctx.json) return ctx.out.json(session);
-  const { sources, template } = session.resolution!;
-  const rows: [string, string, string][] = [];
-  const add = (field: string, value: unknown): void => {
-    rows.push([field, typeof value === 'string' ? value : JSON.stringify(value), sources[field] ?? 'builtin']);
-  };
-  add('name', session.name);
-  add('space', session.space);
-  add('command', shellWords(session.command));
-  add('cwd', session.cwd);
-  add('agent', session.agent);
-  add('restartPolicy', session.restartPolicy);
-  add('size', `${session.size.cols}x${session.size.rows}`);
-  if (session.sessionType !== null) add('sessionType', session.sessionType);
-  for (const map of ['env', 'labels', 'context', 'limits'] as const) {
-    for (const [key, value] of Object.entries(session[map] ?? {})) add(`${map}.${key}`, value);
-  }
-  const width = Math.max(...rows.map(([f]) => f.length)) + 2;
-  const valueWidth = Math.min(60, Math.max(...rows.map(([, v]) => v.length))) + 2;
-  ctx.out.line(`dry run: nothing was created${template === null ? '' : ` (template ${template.name}, from ${template.source === 'config' ? 'the config file' : 'the store'})`}`);
-  for (const [field, value, source] of rows) ctx.out.line(`${field.padEnd(width)}${value.padEnd(valueWidth)}${source}`);
-}
+/** `sess new`: session/create. */
+export const spec = defineCommand({
+  name: 'new',
+  summary: 'Start a program (or your shell) in a new session',
+  description:
+    'Starts COMMAND with its arguments in a new session, in the current directory. Without a COMMAND it starts your login shell. Options after COMMAND belong to it, so `sess new claude --model opus` passes --model to claude.',
+  program: true,
+  options: {
+    name: { alias: 'n', type: 'string', value: 'NAME', description: "Session name, unique in its space (default: the program's name)" },
+    space: { alias: 's', type: 'string', value: 'SPACE', description: 'Space to put it in (default: default)' },
+    template: { alias: 't', type: 'string', value: 'TEMPLATE', description: 'Start from a template' },
+    cwd: { alias: 'c', type: 'string', value: 'DIR', description: 'Working directory (default: the current one)' },
+    env: { alias: 'e', type: 'strings', value: 'KEY=VALUE', description: 'Set an environment variable (repeat for more)' },
+    label: { alias: 'l', type: 'strings', value: 'KEY=VALUE', description: 'Set a label (repeat for more)' },
+    task: { type: 'string', value: 'ID', description: 'The task this session works on' },
+    agent: { type: 'string', value: 'PROFILE', description: 'Activity detector profile (default: guessed from the program)' },
+    agentId: { type: 'string', value: 'ID', description: 'An id of your own for the agent in it' },
+    type: { type: 'string', value: 'TYPE', description: 'A session type of your own' },
+    context: { type: 'string', value: 'JSON', description: 'Context to keep with the session (a JSON object)' },
+    restart: { type: 'string', value: 'POLICY', choices: RESTART_POLICIES, description: 'Restart policy (default: never)' },
+    size: { type: 'string', value: 'COLSxROWS', description: 'Terminal size (default 120x40)' },
+    noStart: { type: 'boolean', description: 'Record the session without starting it' },
+    attach: { alias: 'a', type: 'boolean', description: 'Attach to it right away' },
+    dryRun: { type: 'boolean', description: 'Show the session that would be created, and where each setting comes from; create nothing' },
+  },
+  examples: ['sess new', 'sess new -n api -- npm run dev', 'sess new -n review -l team=web claude', 'sess new --attach -c ~/src/app -- aider --model sonnet'],
+});

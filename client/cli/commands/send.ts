@@ -1,31 +1,16 @@
-import type { Context } from '../context.js';
+import { REF_HELP, SESSION_ARG } from '../options.js';
+import { defineCommand } from '../spec.js';
 
-export async function run(ctx: Context): Promise<void> {
-  const words = ctx.args('text');
-  let text: string;
-  if (words.length === 0 || (words.length === 1 && words[0] === '-')) {
-    text = await readStdin();
-    // Piped text ends with a newline that is not part of the message (as with $(...)).
-    if (text.endsWith('\n')) text = text.slice(0, -1);
-  } else {
-    text = words.join(' ');
-  }
-  const when = ctx.opt<'now' | 'idle'>('when');
-  const expires = ctx.opt<number>('expires');
-  const client = await ctx.connect();
-  const message = await client.session.send({
-    session: ctx.arg('session'),
-    text,
-    submit: ctx.opt('no-enter') !== true,
-    ...(when === undefined ? {} : { when }),
-    ...(expires === undefined ? {} : { expiresInMs: expires }),
-  });
-  if (ctx.json) ctx.out.json(message);
-  else ctx.out.line(message.status === 'queued' ? `queued for when ${ctx.arg('session')} is idle (${message.id})` : `sent to ${ctx.arg('session')}`);
-}
-
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
+/** `sess send`: session/send. */
+export const spec = defineCommand({
+  name: 'send',
+  summary: 'Type text into a session, then press Enter',
+  description: `Types TEXT (the words joined by spaces; read from standard input when there are none or when TEXT is -) exactly as given: tmux key names, #{formats}, ; and newlines are text. ${REF_HELP}`,
+  args: [SESSION_ARG, { name: 'text', variadic: true }],
+  options: {
+    noEnter: { type: 'boolean', description: 'Do not press Enter after the text' },
+    when: { type: 'string', value: 'WHEN', choices: ['now', 'idle'], description: 'now (default), or idle: queue it, typed the next time the program is idle (in order, one per idle)' },
+    expires: { type: 'number', value: 'MS', description: 'With --when idle: give up after this long (default 24h)' },
+  },
+  examples: ['sess send api "npm test"', 'sess send --when idle agent "now run the tests"', 'git diff | sess send review', 'sess send --no-enter shell "ls -l"'],
+});

@@ -1,26 +1,17 @@
-import type { SessionUpdateParams } from '../../../shared/protocol/session.js';
-import { UsageError } from '../args.js';
-import { pairs, type Context } from '../context.js';
-import { jsonObject } from './new.js';
+import { REF_HELP, SESSION_ARG } from '../options.js';
+import { defineCommand } from '../spec.js';
 
-export async function run(ctx: Context): Promise<void> {
-  const params: SessionUpdateParams = { session: ctx.arg('session') };
-  const labels: Record<string, string | null> = { ...pairs(ctx.opt<string[]>('label'), 'label') };
-  for (const key of ctx.opt<string[]>('unlabel') ?? []) labels[key] = null;
-  if (Object.keys(labels).length > 0) params.labels = labels;
-  const context = ctx.opt<string>('context');
-  if (context !== undefined) params.context = jsonObject(context, 'context');
-  if (ctx.opt('replace-context') === true) {
-    if (context === undefined) throw new UsageError('--replace-context needs --context', 'update');
-    params.contextMode = 'replace';
-  }
-  if (params.labels === undefined && params.context === undefined) throw new UsageError('nothing to change: give --label, --unlabel or --context', 'update');
-  const client = await ctx.connect();
-  const session = await client.session.update(params);
-  if (ctx.json) {
-    ctx.out.json(session);
-    return;
-  }
-  ctx.out.line(`labels   ${Object.entries(session.labels).map(([k, v]) => `${k}=${v}`).join(' ') || '-'}`);
-  ctx.out.line(`context  ${JSON.stringify(session.context)}`);
-}
+/** `sess update`: session/update. */
+export const spec = defineCommand({
+  name: 'update',
+  summary: "Change a session's labels or context",
+  description: `Sets and removes labels, and merges JSON into the session's context (RFC 7396: null removes a key), or replaces it. ${REF_HELP}`,
+  args: [SESSION_ARG],
+  options: {
+    label: { alias: 'l', type: 'strings', value: 'KEY=VALUE', description: 'Set a label (repeat for more)' },
+    unlabel: { type: 'strings', value: 'KEY', description: 'Remove a label (repeat for more)' },
+    context: { type: 'string', value: 'JSON', description: 'A JSON object merged into the context' },
+    replaceContext: { type: 'boolean', description: 'Replace the context with --context instead of merging' },
+  },
+  examples: ['sess update api -l stage=review --unlabel draft', `sess update agent --context '{"ticket": "ENG-12"}'`],
+});
