@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { createMessageConnection, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
-import type { NotificationDeclaration } from '../../shared/protocol/define.js';
+import type { NotificationDeclaration, ParamsOf } from '../../shared/protocol/define.js';
 import type { FrameError } from './framing.js';
 import { HardenedMessageReader, PROTOCOL_ERROR_METHOD, type ProtocolErrorParams } from './reader.js';
 
@@ -82,7 +82,7 @@ export class ClientConnection {
   }
 
   /** Sends a notification; a client that lets too much pile up unread is disconnected. */
-  notify<P>(declaration: NotificationDeclaration<P>, params: P): void {
+  notify<D extends NotificationDeclaration>(declaration: D, params: ParamsOf<D>): void {
     if (this.closed) return;
     if (this.unread > this.limits.maxBufferedBytes) {
       this.log.warn({ conn: this.id, buffered: this.unread }, 'client is not reading; disconnecting it');
