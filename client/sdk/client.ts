@@ -1,8 +1,8 @@
 import { homedir } from 'node:os';
 import { resolvePaths, type SessdPaths } from '../../shared/paths.js';
 import type { NotificationDeclaration, ParamsOf, RequestDeclaration, ResultOf } from '../../shared/protocol/define.js';
-import type { EventNotification, EventNotificationParams, EventsSubscribeParams } from '../../shared/protocol/events.js';
-import type { ProtocolRequest, RequestNamed } from '../../shared/protocol/index.js';
+import type { EventNotificationParams, EventsSubscribeParams } from '../../shared/protocol/events.js';
+import type { NotificationNamed, ProtocolNotification, ProtocolRequest, RequestNamed } from '../../shared/protocol/index.js';
 import type { InitializeResult } from '../../shared/protocol/initialize.js';
 import type { SessdEvent, Session } from '../../shared/protocol/model.js';
 import type { SessionListParams } from '../../shared/protocol/session.js';
@@ -160,7 +160,7 @@ export class SessdClient extends WithRequestMethods {
     // come anyway, it is held until the id is known.
     const mine: { id?: string } = {};
     const early: EventNotificationParams[] = [];
-    const off = this.onMethod<EventNotificationParams>(EVENT_NOTIFICATION, (p) => {
+    const off = this.on('events/event', (p) => {
       if (mine.id === undefined) early.push(p);
       else if (p.subscriptionId === mine.id) listener(p.event);
     });
@@ -184,9 +184,14 @@ export class SessdClient extends WithRequestMethods {
     };
   }
 
-  /** Listens to a notification (`attach/output`, `transcript/data`, ...). */
-  on<D extends NotificationDeclaration>(decl: D, listener: (params: ParamsOf<D>) => void): () => void {
-    return this.onMethod(decl.method, listener);
+  /**
+   * Listens to a notification (`attach/output`, `transcript/data`, ...), by its
+   * declaration or its name (the name needs no declaration loaded: see NAMESPACES).
+   */
+  on<D extends NotificationDeclaration>(decl: D, listener: (params: ParamsOf<D>) => void): () => void;
+  on<M extends ProtocolNotification['method']>(method: M, listener: (params: ParamsOf<NotificationNamed<M>>) => void): () => void;
+  on(declOrMethod: NotificationDeclaration | string, listener: (params: never) => void): () => void {
+    return this.onMethod(typeof declOrMethod === 'string' ? declOrMethod : declOrMethod.method, listener);
   }
 
   private onMethod<P>(method: string, listener: (params: P) => void): () => void {
@@ -206,12 +211,8 @@ export class SessdClient extends WithRequestMethods {
   }
 }
 
-/**
- * The two names the SDK itself sends or listens to before any typed method exists
- * (type-checked against their declarations in shared/protocol).
- */
+/** The handshake, sent before the typed methods exist (type-checked against its declaration). */
 const INITIALIZE: RequestNamed<'initialize'>['method'] = 'initialize';
-const EVENT_NOTIFICATION: (typeof EventNotification)['method'] = 'events/event';
 
 /** Sends one request; a JSON-RPC error reply becomes a SessdError naming the method. */
 async function send(transport: RpcTransport, method: string, params: unknown): Promise<unknown> {

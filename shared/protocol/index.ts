@@ -47,3 +47,7 @@ type ValuesOf<M> = M extends unknown ? M[keyof M] : never;
 export type ProtocolRequest = Extract<ValuesOf<(typeof modules)[number]>, RequestDeclaration>;
 /** The declaration of the request named `M`. */
 export type RequestNamed<M extends ProtocolRequest['method']> = Extract<ProtocolRequest, { method: M }>;
+/** Every notification declaration of the protocol, as one union type. */
+export type ProtocolNotification = Extract<ValuesOf<(typeof modules)[number]>, NotificationDeclaration>;
+/** The declaration of the notification named `M`. */
+export type NotificationNamed<M extends ProtocolNotification['method']> = Extract<ProtocolNotification, { method: M }>;
