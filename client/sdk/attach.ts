@@ -1,14 +1,4 @@
-import {
-  AttachClosedNotification,
-  AttachDetachRequest,
-  AttachInputRequest,
-  AttachOutputNotification,
-  AttachResizeRequest,
-  SessionAttachRequest,
-  type AttachClosedParams,
-  type AttachOutputParams,
-  type SessionAttachParams,
-} from '../../shared/protocol/attach.js';
+import type { AttachClosedParams, AttachOutputParams, SessionAttachParams } from '../../shared/protocol/attach.js';
 import type { SessdClient } from './client.js';
 
 export type AttachCloseReason = AttachClosedParams['reason'] | 'connection-lost';
@@ -46,11 +36,11 @@ export class Attachment {
       if (opened.attachment === undefined) early.push(p);
       else if (p.attachId === opened.attachment.id) opened.attachment.take(p);
     };
-    const offOutput = client.on(AttachOutputNotification, take);
-    const offClosed = client.on(AttachClosedNotification, take);
+    const offOutput = client.on('attach/output', take);
+    const offClosed = client.on('attach/closed', take);
     let id: string;
     try {
-      id = (await client.request(SessionAttachRequest, params)).attachId;
+      id = (await client.session.attach(params)).attachId;
     } catch (error) {
       offOutput();
       offClosed();
@@ -74,19 +64,19 @@ export class Attachment {
 
   /** Types `data` as-is (escape sequences included). Refused with `read_only` on a read-only attach. */
   async write(data: string): Promise<void> {
-    await this.client.request(AttachInputRequest, { attachId: this.id, data });
+    await this.client.attach.input({ attachId: this.id, data });
   }
 
   async resize(cols: number, rows: number): Promise<void> {
     if (this.isClosed) return;
-    await this.client.request(AttachResizeRequest, { attachId: this.id, cols, rows });
+    await this.client.attach.resize({ attachId: this.id, cols, rows });
   }
 
   /** Detaches (the session keeps running); resolves once sessd's tmux client is gone. */
   async detach(): Promise<void> {
     if (this.isClosed) return;
     try {
-      await this.client.request(AttachDetachRequest, { attachId: this.id });
+      await this.client.attach.detach({ attachId: this.id });
     } catch (error) {
       // Closed meanwhile on sessd's side (the session ended): the goal is reached.
       if (!this.isClosed) throw error;

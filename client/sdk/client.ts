@@ -1,59 +1,11 @@
 import { homedir } from 'node:os';
 import { resolvePaths, type SessdPaths } from '../../shared/paths.js';
-import type { NotificationDeclaration, RequestDeclaration } from '../../shared/protocol/define.js';
-import {
-  AttachDetachRequest,
-  AttachInputRequest,
-  AttachResizeRequest,
-  CheckpointGetRequest,
-  CheckpointListRequest,
-  DaemonMetricsRequest,
-  DaemonShutdownRequest,
-  DaemonStatusRequest,
-  EventNotification,
-  EventsSubscribeRequest,
-  EventsUnsubscribeRequest,
-  InitializeRequest,
-  InteractionListRequest,
-  InteractionRespondRequest,
-  MessageGetRequest,
-  MessageListRequest,
-  ProviderListRequest,
-  SessionApproveRequest,
-  SessionAttachRequest,
-  SessionCaptureRequest,
-  SessionCheckpointRequest,
-  SessionCreateRequest,
-  SessionDeleteRequest,
-  SessionGcRequest,
-  SessionGetRequest,
-  SessionInterruptRequest,
-  SessionKeysRequest,
-  SessionListRequest,
-  SessionPauseRequest,
-  SessionRestartRequest,
-  SessionRestoreRequest,
-  SessionResumeRequest,
-  SessionSendRequest,
-  SessionStartRequest,
-  SessionStopRequest,
-  SessionSuspendRequest,
-  SessionTranscriptRequest,
-  SessionUpdateRequest,
-  SpaceListRequest,
-  TemplateDeleteRequest,
-  TemplateGetRequest,
-  TemplateListRequest,
-  TemplateSetRequest,
-  TranscriptFollowRequest,
-  TranscriptUnfollowRequest,
-  type EventNotificationParams,
-  type EventsSubscribeParams,
-  type InitializeResult,
-  type SessdEvent,
-  type Session,
-  type SessionListParams,
-} from '../../shared/protocol/index.js';
+import type { NotificationDeclaration, ParamsOf, RequestDeclaration, ResultOf } from '../../shared/protocol/define.js';
+import type { EventNotificationParams, EventsSubscribeParams } from '../../shared/protocol/events.js';
+import type { NotificationNamed, ProtocolNotification, ProtocolRequest, RequestNamed } from '../../shared/protocol/index.js';
+import type { InitializeResult } from '../../shared/protocol/initialize.js';
+import type { SessdEvent, Session } from '../../shared/protocol/model.js';
+import type { SessionListParams } from '../../shared/protocol/session.js';
 import { PROTOCOL_VERSION, SESSD_VERSION } from '../../shared/protocol/version.js';
 import { autostart, autostartLogFile, type AutostartOptions } from './autostart.js';
 import { DaemonUnreachableError, SessdError } from './errors.js';
@@ -75,6 +27,45 @@ export interface SessdClientOptions {
 /** A request as a typed method: params may be left out when the method takes none. */
 type Call<P, R> = Record<string, never> extends P ? (params?: P) => Promise<R> : (params: P) => Promise<R>;
 
+type RequestMethod = ProtocolRequest['method'];
+type Namespace = RequestMethod extends infer M ? (M extends `${infer N}/${string}` ? N : never) : never;
+
+/**
+ * The typed methods of every request, derived from the shared declarations:
+ * `session/send` is `client.session.send(params: SessionSendParams): Promise<Message>`.
+ * A request added to shared/protocol appears here with no change to the SDK.
+ */
+export type RequestMethods = {
+  readonly [N in Namespace]: {
+    readonly [D in ProtocolRequest as D['method'] extends `${N}/${infer V}` ? V : never]: Call<ParamsOf<D>, ResultOf<D>>;
+  };
+};
+
+/**
+ * The namespaces of RequestMethods, for building them at run time; the checks below
+ * fail to compile when a declared namespace is missing here. The SDK imports no
+ * declaration as a value: they carry zod schemas, which the CLI must not load to
+ * start (only their types are used here).
+ */
+const NAMESPACES = ['session', 'checkpoint', 'attach', 'message', 'interaction', 'events', 'transcript', 'template', 'space', 'provider', 'daemon'] as const;
+type Exhaustive<T extends never> = T;
+export type _AllNamespacesBuilt = Exhaustive<Exclude<Namespace, (typeof NAMESPACES)[number]>>;
+
+/** One namespace of RequestMethods: `verb(params)` sends `namespace/verb`. */
+function namespace(send: (method: string, params: unknown) => Promise<unknown>, name: string): object {
+  return new Proxy(
+    {},
+    { get: (_target, verb) => (typeof verb === 'string' ? (params?: unknown) => send(`${name}/${verb}`, params) : undefined) },
+  );
+}
+
+/** The base of SessdClient that carries RequestMethods, built over one send function. */
+const WithRequestMethods = class {
+  constructor(send: (method: string, params: unknown) => Promise<unknown>) {
+    for (const name of NAMESPACES) Object.defineProperty(this, name, { value: namespace(send, name), enumerable: true });
+  }
+} as new (send: (method: string, params: unknown) => Promise<unknown>) => RequestMethods;
+
 export interface Subscription {
   readonly id: string;
   /** The newest event's seq when the subscription started. */
@@ -95,51 +86,15 @@ export function clientPaths(env: NodeJS.ProcessEnv = process.env, socket?: strin
  * notifications (`client.on(AttachOutputNotification, ...)`), and errors as SessdError
  * with the daemon's error code and name. It loads nothing beyond Node itself.
  */
-export class SessdClient {
-  readonly session = {
-    create: this.call(SessionCreateRequest),
-    list: this.call(SessionListRequest),
-    get: this.call(SessionGetRequest),
-    update: this.call(SessionUpdateRequest),
-    start: this.call(SessionStartRequest),
-    stop: this.call(SessionStopRequest),
-    restart: this.call(SessionRestartRequest),
-    pause: this.call(SessionPauseRequest),
-    resume: this.call(SessionResumeRequest),
-    suspend: this.call(SessionSuspendRequest),
-    delete: this.call(SessionDeleteRequest),
-    send: this.call(SessionSendRequest),
-    keys: this.call(SessionKeysRequest),
-    interrupt: this.call(SessionInterruptRequest),
-    capture: this.call(SessionCaptureRequest),
-    transcript: this.call(SessionTranscriptRequest),
-    checkpoint: this.call(SessionCheckpointRequest),
-    restore: this.call(SessionRestoreRequest),
-    attach: this.call(SessionAttachRequest),
-    approve: this.call(SessionApproveRequest),
-    gc: this.call(SessionGcRequest),
-  };
-  readonly checkpoint = { list: this.call(CheckpointListRequest), get: this.call(CheckpointGetRequest) };
-  readonly attach = { input: this.call(AttachInputRequest), resize: this.call(AttachResizeRequest), detach: this.call(AttachDetachRequest) };
-  readonly message = { list: this.call(MessageListRequest), get: this.call(MessageGetRequest) };
-  readonly interaction = { list: this.call(InteractionListRequest), respond: this.call(InteractionRespondRequest) };
-  readonly transcript = { follow: this.call(TranscriptFollowRequest), unfollow: this.call(TranscriptUnfollowRequest) };
-  readonly template = {
-    list: this.call(TemplateListRequest),
-    get: this.call(TemplateGetRequest),
-    set: this.call(TemplateSetRequest),
-    delete: this.call(TemplateDeleteRequest),
-  };
-  readonly space = { list: this.call(SpaceListRequest) };
-  readonly provider = { list: this.call(ProviderListRequest) };
-  readonly daemon = { status: this.call(DaemonStatusRequest), metrics: this.call(DaemonMetricsRequest), shutdown: this.call(DaemonShutdownRequest) };
-
+export class SessdClient extends WithRequestMethods {
   private constructor(
     private readonly transport: RpcTransport,
     /** The daemon's answer to `initialize`. */
     readonly server: InitializeResult,
     readonly socket: string,
-  ) {}
+  ) {
+    super((method, params) => send(transport, method, params));
+  }
 
   /**
    * Connects and handshakes. Throws DaemonUnreachableError when nothing answers (after
@@ -165,7 +120,7 @@ export class SessdClient {
       }
     }
     try {
-      const server = (await transport.request(InitializeRequest.method, {
+      const server = (await send(transport, INITIALIZE, {
         clientName: options.clientName ?? 'sessd-sdk',
         clientVersion: options.clientVersion ?? SESSD_VERSION,
         protocolVersion: options.protocolVersion ?? PROTOCOL_VERSION,
@@ -173,17 +128,18 @@ export class SessdClient {
       return new SessdClient(transport, server, paths.socket);
     } catch (error) {
       transport.close();
-      throw error instanceof RpcReplyError ? new SessdError(InitializeRequest.method, error.error) : error;
+      throw error;
     }
   }
 
-  /** Any declared request. */
-  async request<P, R>(decl: RequestDeclaration<P, R>, params?: P): Promise<R> {
-    try {
-      return (await this.transport.request(decl.method, params ?? {})) as R;
-    } catch (error) {
-      throw error instanceof RpcReplyError ? new SessdError(decl.method, error.error) : error;
-    }
+  /** Any declared request, by its declaration. */
+  async request<D extends RequestDeclaration>(decl: D, params?: ParamsOf<D>): Promise<ResultOf<D>> {
+    return (await send(this.transport, decl.method, params)) as ResultOf<D>;
+  }
+
+  /** Any declared request, by its method name: `call('session/send', {...})`. */
+  async call<M extends RequestMethod>(method: M, params?: ParamsOf<RequestNamed<M>>): Promise<ResultOf<RequestNamed<M>>> {
+    return (await send(this.transport, method, params)) as ResultOf<RequestNamed<M>>;
   }
 
   /** Every session that matches, across pages. */
@@ -204,13 +160,13 @@ export class SessdClient {
     // come anyway, it is held until the id is known.
     const mine: { id?: string } = {};
     const early: EventNotificationParams[] = [];
-    const off = this.on(EventNotification, (p) => {
+    const off = this.on('events/event', (p) => {
       if (mine.id === undefined) early.push(p);
       else if (p.subscriptionId === mine.id) listener(p.event);
     });
     let result;
     try {
-      result = await this.request(EventsSubscribeRequest, params);
+      result = await this.events.subscribe(params);
     } catch (error) {
       off();
       throw error;
@@ -223,14 +179,23 @@ export class SessdClient {
       oldestSeq: result.oldestSeq,
       dispose: async () => {
         off();
-        if (!this.transport.closed) await this.request(EventsUnsubscribeRequest, { subscriptionId: result.subscriptionId });
+        if (!this.transport.closed) await this.events.unsubscribe({ subscriptionId: result.subscriptionId });
       },
     };
   }
 
-  /** Listens to a notification (`attach/output`, `transcript/data`, ...). */
-  on<P>(decl: NotificationDeclaration<P>, listener: (params: P) => void): () => void {
-    return this.transport.onNotification(decl.method, (params) => listener(params as P));
+  /**
+   * Listens to a notification (`attach/output`, `transcript/data`, ...), by its
+   * declaration or its name (the name needs no declaration loaded: see NAMESPACES).
+   */
+  on<D extends NotificationDeclaration>(decl: D, listener: (params: ParamsOf<D>) => void): () => void;
+  on<M extends ProtocolNotification['method']>(method: M, listener: (params: ParamsOf<NotificationNamed<M>>) => void): () => void;
+  on(declOrMethod: NotificationDeclaration | string, listener: (params: never) => void): () => void {
+    return this.onMethod(typeof declOrMethod === 'string' ? declOrMethod : declOrMethod.method, listener);
+  }
+
+  private onMethod<P>(method: string, listener: (params: P) => void): () => void {
+    return this.transport.onNotification(method, (params) => listener(params as P));
   }
 
   onClose(listener: (reason: string) => void): () => void {
@@ -244,8 +209,16 @@ export class SessdClient {
   dispose(): void {
     this.transport.close();
   }
+}
 
-  private call<P, R>(decl: RequestDeclaration<P, R>): Call<P, R> {
-    return (params?: P) => this.request(decl, params);
+/** The handshake, sent before the typed methods exist (type-checked against its declaration). */
+const INITIALIZE: RequestNamed<'initialize'>['method'] = 'initialize';
+
+/** Sends one request; a JSON-RPC error reply becomes a SessdError naming the method. */
+async function send(transport: RpcTransport, method: string, params: unknown): Promise<unknown> {
+  try {
+    return await transport.request(method, params ?? {});
+  } catch (error) {
+    throw error instanceof RpcReplyError ? new SessdError(method, error.error) : error;
   }
 }

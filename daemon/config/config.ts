@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { isMap, LineCounter, parseDocument, type Document } from 'yaml';
 import type { Template } from '../../shared/protocol/model.js';
-import { parseDuration } from '../duration.js';
+import { parseDuration } from '../../shared/duration.js';
 import { configSchema, type ParsedConfig, type SessionLayer } from './schema.js';
 
 /**

@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import type { Template } from '../../shared/protocol/model.js';
 import { buildProfiles } from '../activity/profiles.js';
-import { parseDuration } from '../duration.js';
-import { agent, command, env, identifier, jsonObject, labels, name, restartPolicy, size, text } from '../handlers/schemas.js';
+import { parseDuration } from '../../shared/duration.js';
+import { agent, command, env, identifier, JsonObjectSchema as jsonObject, labels, name, TerminalSizeSchema as size, text } from '../../shared/protocol/fields.js';
+import { RestartPolicySchema as restartPolicy } from '../../shared/protocol/model.js';
+import { resourceLimits } from '../../shared/protocol/resources.js';
 
 /**
  * The config file's schema (DESIGN.md, "Paths and configuration"):
@@ -45,21 +47,6 @@ const bytes = z
   .union([z.number(), z.string()])
   .refine((v) => parseBytes(v) !== null, 'a size in bytes such as 1048576, 512M or 4G')
   .transform((v) => parseBytes(v)!);
-
-const positive = (max: number) => z.number().int().min(1).max(max);
-
-/** Resource limits, in the protocol (numbers) and in the file (byte sizes as text too). */
-export const resourceLimits = (byteSize: z.ZodType<number, number | string> | z.ZodNumber) =>
-  z.strictObject({
-    memoryMax: byteSize.optional(),
-    cpuQuota: positive(100_000).optional(),
-    tasksMax: positive(4_194_304).optional(),
-    openFiles: positive(1 << 30).optional(),
-    addressSpace: byteSize.optional(),
-    cpuSeconds: positive(1 << 30).optional(),
-  });
-
-export const protocolLimits = resourceLimits(z.number().int().min(1));
 
 /** `~/x` is the user's home; anything else must be absolute. */
 function homePath(home: string) {
@@ -147,21 +134,3 @@ export function configSchema(home: string) {
 }
 
 export type ParsedConfig = z.output<ReturnType<typeof configSchema>>;
-
-/** A template as the protocol carries it (`template/set`): numbers only, absolute paths only. */
-export function protocolTemplateSchema() {
-  return z.strictObject({
-    name: identifier,
-    command: command.optional(),
-    cwd: text.pipe(z.string().startsWith('/', 'must be an absolute path')).optional(),
-    env: env.optional(),
-    agent: agent.optional(),
-    labels: labels.optional(),
-    restartPolicy: restartPolicy.optional(),
-    size: size.optional(),
-    space: name.optional(),
-    sessionType: identifier.optional(),
-    context: jsonObject.optional(),
-    limits: protocolLimits.optional(),
-  });
-}

@@ -1,12 +1,11 @@
-import { z } from 'zod';
-import { DaemonShutdownRequest, DaemonStatusRequest, type DaemonStatus } from '../../shared/protocol/daemon.js';
+import { DaemonMetricsRequest, DaemonShutdownRequest, DaemonStatusRequest, type DaemonStatus } from '../../shared/protocol/daemon.js';
+import type { DaemonMetricsResult } from '../../shared/protocol/metrics.js';
 import type { SessionStatus } from '../../shared/protocol/model.js';
 import { PROTOCOL_VERSION, SESSD_VERSION } from '../../shared/protocol/version.js';
+import { toPrometheus } from '../metrics/prometheus.js';
 import { request } from '../rpc/handler.js';
 
-const empty = z.strictObject({});
-
-export const daemonStatus = request(DaemonStatusRequest, empty, (_p, { services }): DaemonStatus => {
+export const daemonStatus = request(DaemonStatusRequest, (_p, { services }): DaemonStatus => {
   const { daemon, registry, backend, reconciler } = services;
   const byStatus: Partial<Record<SessionStatus, number>> = {};
   for (const s of registry.all()) byStatus[s.status] = (byStatus[s.status] ?? 0) + 1;
@@ -33,7 +32,12 @@ export const daemonStatus = request(DaemonStatusRequest, empty, (_p, { services 
   };
 });
 
-export const daemonShutdown = request(DaemonShutdownRequest, empty, (_p, { services }) => {
+export const daemonShutdown = request(DaemonShutdownRequest, (_p, { services }) => {
   services.daemon.shutdown();
   return {};
+});
+
+export const daemonMetrics = request(DaemonMetricsRequest, async (p, { services }): Promise<DaemonMetricsResult> => {
+  const metrics = await services.metrics.snapshot(services);
+  return p.format === 'prometheus' ? { format: 'prometheus', text: toPrometheus(metrics) } : metrics;
 });

@@ -1,30 +1,35 @@
 import type { Handler } from '../rpc/handler.js';
 import { attachDetach, attachInput, attachResize, sessionAttach } from './attach.js';
-import { daemonShutdown, daemonStatus } from './daemon.js';
+import { checkpointGet, checkpointList, sessionCheckpoint, sessionRestore } from './checkpoint.js';
+import { daemonMetrics, daemonShutdown, daemonStatus } from './daemon.js';
 import { eventsSubscribe, eventsUnsubscribe } from './events.js';
 import { initialize } from './initialize.js';
-import { interactionList, interactionRespond, messageGet, messageList, sessionApprove } from './interaction.js';
-import { daemonMetrics } from './metrics.js';
-import { sessionCreate } from './session-create.js';
-import { sessionCapture, sessionInterrupt, sessionKeys, sessionSend } from './session-input.js';
-import { checkpointGet, checkpointList, sessionCheckpoint, sessionRestore } from './checkpoint.js';
+import { interactionList, interactionRespond, sessionApprove } from './interaction.js';
+import { messageGet, messageList } from './message.js';
 import {
+  sessionCreate,
   sessionDelete,
   sessionGc,
+  sessionGet,
+  sessionList,
   sessionPause,
   sessionRestart,
   sessionResume,
   sessionStart,
   sessionStop,
   sessionSuspend,
-} from './session-lifecycle.js';
-import { sessionGet, sessionList } from './session-query.js';
-import { sessionUpdate } from './session-update.js';
+  sessionUpdate,
+} from './session.js';
+import { sessionCapture, sessionInterrupt, sessionKeys, sessionSend, sessionTranscript } from './session-io.js';
 import { providerList, spaceList } from './space.js';
 import { templateDelete, templateGet, templateList, templateSet } from './template.js';
-import { sessionTranscript, transcriptFollow, transcriptUnfollow } from './transcript.js';
+import { transcriptFollow, transcriptUnfollow } from './transcript.js';
 
-/** Every request this daemon serves. A declared method missing here answers -32601. */
+/**
+ * Every request this daemon serves. A declared method missing here answers -32601.
+ * Each handler file has the stem of the shared/protocol file that declares its
+ * methods (README "Layout").
+ */
 export const HANDLERS: readonly Handler[] = [
   initialize,
   sessionCreate,

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { ResponseError } from 'vscode-jsonrpc';
 import { RpcErrorCode, type ProtocolMismatchData } from '../../shared/errors.js';
 import { ALL_NOTIFICATIONS } from '../../shared/protocol/index.js';
@@ -6,19 +5,10 @@ import { InitializeRequest, type InitializeResult } from '../../shared/protocol/
 import { EVENT_TYPES } from '../../shared/protocol/model.js';
 import { PROTOCOL_VERSION, SESSD_VERSION } from '../../shared/protocol/version.js';
 import { request } from '../rpc/handler.js';
-import { identifier } from './schemas.js';
-
-const params = z.strictObject({
-  clientName: identifier,
-  clientVersion: identifier,
-  // Any value is accepted here so that a wrong one gets the version error, not a type error.
-  protocolVersion: z.unknown(),
-});
 
 /** The handshake: the only request allowed before it, and the version check. */
 export const initialize = request(
   InitializeRequest,
-  params as z.ZodType<{ clientName: string; clientVersion: string; protocolVersion: number }>,
   (p, { conn, services }): InitializeResult => {
     if (p.protocolVersion !== PROTOCOL_VERSION) {
       throw new ResponseError<ProtocolMismatchData>(

@@ -1,11 +1,8 @@
-import { z } from 'zod';
 import { ProviderListRequest, SpaceListRequest, type SpaceInfo } from '../../shared/protocol/space.js';
 import { request } from '../rpc/handler.js';
 
-const empty = z.strictObject({});
-
 /** Spaces that hold sessions, and those the config file has overrides for, with counts. */
-export const spaceList = request(SpaceListRequest, empty, (_p, { services }) => {
+export const spaceList = request(SpaceListRequest, (_p, { services }) => {
   const spaces = new Map<string, SpaceInfo>();
   const configured = services.config.current.spaces;
   const entry = (name: string): SpaceInfo => {
@@ -22,7 +19,7 @@ export const spaceList = request(SpaceListRequest, empty, (_p, { services }) => 
   return { spaces: [...spaces.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)) };
 });
 
-export const providerList = request(ProviderListRequest, empty, (_p, { services }) => {
+export const providerList = request(ProviderListRequest, (_p, { services }) => {
   const status = services.backend.status();
   const { limiter } = services;
   return {

@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { createMessageConnection, type MessageConnection, type ResponseError } from 'vscode-jsonrpc/node';
-import type { NotificationDeclaration } from '../../shared/protocol/define.js';
+import type { NotificationDeclaration, ParamsOf } from '../../shared/protocol/define.js';
 import type { FrameError } from './framing.js';
 import { HardenedMessageReader, PROTOCOL_ERROR_METHOD, type ProtocolErrorParams } from './reader.js';
 import { FrameWriter } from './writer.js';
@@ -97,7 +97,7 @@ export class ClientConnection {
   }
 
   /** Sends a notification; a client that lets too much pile up unread is disconnected (see checkUnread). */
-  notify<P>(declaration: NotificationDeclaration<P>, params: P): void {
+  notify<D extends NotificationDeclaration>(declaration: D, params: ParamsOf<D>): void {
     if (this.closed) return;
     // A write that fails means the socket is closing; the close handler cleans up.
     this.rpc.sendNotification(declaration.method, params).catch(() => undefined);

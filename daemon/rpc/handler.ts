@@ -2,7 +2,12 @@ import type { CancellationToken } from 'vscode-jsonrpc';
 import type { z } from 'zod';
 import type { RequestDeclaration } from '../../shared/protocol/define.js';
 import type { Session } from '../../shared/protocol/model.js';
-import type { SelectorResult, SessionLifecycleParams } from '../../shared/protocol/session.js';
+import type {
+  SelectorResult,
+  SessionLifecycleParams,
+  SessionLifecycleParamsSchema,
+  SessionLifecycleResultSchema,
+} from '../../shared/protocol/session.js';
 import { errors } from '../errors.js';
 import type { Services } from '../services.js';
 import { matchesSelector } from '../sessions/query.js';
@@ -15,9 +20,9 @@ export interface HandlerContext {
 }
 
 /**
- * One request's handler, as the dispatcher sees it. `run` receives params that
- * passed `params`; the factories below resolve the target session first, so a
- * handler body only acts.
+ * One request's handler, as the dispatcher sees it. `params` is the declaration's
+ * own schema (shared/protocol), and `run` receives params that passed it; the
+ * factories below resolve the target session first, so a handler body only acts.
  */
 export interface Handler {
   readonly method: string;
@@ -27,22 +32,25 @@ export interface Handler {
   run(params: unknown, ctx: HandlerContext): Promise<unknown>;
 }
 
-export function request<P, R>(
-  decl: RequestDeclaration<P, R>,
-  params: z.ZodType<P>,
-  handle: (params: P, ctx: HandlerContext) => Promise<R> | R,
+/** What a handler of `D` receives (its params schema's output) and answers (its result schema's type). */
+type In<D extends RequestDeclaration> = z.output<D['params']>;
+type Out<D extends RequestDeclaration> = z.infer<D['result']>;
+
+/** A handler for `decl`: the dispatcher validates params with `decl.params` before `handle` runs. */
+export function request<D extends RequestDeclaration>(
+  decl: D,
+  handle: (params: In<D>, ctx: HandlerContext) => Promise<Out<D>> | Out<D>,
   needsInit = true,
 ): Handler {
-  return { method: decl.method, params, needsInit, run: async (p, ctx) => handle(p as P, ctx) };
+  return { method: decl.method, params: decl.params, needsInit, run: async (p, ctx) => handle(p as In<D>, ctx) };
 }
 
 /** A request about one existing session: `params.session` is resolved before `handle` runs. */
-export function sessionRequest<P extends { session: string }, R>(
-  decl: RequestDeclaration<P, R>,
-  params: z.ZodType<P>,
-  handle: (params: P, session: Session, ctx: HandlerContext) => Promise<R> | R,
+export function sessionRequest<D extends RequestDeclaration & { params: z.ZodType<{ session: string }> }>(
+  decl: D,
+  handle: (params: In<D>, session: Session, ctx: HandlerContext) => Promise<Out<D>> | Out<D>,
 ): Handler {
-  return request(decl, params, (p, ctx) => handle(p, resolveSession(ctx, p.session), ctx));
+  return request(decl, (p, ctx) => handle(p, resolveSession(ctx, (p as { session: string }).session), ctx));
 }
 
 /**
@@ -50,11 +58,10 @@ export function sessionRequest<P extends { session: string }, R>(
  * handler is run on every matching session and partial failure is data.
  */
 export function lifecycleRequest(
-  decl: RequestDeclaration<SessionLifecycleParams, Session | SelectorResult>,
-  params: z.ZodType<SessionLifecycleParams>,
+  decl: RequestDeclaration<string, typeof SessionLifecycleParamsSchema, typeof SessionLifecycleResultSchema>,
   handle: (session: Session, params: SessionLifecycleParams, ctx: HandlerContext) => Promise<Session>,
 ): Handler {
-  return request(decl, params, async (p, ctx) => {
+  return request(decl, async (p, ctx) => {
     if (p.session !== undefined) return handle(resolveSession(ctx, p.session), p, ctx);
     const selected = ctx.services.registry.all().filter((s) => matchesSelector(s, p.selector ?? {}));
     const results = await Promise.allSettled(selected.map((s) => handle(s, p, ctx)));

@@ -3,7 +3,6 @@ import type { Session } from '../../shared/protocol/model.js';
 import { errors } from '../errors.js';
 
 export const DEFAULT_LIST_LIMIT = 500;
-export const MAX_LIST_LIMIT = 5_000;
 
 /** Sessions in list order: oldest first, ties broken by id. */
 function compare(a: Session, b: Session): number {

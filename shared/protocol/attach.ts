@@ -1,5 +1,9 @@
+import { z } from 'zod';
 import { defineNotification, defineRequest } from './define.js';
-import type { SessionRef } from './session.js';
+import { EmptyResultSchema, handle, sessionRef, TerminalSizeSchema, text } from './fields.js';
+
+/** Largest `attach/input` text: a paste, not a file transfer. */
+const MAX_INPUT_CHARS = 1024 * 1024;
 
 /**
  * `session/attach`: sessd runs a tmux client for the session in a pty of `cols` x
@@ -15,49 +19,51 @@ import type { SessionRef } from './session.js';
  * wait); a client that stays behind longer than `limits.attachStall` is closed with
  * `client-too-slow`.
  */
-export interface SessionAttachParams {
-  session: SessionRef;
-  cols: number;
-  rows: number;
+export const SessionAttachParamsSchema = z.strictObject({
+  session: sessionRef,
+  ...TerminalSizeSchema.shape,
   /** Watch only: `attach/input` is refused with `read_only`, and this client's size never resizes the program. */
-  readOnly?: boolean;
-}
+  readOnly: z.boolean().optional(),
+});
+export type SessionAttachParams = z.infer<typeof SessionAttachParamsSchema>;
 
-export interface AttachInputParams {
-  attachId: string;
+export const SessionAttachResultSchema = z.object({ attachId: z.string() });
+
+export const AttachInputParamsSchema = z.strictObject({
+  attachId: handle,
   /** Text typed as-is (escape sequences included). */
-  data: string;
-}
+  data: text.pipe(z.string().max(MAX_INPUT_CHARS, `must be at most ${MAX_INPUT_CHARS} characters`)),
+});
+export type AttachInputParams = z.infer<typeof AttachInputParamsSchema>;
 
-export interface AttachResizeParams {
-  attachId: string;
-  cols: number;
-  rows: number;
-}
+export const AttachResizeParamsSchema = z.strictObject({ attachId: handle, ...TerminalSizeSchema.shape });
+export type AttachResizeParams = z.infer<typeof AttachResizeParamsSchema>;
 
-export interface AttachOutputParams {
-  attachId: string;
+export const AttachOutputParamsSchema = z.object({
+  attachId: z.string(),
   /** Per attach, from 0, one per notification: a gap means output was lost. */
-  seq: number;
+  seq: z.number(),
   /** UTF-8 text; a character split across reads is held back, never mangled. */
-  data: string;
-}
+  data: z.string(),
+});
+export type AttachOutputParams = z.infer<typeof AttachOutputParamsSchema>;
 
 /**
  * The attach is over and its tmux client gone. `detached`: by `attach/detach`, or by
  * tmux's own detach key; `session-ended`: the session was deleted or tmux lost it;
  * `daemon-stopping`; `client-too-slow`: the client stayed behind past its budget.
  */
-export interface AttachClosedParams {
-  attachId: string;
-  reason: 'detached' | 'session-ended' | 'daemon-stopping' | 'client-too-slow' | 'error';
-}
+export const AttachClosedParamsSchema = z.object({
+  attachId: z.string(),
+  reason: z.enum(['detached', 'session-ended', 'daemon-stopping', 'client-too-slow', 'error']),
+});
+export type AttachClosedParams = z.infer<typeof AttachClosedParamsSchema>;
 
-export const SessionAttachRequest = defineRequest<SessionAttachParams, { attachId: string }>('session/attach');
-export const AttachInputRequest = defineRequest<AttachInputParams, Record<string, never>>('attach/input');
-export const AttachResizeRequest = defineRequest<AttachResizeParams, Record<string, never>>('attach/resize');
+export const SessionAttachRequest = defineRequest('session/attach', SessionAttachParamsSchema, SessionAttachResultSchema);
+export const AttachInputRequest = defineRequest('attach/input', AttachInputParamsSchema, EmptyResultSchema);
+export const AttachResizeRequest = defineRequest('attach/resize', AttachResizeParamsSchema, EmptyResultSchema);
 /** Resolves once the tmux client has exited; its `attach/closed` (`detached`) comes before the reply. */
-export const AttachDetachRequest = defineRequest<{ attachId: string }, Record<string, never>>('attach/detach');
+export const AttachDetachRequest = defineRequest('attach/detach', z.strictObject({ attachId: handle }), EmptyResultSchema);
 
-export const AttachOutputNotification = defineNotification<AttachOutputParams>('attach/output');
-export const AttachClosedNotification = defineNotification<AttachClosedParams>('attach/closed');
+export const AttachOutputNotification = defineNotification('attach/output', AttachOutputParamsSchema);
+export const AttachClosedNotification = defineNotification('attach/closed', AttachClosedParamsSchema);

@@ -1,37 +1,49 @@
+import { z } from 'zod';
 import { defineRequest } from './define.js';
-import type { Checkpoint, CheckpointSummary, JsonObject, Session } from './model.js';
-import type { SessionRef } from './session.js';
+import { JsonObjectSchema, name, sessionRef, text } from './fields.js';
+import { CheckpointSchema, CheckpointSummarySchema, SessionSchema } from './model.js';
 
-export interface SessionCheckpointParams {
-  session: SessionRef;
-  label?: string;
+/** Longest resume prompt: what a user would type, with room for a pasted plan. */
+const MAX_RESUME_PROMPT = 64 * 1024;
+
+export const SessionCheckpointParamsSchema = z.strictObject({
+  session: sessionRef,
+  label: text.pipe(z.string().max(200, 'must be at most 200 characters')).optional(),
   /** Stored with the checkpoint (and merged into the session's context on restore). */
-  context?: JsonObject;
+  context: JsonObjectSchema.optional(),
   /** Typed into the restored program once it is ready. */
-  resumePrompt?: string;
-}
+  resumePrompt: text
+    .pipe(z.string().min(1, 'must not be empty').max(MAX_RESUME_PROMPT, `must be at most ${MAX_RESUME_PROMPT} characters`))
+    .optional(),
+});
+export type SessionCheckpointParams = z.infer<typeof SessionCheckpointParamsSchema>;
 
-export interface CheckpointListResult {
+export const CheckpointListResultSchema = z.object({
   /** Oldest first. */
-  checkpoints: CheckpointSummary[];
+  checkpoints: z.array(CheckpointSummarySchema),
   /**
    * Extension: sequence numbers of stored checkpoints that no longer read back as
    * valid (damaged on disk). They are never restored from; newer checkpoints take
    * later numbers.
    */
-  unreadable: number[];
-}
+  unreadable: z.array(z.number()),
+});
+export type CheckpointListResult = z.infer<typeof CheckpointListResultSchema>;
 
-export interface SessionRestoreParams {
-  session: SessionRef;
+export const CheckpointGetParamsSchema = z.strictObject({ session: sessionRef, seq: z.number().int().min(1) });
+export type CheckpointGetParams = z.infer<typeof CheckpointGetParamsSchema>;
+
+export const SessionRestoreParamsSchema = z.strictObject({
+  session: sessionRef,
   /** Default: the latest checkpoint. */
-  seq?: number;
+  seq: z.number().int().min(1).optional(),
   /** Restore as a new session with this name, beside the old one. */
-  name?: string;
-}
+  name: name.optional(),
+});
+export type SessionRestoreParams = z.infer<typeof SessionRestoreParamsSchema>;
 
 /** Written in one transaction and flushed before the reply; the reply omits `scrollback`. */
-export const SessionCheckpointRequest = defineRequest<SessionCheckpointParams, Checkpoint>('session/checkpoint');
-export const CheckpointListRequest = defineRequest<{ session: SessionRef }, CheckpointListResult>('checkpoint/list');
-export const CheckpointGetRequest = defineRequest<{ session: SessionRef; seq: number }, Checkpoint>('checkpoint/get');
-export const SessionRestoreRequest = defineRequest<SessionRestoreParams, Session>('session/restore');
+export const SessionCheckpointRequest = defineRequest('session/checkpoint', SessionCheckpointParamsSchema, CheckpointSchema);
+export const CheckpointListRequest = defineRequest('checkpoint/list', z.strictObject({ session: sessionRef }), CheckpointListResultSchema);
+export const CheckpointGetRequest = defineRequest('checkpoint/get', CheckpointGetParamsSchema, CheckpointSchema);
+export const SessionRestoreRequest = defineRequest('session/restore', SessionRestoreParamsSchema, SessionSchema);

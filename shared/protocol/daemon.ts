@@ -1,53 +1,60 @@
+import { z } from 'zod';
 import { defineRequest } from './define.js';
-import type { DaemonMetricsParams, DaemonMetricsResult } from './metrics.js';
-import type { SessionStatus } from './model.js';
+import { EmptyResultSchema, NoParamsSchema } from './fields.js';
+import { DaemonMetricsParamsSchema, DaemonMetricsResultSchema } from './metrics.js';
+import { SessionStatusSchema } from './model.js';
 
 /** A tmux session on the private server that the store does not know. sessd never kills it. */
-export interface UnmanagedTmuxSession {
-  name: string;
-  createdAt: string | null;
-}
+export const UnmanagedTmuxSessionSchema = z.object({
+  name: z.string(),
+  createdAt: z.string().nullable(),
+});
+export type UnmanagedTmuxSession = z.infer<typeof UnmanagedTmuxSessionSchema>;
 
-export interface DaemonStatus {
-  pid: number;
-  version: string;
-  protocolVersion: number;
+export const DaemonStatusSchema = z.object({
+  pid: z.number(),
+  version: z.string(),
+  protocolVersion: z.number(),
   /** Seconds since the daemon started. */
-  uptime: number;
-  startedAt: string;
-  paths: { socket: string; tmuxSocket: string; stateDir: string; config: string | null };
-  sessions: { total: number; byStatus: Partial<Record<SessionStatus, number>> };
-  connections: number;
+  uptime: z.number(),
+  startedAt: z.string(),
+  paths: z.object({ socket: z.string(), tmuxSocket: z.string(), stateDir: z.string(), config: z.string().nullable() }),
+  sessions: z.object({ total: z.number(), byStatus: z.partialRecord(SessionStatusSchema, z.number()) }),
+  connections: z.number(),
   /** Extension: event subscriptions open across all connections. */
-  subscriptions: number;
-  tmux: {
-    available: boolean;
-    version: string | null;
-    serverPid: number | null;
+  subscriptions: z.number(),
+  tmux: z.object({
+    available: z.boolean(),
+    version: z.string().nullable(),
+    serverPid: z.number().nullable(),
     /** Why tmux is unavailable. */
-    reason: string | null;
-  };
-  unmanaged: UnmanagedTmuxSession[];
+    reason: z.string().nullable(),
+  }),
+  unmanaged: z.array(UnmanagedTmuxSessionSchema),
   /**
    * The config file: `loaded` while a file is in effect; `error` when its latest
    * version was refused (the last good one stays in effect, or the built-in defaults
    * when none ever loaded). Extension: `problem` places the error (file, line, column,
    * field), `loadedAt` and `reloads` count the edits applied without a restart.
    */
-  config: {
-    file: string | null;
-    loaded: boolean;
-    error: string | null;
-    problem?: { file: string; line: number | null; column: number | null; field: string | null; message: string } | null;
-    loadedAt?: string | null;
-    reloads?: number;
-  };
+  config: z.object({
+    file: z.string().nullable(),
+    loaded: z.boolean(),
+    error: z.string().nullable(),
+    problem: z
+      .object({ file: z.string(), line: z.number().nullable(), column: z.number().nullable(), field: z.string().nullable(), message: z.string() })
+      .nullable()
+      .optional(),
+    loadedAt: z.string().nullable().optional(),
+    reloads: z.number().optional(),
+  }),
   /** The last start-up reconciliation. */
-  reconciled: { adopted: number; crashed: number; exited: number; unmanaged: number } | null;
-}
+  reconciled: z.object({ adopted: z.number(), crashed: z.number(), exited: z.number(), unmanaged: z.number() }).nullable(),
+});
+export type DaemonStatus = z.infer<typeof DaemonStatusSchema>;
 
-export const DaemonStatusRequest = defineRequest<Record<string, never>, DaemonStatus>('daemon/status');
+export const DaemonStatusRequest = defineRequest('daemon/status', NoParamsSchema, DaemonStatusSchema);
 /** Counters, gauges and latency histograms (metrics.ts); `format: "prometheus"` for the text exposition format. */
-export const DaemonMetricsRequest = defineRequest<DaemonMetricsParams, DaemonMetricsResult>('daemon/metrics');
+export const DaemonMetricsRequest = defineRequest('daemon/metrics', DaemonMetricsParamsSchema, DaemonMetricsResultSchema);
 /** Replies, then stops the daemon; sessions keep running. */
-export const DaemonShutdownRequest = defineRequest<Record<string, never>, Record<string, never>>('daemon/shutdown');
+export const DaemonShutdownRequest = defineRequest('daemon/shutdown', NoParamsSchema, EmptyResultSchema);

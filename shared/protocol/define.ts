@@ -1,32 +1,44 @@
+import type { z } from 'zod';
+
 /**
- * One protocol method, declared once: its name, and the types of its params and
- * result. The daemon dispatches by `method`; clients send by declaration, so a
- * method's name and shape exist in exactly one place (STYLE.md rule 1).
+ * One protocol method, declared once: its name (a literal type: `'session/send'`),
+ * the zod schema of its params and the zod schema of its result. The TypeScript types
+ * come from the schemas (`z.infer`); the daemon validates params with the very same
+ * schema, and clients send by declaration, so a method's name and shape exist in
+ * exactly one place (STYLE.md rule 1).
  *
- * Declarations carry their types without importing any JSON-RPC library (the `_`
- * fields are never set): the CLI must start fast, and an editor's client should not
- * pull in the daemon's dependencies.
+ * Results are not validated at run time (the daemon builds them); their schemas are
+ * the documented shape and the source of the result types.
+ *
+ * Declarations import no JSON-RPC library: an editor's client should not pull in the
+ * daemon's dependencies. The schemas are built once, when the module loads.
  */
-export interface RequestDeclaration<P, R> {
+export interface RequestDeclaration<M extends string = string, P extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType> {
   readonly kind: 'request';
-  readonly method: string;
-  readonly _params?: P;
-  readonly _result?: R;
+  readonly method: M;
+  readonly params: P;
+  readonly result: R;
 }
 
-export interface NotificationDeclaration<P> {
+export interface NotificationDeclaration<M extends string = string, P extends z.ZodType = z.ZodType> {
   readonly kind: 'notification';
-  readonly method: string;
-  readonly _params?: P;
+  readonly method: M;
+  readonly params: P;
 }
 
-export type ParamsOf<D> = D extends RequestDeclaration<infer P, unknown> ? P : D extends NotificationDeclaration<infer P> ? P : never;
-export type ResultOf<D> = D extends RequestDeclaration<unknown, infer R> ? R : never;
+/** What a request or notification takes (the schema's inferred type). */
+export type ParamsOf<D> = D extends { readonly params: infer P extends z.ZodType } ? z.infer<P> : never;
+/** What a request answers (the result schema's inferred type). */
+export type ResultOf<D> = D extends RequestDeclaration<string, z.ZodType, infer R> ? z.infer<R> : never;
 
-export function defineRequest<P, R>(method: string): RequestDeclaration<P, R> {
-  return { kind: 'request', method };
+export function defineRequest<const M extends string, P extends z.ZodType, R extends z.ZodType>(
+  method: M,
+  params: P,
+  result: R,
+): RequestDeclaration<M, P, R> {
+  return { kind: 'request', method, params, result };
 }
 
-export function defineNotification<P>(method: string): NotificationDeclaration<P> {
-  return { kind: 'notification', method };
+export function defineNotification<const M extends string, P extends z.ZodType>(method: M, params: P): NotificationDeclaration<M, P> {
+  return { kind: 'notification', method, params };
 }

@@ -14,6 +14,8 @@ import * as template from './template.js';
 import * as transcript from './transcript.js';
 
 export * from './define.js';
+export * from './names.js';
+export * from './tmux-keys.js';
 export * from './version.js';
 export * from './model.js';
 export * from './initialize.js';
@@ -31,14 +33,21 @@ export * from './resources.js';
 export * from './daemon.js';
 export * from './metrics.js';
 
-const modules = [initialize, session, sessionIo, checkpoint, attach, message, interaction, events, transcript, template, space, daemon];
+const modules = [initialize, session, sessionIo, checkpoint, attach, message, interaction, events, transcript, template, space, daemon] as const;
 const declarations = modules.flatMap((m) => Object.values(m as Record<string, unknown>));
 
 /** Every request of the protocol. */
-export const ALL_REQUESTS = declarations.filter(
-  (d): d is RequestDeclaration<unknown, unknown> => (d as { kind?: unknown }).kind === 'request',
-);
+export const ALL_REQUESTS = declarations.filter((d): d is RequestDeclaration => (d as { kind?: unknown }).kind === 'request');
 /** Every notification of the protocol. */
-export const ALL_NOTIFICATIONS = declarations.filter(
-  (d): d is NotificationDeclaration<unknown> => (d as { kind?: unknown }).kind === 'notification',
-);
+export const ALL_NOTIFICATIONS = declarations.filter((d): d is NotificationDeclaration => (d as { kind?: unknown }).kind === 'notification');
+
+/** The values one module exports, for each module of a union. */
+type ValuesOf<M> = M extends unknown ? M[keyof M] : never;
+/** Every request declaration of the protocol, as one union type (`ProtocolRequest['method']` is every method name). */
+export type ProtocolRequest = Extract<ValuesOf<(typeof modules)[number]>, RequestDeclaration>;
+/** The declaration of the request named `M`. */
+export type RequestNamed<M extends ProtocolRequest['method']> = Extract<ProtocolRequest, { method: M }>;
+/** Every notification declaration of the protocol, as one union type. */
+export type ProtocolNotification = Extract<ValuesOf<(typeof modules)[number]>, NotificationDeclaration>;
+/** The declaration of the notification named `M`. */
+export type NotificationNamed<M extends ProtocolNotification['method']> = Extract<ProtocolNotification, { method: M }>;

@@ -1,31 +1,36 @@
+import { z } from 'zod';
 import { defineRequest } from './define.js';
-import type { Interaction, InteractionStatus } from './model.js';
-import type { SessionRef } from './session.js';
+import { sessionRef, text } from './fields.js';
+import { InteractionSchema, InteractionStatusSchema } from './model.js';
 
-export interface InteractionListParams {
-  session?: SessionRef;
-  status?: InteractionStatus;
-}
+export const InteractionListParamsSchema = z.strictObject({
+  session: sessionRef.optional(),
+  status: InteractionStatusSchema.optional(),
+});
+export type InteractionListParams = z.infer<typeof InteractionListParamsSchema>;
 
-export interface InteractionListResult {
-  interactions: Interaction[];
-}
+export const InteractionListResultSchema = z.object({ interactions: z.array(InteractionSchema) });
+export type InteractionListResult = z.infer<typeof InteractionListResultSchema>;
 
-export interface InteractionRespondParams {
-  id: string;
-  /** A choice's `id`. */
-  choice?: string;
-  /** Free text, for a question. */
-  text?: string;
-}
+export const InteractionRespondParamsSchema = z
+  .strictObject({
+    id: z.string().min(1).max(64),
+    /** A choice's `id`. */
+    choice: z.string().min(1).max(64).optional(),
+    /** Free text, for a question. */
+    text: text.optional(),
+  })
+  .refine((p) => (p.choice === undefined) !== (p.text === undefined), { message: 'give either choice or text', path: ['choice'] });
+export type InteractionRespondParams = z.infer<typeof InteractionRespondParamsSchema>;
 
-export interface SessionApproveParams {
-  session: SessionRef;
+export const SessionApproveParamsSchema = z.strictObject({
+  session: sessionRef,
   /** Deny instead of approve. */
-  deny?: boolean;
-}
+  deny: z.boolean().optional(),
+});
+export type SessionApproveParams = z.infer<typeof SessionApproveParamsSchema>;
 
-export const InteractionListRequest = defineRequest<InteractionListParams, InteractionListResult>('interaction/list');
-export const InteractionRespondRequest = defineRequest<InteractionRespondParams, Interaction>('interaction/respond');
+export const InteractionListRequest = defineRequest('interaction/list', InteractionListParamsSchema, InteractionListResultSchema);
+export const InteractionRespondRequest = defineRequest('interaction/respond', InteractionRespondParamsSchema, InteractionSchema);
 /** Extension: answers the session's open approval with its profile's approve (or deny) choice. */
-export const SessionApproveRequest = defineRequest<SessionApproveParams, Interaction>('session/approve');
+export const SessionApproveRequest = defineRequest('session/approve', SessionApproveParamsSchema, InteractionSchema);

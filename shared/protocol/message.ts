@@ -1,16 +1,22 @@
+import { z } from 'zod';
 import { defineRequest } from './define.js';
-import type { Message, MessageStatus } from './model.js';
-import type { SessionRef } from './session.js';
+import { sessionRef } from './fields.js';
+import { MessageSchema, MessageStatusSchema } from './model.js';
 
-export interface MessageListParams {
-  session?: SessionRef;
-  status?: MessageStatus;
-}
+export const MessageListParamsSchema = z.strictObject({
+  session: sessionRef.optional(),
+  status: MessageStatusSchema.optional(),
+});
+export type MessageListParams = z.infer<typeof MessageListParamsSchema>;
 
-export interface MessageListResult {
+export const MessageListResultSchema = z.object({
   /** Oldest first. */
-  messages: Message[];
-}
+  messages: z.array(MessageSchema),
+});
+export type MessageListResult = z.infer<typeof MessageListResultSchema>;
 
-export const MessageListRequest = defineRequest<MessageListParams, MessageListResult>('message/list');
-export const MessageGetRequest = defineRequest<{ id: string }, Message>('message/get');
+export const MessageGetParamsSchema = z.strictObject({ id: z.string().min(1).max(64) });
+export type MessageGetParams = z.infer<typeof MessageGetParamsSchema>;
+
+export const MessageListRequest = defineRequest('message/list', MessageListParamsSchema, MessageListResultSchema);
+export const MessageGetRequest = defineRequest('message/get', MessageGetParamsSchema, MessageSchema);

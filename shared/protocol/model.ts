@@ -1,5 +1,6 @@
 /**
- * The data model of sessd's protocol (DESIGN.md, "Data model").
+ * The data model of sessd's protocol (DESIGN.md, "Data model"), as zod schemas; the
+ * types come from them.
  *
  * Conventions, for clients in any language:
  * - Timestamps are ISO 8601 strings in UTC (`2026-11-21T07:39:49.123Z`).
@@ -7,202 +8,188 @@
  *   every documented field being present.
  * - Maps (`env`, `labels`) are JSON objects of strings.
  */
+import { z } from 'zod';
+import { agent, command, env, identifier, JsonObjectSchema, labels, name, TerminalSizeSchema, text } from './fields.js';
+import { ResourceLimitsSchema } from './resources.js';
 
-import type { ResourceLimits } from './resources.js';
-
-/** Any JSON value. */
-export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
-/** A JSON object, as used for `context`. */
-export type JsonObject = { [key: string]: JsonValue };
+export { JsonObjectSchema, JsonValueSchema, TerminalSizeSchema, type JsonObject, type JsonValue, type TerminalSize } from './fields.js';
 
 /** The lifecycle status of a session. See `SESSION_TRANSITIONS` in the daemon for the rules. */
-export type SessionStatus = 'created' | 'running' | 'paused' | 'suspended' | 'stopped' | 'exited' | 'crashed';
-export const SESSION_STATUSES: readonly SessionStatus[] = [
-  'created',
-  'running',
-  'paused',
-  'suspended',
-  'stopped',
-  'exited',
-  'crashed',
-];
+export const SessionStatusSchema = z.enum(['created', 'running', 'paused', 'suspended', 'stopped', 'exited', 'crashed']);
+export type SessionStatus = z.infer<typeof SessionStatusSchema>;
+export const SESSION_STATUSES: readonly SessionStatus[] = SessionStatusSchema.options;
 /** Statuses in which the session's program is alive. */
 export const LIVE_STATUSES: readonly SessionStatus[] = ['running', 'paused'];
 /** Statuses in which the session's program has ended (what `session/gc` collects by default). */
 export const ENDED_STATUSES: readonly SessionStatus[] = ['stopped', 'exited', 'crashed', 'suspended'];
 
 /** What the program in a running session is doing. `unknown` until a detector has an opinion. */
-export type Activity = 'busy' | 'idle' | 'waiting' | 'unknown';
-export const ACTIVITIES: readonly Activity[] = ['busy', 'idle', 'waiting', 'unknown'];
+export const ActivitySchema = z.enum(['busy', 'idle', 'waiting', 'unknown']);
+export type Activity = z.infer<typeof ActivitySchema>;
+export const ACTIVITIES: readonly Activity[] = ActivitySchema.options;
 
-export type RestartPolicy = 'never' | 'on-failure' | 'always';
-export const RESTART_POLICIES: readonly RestartPolicy[] = ['never', 'on-failure', 'always'];
-
-/** A terminal size in character cells. */
-export interface TerminalSize {
-  cols: number;
-  rows: number;
-}
+export const RestartPolicySchema = z.enum(['never', 'on-failure', 'always']);
+export type RestartPolicy = z.infer<typeof RestartPolicySchema>;
+export const RESTART_POLICIES: readonly RestartPolicy[] = RestartPolicySchema.options;
 
 /** Where a session runs. The tmux backend is the reference implementation. */
-export interface SessionRuntime {
-  backend: 'tmux';
+export const SessionRuntimeSchema = z.object({
+  backend: z.literal('tmux'),
   /** The tmux session name on the private server (equal to the session id). */
-  tmuxSession: string | null;
+  tmuxSession: z.string().nullable(),
   /** The pane id (`%12`) while the tmux session exists; only meaningful to the same tmux server. */
-  paneId: string | null;
+  paneId: z.string().nullable(),
   /** The pid of the pane's own process, which runs the program as its foreground job. */
-  panePid: number | null;
-}
+  panePid: z.number().nullable(),
+});
+export type SessionRuntime = z.infer<typeof SessionRuntimeSchema>;
 
-export interface Session {
+export const SessionSchema = z.object({
   /** Short, lowercase, tmux-safe id, e.g. `s7k2m9qv`. Never reused. */
-  id: string;
+  id: z.string(),
   /** Unique within `space`. */
-  name: string;
-  space: string;
-  status: SessionStatus;
-  activity: Activity;
+  name: z.string(),
+  space: z.string(),
+  status: SessionStatusSchema,
+  activity: ActivitySchema,
   /** The program's argv. A session created without a command runs the user's login shell. */
-  command: string[];
-  cwd: string;
+  command: z.array(z.string()),
+  cwd: z.string(),
   /** Only the variables set for this session (the rest comes from sessd's environment). */
-  env: Record<string, string>;
-  template: string | null;
+  env: z.record(z.string(), z.string()),
+  template: z.string().nullable(),
   /** The detector profile used for `activity` (`shell`, `claude`, `codex`, `aider`, `generic`, ...). */
-  agent: string;
-  labels: Record<string, string>;
-  taskId: string | null;
-  agentId: string | null;
-  sessionType: string | null;
-  context: JsonObject;
-  restartPolicy: RestartPolicy;
+  agent: z.string(),
+  labels: z.record(z.string(), z.string()),
+  taskId: z.string().nullable(),
+  agentId: z.string().nullable(),
+  sessionType: z.string().nullable(),
+  context: JsonObjectSchema,
+  restartPolicy: RestartPolicySchema,
   /** How many times the restart policy restarted the program. */
-  restarts: number;
+  restarts: z.number(),
   /** The exit status of the last program run; for a program killed by a signal, 128 + the signal number. */
-  exitCode: number | null;
+  exitCode: z.number().nullable(),
   /** Extension: the signal that ended the last program run (`SIGKILL`), if a signal did. */
-  exitSignal: string | null;
+  exitSignal: z.string().nullable(),
   /** The pid of the program (the pane's process) while it runs. */
-  pid: number | null;
-  size: TerminalSize;
-  createdAt: string;
-  updatedAt: string;
-  startedAt: string | null;
-  endedAt: string | null;
-  lastActivityAt: string | null;
-  lastCheckpointAt: string | null;
+  pid: z.number().nullable(),
+  size: TerminalSizeSchema,
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  startedAt: z.string().nullable(),
+  endedAt: z.string().nullable(),
+  lastActivityAt: z.string().nullable(),
+  lastCheckpointAt: z.string().nullable(),
   /**
    * Extension: when the restart policy will start the program again (after an exit
    * or a crash, with backoff); null when no restart is pending.
    */
-  nextRestartAt: string | null;
+  nextRestartAt: z.string().nullable(),
   /** Extension: the resource limits its program runs under; absent in records written before limits existed. */
-  limits?: ResourceLimits;
-  runtime: SessionRuntime;
-}
+  limits: ResourceLimitsSchema.optional(),
+  runtime: SessionRuntimeSchema,
+});
+export type Session = z.infer<typeof SessionSchema>;
 
-export type MessageStatus = 'queued' | 'delivered' | 'failed' | 'expired';
-export const MESSAGE_STATUSES: readonly MessageStatus[] = ['queued', 'delivered', 'failed', 'expired'];
+export const MessageStatusSchema = z.enum(['queued', 'delivered', 'failed', 'expired']);
+export type MessageStatus = z.infer<typeof MessageStatusSchema>;
+export const MESSAGE_STATUSES: readonly MessageStatus[] = MessageStatusSchema.options;
 
-export interface Message {
-  id: string;
-  sessionId: string;
-  text: string;
+export const MessageSchema = z.object({
+  id: z.string(),
+  sessionId: z.string(),
+  text: z.string(),
   /** Whether Enter is pressed after the text. */
-  submit: boolean;
-  when: 'now' | 'idle';
-  status: MessageStatus;
-  createdAt: string;
-  deliveredAt: string | null;
+  submit: z.boolean(),
+  when: z.enum(['now', 'idle']),
+  status: MessageStatusSchema,
+  createdAt: z.string(),
+  deliveredAt: z.string().nullable(),
   /** When a queued message expires, if it was given `expiresInMs`. */
-  expiresAt: string | null;
+  expiresAt: z.string().nullable(),
   /** Why delivery failed, for `failed` and `expired`. */
-  error: string | null;
-}
+  error: z.string().nullable(),
+});
+export type Message = z.infer<typeof MessageSchema>;
 
-export interface GitState {
-  head: string;
-  branch: string | null;
-  dirty: boolean;
-}
+export const GitStateSchema = z.object({
+  head: z.string(),
+  branch: z.string().nullable(),
+  dirty: z.boolean(),
+});
+export type GitState = z.infer<typeof GitStateSchema>;
 
-export interface CheckpointSummary {
-  sessionId: string;
-  seq: number;
-  label: string | null;
-  createdAt: string;
+export const CheckpointSummarySchema = z.object({
+  sessionId: z.string(),
+  seq: z.number(),
+  label: z.string().nullable(),
+  createdAt: z.string(),
   /** Byte offset of the session's transcript when the checkpoint was taken. */
-  transcriptOffset: number;
-  git: GitState | null;
-}
+  transcriptOffset: z.number(),
+  git: GitStateSchema.nullable(),
+});
+export type CheckpointSummary = z.infer<typeof CheckpointSummarySchema>;
 
-export interface Checkpoint extends CheckpointSummary {
-  context: JsonObject;
-  resumePrompt: string | null;
-  command: string[];
-  cwd: string;
-  env: Record<string, string>;
+export const CheckpointSchema = CheckpointSummarySchema.extend({
+  context: JsonObjectSchema,
+  resumePrompt: z.string().nullable(),
+  command: z.array(z.string()),
+  cwd: z.string(),
+  env: z.record(z.string(), z.string()),
   /** The pane's text; omitted from `session/checkpoint` replies. */
-  scrollback?: string;
-}
+  scrollback: z.string().optional(),
+});
+export type Checkpoint = z.infer<typeof CheckpointSchema>;
 
-export type InteractionKind = 'approval' | 'question';
-export type InteractionStatus = 'open' | 'resolved' | 'cancelled';
-export const INTERACTION_STATUSES: readonly InteractionStatus[] = ['open', 'resolved', 'cancelled'];
+export const InteractionKindSchema = z.enum(['approval', 'question']);
+export type InteractionKind = z.infer<typeof InteractionKindSchema>;
+export const InteractionStatusSchema = z.enum(['open', 'resolved', 'cancelled']);
+export type InteractionStatus = z.infer<typeof InteractionStatusSchema>;
+export const INTERACTION_STATUSES: readonly InteractionStatus[] = InteractionStatusSchema.options;
 
-export interface InteractionChoice {
-  id: string;
-  label: string;
-}
+export const InteractionChoiceSchema = z.object({ id: z.string(), label: z.string() });
+export type InteractionChoice = z.infer<typeof InteractionChoiceSchema>;
 
-export interface Interaction {
-  id: string;
-  sessionId: string;
-  kind: InteractionKind;
+export const InteractionSchema = z.object({
+  id: z.string(),
+  sessionId: z.string(),
+  kind: InteractionKindSchema,
   /** The question's text as shown on screen. */
-  prompt: string;
+  prompt: z.string(),
   /** In screen order; empty for a free-text question. */
-  choices: InteractionChoice[];
-  status: InteractionStatus;
+  choices: z.array(InteractionChoiceSchema),
+  status: InteractionStatusSchema,
   /** The answer given: a choice id or text. */
-  response: string | null;
-  createdAt: string;
-  resolvedAt: string | null;
-}
+  response: z.string().nullable(),
+  createdAt: z.string(),
+  resolvedAt: z.string().nullable(),
+});
+export type Interaction = z.infer<typeof InteractionSchema>;
 
-/** Session defaults by name; every field is optional and overrides the layers below it. */
-export interface Template {
-  name: string;
-  command?: string[];
-  cwd?: string;
-  env?: Record<string, string>;
-  agent?: string;
-  labels?: Record<string, string>;
-  restartPolicy?: RestartPolicy;
-  size?: TerminalSize;
-  space?: string;
-  sessionType?: string;
-  context?: JsonObject;
+/**
+ * Session defaults by name; every field is optional and overrides the layers below it.
+ * The same schema checks `template/set`: numbers only, absolute paths only (the config
+ * file's templates, which take `~/` and `4G`, are checked by the daemon's config schema).
+ */
+export const TemplateSchema = z.strictObject({
+  name: identifier,
+  command: command.optional(),
+  cwd: text.pipe(z.string().startsWith('/', 'must be an absolute path')).optional(),
+  env: env.optional(),
+  agent: agent.optional(),
+  labels: labels.optional(),
+  restartPolicy: RestartPolicySchema.optional(),
+  size: TerminalSizeSchema.optional(),
+  space: name.optional(),
+  sessionType: identifier.optional(),
+  context: JsonObjectSchema.optional(),
   /** Extension: resource limits of the session's program (see resources.ts). */
-  limits?: ResourceLimits;
-}
+  limits: ResourceLimitsSchema.optional(),
+});
+export type Template = z.infer<typeof TemplateSchema>;
 
-export type EventType =
-  | 'session.created'
-  | 'session.status'
-  | 'session.activity'
-  | 'session.updated'
-  | 'session.exited'
-  | 'session.deleted'
-  | 'message.queued'
-  | 'message.delivered'
-  | 'message.failed'
-  | 'checkpoint.created'
-  | 'interaction.opened'
-  | 'interaction.resolved';
-
-export const EVENT_TYPES: readonly EventType[] = [
+export const EventTypeSchema = z.enum([
   'session.created',
   'session.status',
   'session.activity',
@@ -215,7 +202,9 @@ export const EVENT_TYPES: readonly EventType[] = [
   'checkpoint.created',
   'interaction.opened',
   'interaction.resolved',
-];
+]);
+export type EventType = z.infer<typeof EventTypeSchema>;
+export const EVENT_TYPES: readonly EventType[] = EventTypeSchema.options;
 
 /**
  * A durable event. `seq` is global and increases by one per event; a write the store
@@ -232,10 +221,11 @@ export const EVENT_TYPES: readonly EventType[] = [
  * - `checkpoint.created`: the CheckpointSummary.
  * - `interaction.*`: the Interaction.
  */
-export interface SessdEvent {
-  seq: number;
-  time: string;
-  type: EventType;
-  sessionId: string | null;
-  data: JsonObject;
-}
+export const SessdEventSchema = z.object({
+  seq: z.number(),
+  time: z.string(),
+  type: EventTypeSchema,
+  sessionId: z.string().nullable(),
+  data: JsonObjectSchema,
+});
+export type SessdEvent = z.infer<typeof SessdEventSchema>;

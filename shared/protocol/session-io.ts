@@ -1,88 +1,104 @@
+import { z } from 'zod';
 import { defineRequest } from './define.js';
-import type { Message } from './model.js';
-import type { SessionRef } from './session.js';
+import { EmptyResultSchema, key, sessionRef, text } from './fields.js';
+import { MessageSchema } from './model.js';
 
-export interface SessionSendParams {
-  session: SessionRef;
-  /**
-   * Typed literally: tmux key names, `#{formats}` and `;` are text. Newlines are part
-   * of the text (pasted, so they do not submit); long or multi-line text goes through
-   * a paste buffer (bracketed when the program asked for it). No NUL characters.
-   */
-  text: string;
-  /** Press Enter after the text. Default true. */
-  submit?: boolean;
-  /** `now` (default) types at once; `idle` queues until the session's activity is `idle`. */
-  when?: 'now' | 'idle';
-  /** For `when: "idle"`: give up after this long (the message becomes `expired`). */
-  expiresInMs?: number;
-}
+/** Longest a queued message may wait: a year. */
+const MAX_EXPIRY_MS = 365 * 86_400_000;
+/** The most one `session/transcript` read returns. */
+export const MAX_READ_BYTES = 16 * 1024 * 1024;
 
-export interface SessionKeysParams {
-  session: SessionRef;
+export const SessionSendParamsSchema = z
+  .strictObject({
+    session: sessionRef,
+    /**
+     * Typed literally: tmux key names, `#{formats}` and `;` are text. Newlines are part
+     * of the text (pasted, so they do not submit); long or multi-line text goes through
+     * a paste buffer (bracketed when the program asked for it). No NUL characters.
+     */
+    text,
+    /** Press Enter after the text. Default true. */
+    submit: z.boolean().optional(),
+    /** `now` (default) types at once; `idle` queues until the session's activity is `idle`. */
+    when: z.enum(['now', 'idle']).optional(),
+    /** For `when: "idle"`: give up after this long (the message becomes `expired`). */
+    expiresInMs: z.number().int().min(1).max(MAX_EXPIRY_MS).optional(),
+  })
+  .refine((p) => p.expiresInMs === undefined || p.when === 'idle', {
+    message: 'only a message sent when: "idle" waits, and can expire',
+    path: ['expiresInMs'],
+  });
+export type SessionSendParams = z.infer<typeof SessionSendParamsSchema>;
+
+export const SessionKeysParamsSchema = z.strictObject({
+  session: sessionRef,
   /**
    * tmux key names sent as keys, e.g. `["C-c"]`, `["Escape", "Enter"]`, `["M-x"]`,
    * `["Up"]`, or single characters. An unknown name is an error, never typed as text.
    */
-  keys: string[];
-}
+  keys: z.array(key).min(1, 'give at least one key').max(1024),
+});
+export type SessionKeysParams = z.infer<typeof SessionKeysParamsSchema>;
 
-export interface SessionCaptureParams {
-  session: SessionRef;
+export const SessionCaptureParamsSchema = z.strictObject({
+  session: sessionRef,
   /** The last N lines of history and screen; default: the visible screen. */
-  lines?: number;
+  lines: z.number().int().min(1).max(1_000_000).optional(),
   /** Keep colours and attributes as escape sequences. */
-  ansi?: boolean;
-}
+  ansi: z.boolean().optional(),
+});
+export type SessionCaptureParams = z.infer<typeof SessionCaptureParamsSchema>;
 
-export interface SessionCaptureResult {
+export const SessionCaptureResultSchema = z.object({
   /** Lines joined with `\n`; wrapped lines are joined; trailing blank lines are dropped. */
-  text: string;
+  text: z.string(),
   /** The cursor, 0-based from the top-left of the visible screen. */
-  cursor?: { x: number; y: number };
-}
+  cursor: z.object({ x: z.number(), y: z.number() }).optional(),
+});
+export type SessionCaptureResult = z.infer<typeof SessionCaptureResultSchema>;
 
-export interface SessionTranscriptParams {
-  session: SessionRef;
+export const SessionTranscriptParamsSchema = z.strictObject({
+  session: sessionRef,
   /** Byte offset; default: the oldest kept byte. */
-  from?: number;
-  /** Default 1 MiB. */
-  maxBytes?: number;
-  encoding?: 'utf8' | 'base64';
-}
+  from: z.number().int().min(0).optional(),
+  /** Default 1 MiB, at most 16 MiB. */
+  maxBytes: z.number().int().min(1).max(MAX_READ_BYTES).optional(),
+  encoding: z.enum(['utf8', 'base64']).optional(),
+});
+export type SessionTranscriptParams = z.infer<typeof SessionTranscriptParamsSchema>;
 
-export interface SessionTranscriptResult {
+export const TranscriptMarkSchema = z.object({
+  at: z.number(),
+  kind: z.enum(['input', 'gap']),
+  time: z.string(),
+  text: z.string().optional(),
+  via: z.enum(['text', 'keys']).optional(),
+  /** Text input followed by Enter. */
+  submit: z.boolean().optional(),
+  bytes: z.number().nullable().optional(),
+});
+export type TranscriptMark = z.infer<typeof TranscriptMarkSchema>;
+
+export const SessionTranscriptResultSchema = z.object({
   /** UTF-8 text unless base64 was asked for. */
-  data: string;
+  data: z.string(),
   /** Byte offset of the first returned byte (later than the asked `from` when that is past retention). */
-  from: number;
+  from: z.number(),
   /** Byte offset just past the last returned byte. */
-  to: number;
+  to: z.number(),
   /** The transcript's current end. */
-  end: number;
+  end: z.number(),
   /**
    * Extension: what happened beside the output in this range, at byte offsets:
    * input sent through sessd (`{kind: 'input', via: 'text' | 'keys', text, submit?}`) and
    * output lost before it was stored (`{kind: 'gap', bytes}`).
    */
-  marks: TranscriptMark[];
-}
+  marks: z.array(TranscriptMarkSchema),
+});
+export type SessionTranscriptResult = z.infer<typeof SessionTranscriptResultSchema>;
 
-export interface TranscriptMark {
-  at: number;
-  kind: 'input' | 'gap';
-  time: string;
-  text?: string;
-  via?: 'text' | 'keys';
-  /** Text input followed by Enter. */
-  submit?: boolean;
-  bytes?: number | null;
-}
-
-export const SessionSendRequest = defineRequest<SessionSendParams, Message>('session/send');
-export const SessionKeysRequest = defineRequest<SessionKeysParams, Record<string, never>>('session/keys');
-export const SessionInterruptRequest = defineRequest<{ session: SessionRef }, Record<string, never>>('session/interrupt');
-export const SessionCaptureRequest = defineRequest<SessionCaptureParams, SessionCaptureResult>('session/capture');
-export const SessionTranscriptRequest = defineRequest<SessionTranscriptParams, SessionTranscriptResult>(
-  'session/transcript',
-);
+export const SessionSendRequest = defineRequest('session/send', SessionSendParamsSchema, MessageSchema);
+export const SessionKeysRequest = defineRequest('session/keys', SessionKeysParamsSchema, EmptyResultSchema);
+export const SessionInterruptRequest = defineRequest('session/interrupt', z.strictObject({ session: sessionRef }), EmptyResultSchema);
+export const SessionCaptureRequest = defineRequest('session/capture', SessionCaptureParamsSchema, SessionCaptureResultSchema);
+export const SessionTranscriptRequest = defineRequest('session/transcript', SessionTranscriptParamsSchema, SessionTranscriptResultSchema);

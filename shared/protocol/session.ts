@@ -1,158 +1,177 @@
+import { z } from 'zod';
+import { parseDuration } from '../duration.js';
 import { defineRequest } from './define.js';
-import type { JsonObject, RestartPolicy, Session, SessionStatus, TerminalSize } from './model.js';
-import type { ResourceLimits } from './resources.js';
+import { absolutePath, agent, command, env, identifier, JsonObjectSchema, labelPatch, labels, name, sessionRef, TerminalSizeSchema, timestamp } from './fields.js';
+import { RestartPolicySchema, SessionSchema, SessionStatusSchema } from './model.js';
+import { ResourceLimitsSchema } from './resources.js';
 
 /**
  * A reference to one session: its `id`, `space/name`, or a `name` in the `default`
  * space. An id wins over a name that happens to be spelled the same.
  */
-export type SessionRef = string;
+export type SessionRef = z.infer<typeof sessionRef>;
 
-export interface SessionCreateParams {
+/** The most sessions one `session/list` page holds. */
+export const MAX_LIST_LIMIT = 5_000;
+
+export const SessionCreateParamsSchema = z.strictObject({
   /** Unique in the space; 1-100 characters, no `/`, no control characters, not shaped like an id. Default: the program's name, made unique with `-2`, `-3`, ... */
-  name?: string;
+  name: name.optional(),
   /** Default `default`. Same rules as `name`. */
-  space?: string;
+  space: name.optional(),
   /** A template whose defaults apply below this request's own fields. */
-  template?: string;
+  template: identifier.optional(),
   /** argv; default: the user's login shell. */
-  command?: string[];
+  command: command.optional(),
   /** An existing directory; default: the user's home directory. */
-  cwd?: string;
+  cwd: absolutePath.optional(),
   /** Variables set for this session on top of sessd's environment. */
-  env?: Record<string, string>;
+  env: env.optional(),
   /** Detector profile; default: inferred from the command (`claude`, `codex`, `aider`, a shell), else `generic`. */
-  agent?: string;
-  labels?: Record<string, string>;
-  taskId?: string;
-  agentId?: string;
-  sessionType?: string;
-  context?: JsonObject;
+  agent: agent.optional(),
+  labels: labels.optional(),
+  taskId: identifier.optional(),
+  agentId: identifier.optional(),
+  sessionType: identifier.optional(),
+  context: JsonObjectSchema.optional(),
   /** Default `never`. */
-  restartPolicy?: RestartPolicy;
+  restartPolicy: RestartPolicySchema.optional(),
   /** Default 120x40. */
-  size?: TerminalSize;
+  size: TerminalSizeSchema.optional(),
   /** Default true; `false` records the session as `created` without starting it. */
-  start?: boolean;
+  start: z.boolean().optional(),
   /** Extension: resource limits (see resources.ts); merged key by key over the layers below. */
-  limits?: ResourceLimits;
+  limits: ResourceLimitsSchema.optional(),
   /**
    * Extension: resolve and validate everything, create nothing. The reply is the
    * session as it would be (with an empty `id` and status `created`) plus `resolution`.
    */
-  dryRun?: boolean;
-}
+  dryRun: z.boolean().optional(),
+});
+export type SessionCreateParams = z.infer<typeof SessionCreateParamsSchema>;
 
 /**
  * Where a resolved value came from, lowest precedence first: sessd's built-in
  * defaults, the config file's `defaults`, the space's overrides (`spaces.<name>`),
  * the template, the request itself.
  */
-export type ValueSource = 'builtin' | 'defaults' | 'space' | 'template' | 'request';
+export const ValueSourceSchema = z.enum(['builtin', 'defaults', 'space', 'template', 'request']);
+export type ValueSource = z.infer<typeof ValueSourceSchema>;
 
-export interface SessionResolution {
-  dryRun: true;
+export const SessionResolutionSchema = z.object({
+  dryRun: z.literal(true),
   /** The template used, and whether it came from the config file or from `template/set`. */
-  template: { name: string; source: 'config' | 'rpc' } | null;
+  template: z.object({ name: z.string(), source: z.enum(['config', 'rpc']) }).nullable(),
   /**
    * The source of each field; maps (`env`, `labels`, `context`, `limits`) merge key by
    * key across the layers, so each of their keys is listed on its own (`env.PATH`).
    */
-  sources: Record<string, ValueSource>;
-}
+  sources: z.record(z.string(), ValueSourceSchema),
+});
+export type SessionResolution = z.infer<typeof SessionResolutionSchema>;
 
 /** A created session; a dry run's reply also has `resolution`. */
-export interface SessionCreateResult extends Session {
-  resolution?: SessionResolution;
-}
+export const SessionCreateResultSchema = SessionSchema.extend({ resolution: SessionResolutionSchema.optional() });
+export type SessionCreateResult = z.infer<typeof SessionCreateResultSchema>;
 
-export interface SessionListParams {
-  space?: string;
+export const SessionListParamsSchema = z.strictObject({
+  space: name.optional(),
   /** Any of these statuses. */
-  status?: SessionStatus[];
+  status: z.array(SessionStatusSchema).optional(),
   /** Every label given must match exactly. */
-  labels?: Record<string, string>;
-  taskId?: string;
-  agentId?: string;
+  labels: labels.optional(),
+  taskId: identifier.optional(),
+  agentId: identifier.optional(),
   /** ISO 8601 timestamps; bounds are exclusive. */
-  createdAfter?: string;
-  createdBefore?: string;
+  createdAfter: timestamp.optional(),
+  createdBefore: timestamp.optional(),
   /** 1..5000, default 500. */
-  limit?: number;
+  limit: z.number().int().min(1).max(MAX_LIST_LIMIT).optional(),
   /** `nextCursor` of the previous page. */
-  cursor?: string;
-}
+  cursor: z.string().max(1000).optional(),
+});
+export type SessionListParams = z.infer<typeof SessionListParamsSchema>;
 
-export interface SessionListResult {
+export const SessionListResultSchema = z.object({
   /** Oldest first (by `createdAt`, then `id`). */
-  sessions: Session[];
+  sessions: z.array(SessionSchema),
   /** Present when more sessions match. */
-  nextCursor?: string;
-}
+  nextCursor: z.string().optional(),
+});
+export type SessionListResult = z.infer<typeof SessionListResultSchema>;
 
-export interface SessionParams {
-  session: SessionRef;
-}
+export const SessionParamsSchema = z.strictObject({ session: sessionRef });
+export type SessionParams = z.infer<typeof SessionParamsSchema>;
 
-export interface SessionUpdateParams {
-  session: SessionRef;
+export const SessionUpdateParamsSchema = z.strictObject({
+  session: sessionRef,
   /** Merged into the labels; a `null` value removes that label. */
-  labels?: Record<string, string | null>;
-  context?: JsonObject;
+  labels: labelPatch.optional(),
+  context: JsonObjectSchema.optional(),
   /** `merge` (default): RFC 7396 merge patch of `context`; `replace`: `context` replaces it. */
-  contextMode?: 'merge' | 'replace';
-}
+  contextMode: z.enum(['merge', 'replace']).optional(),
+});
+export type SessionUpdateParams = z.infer<typeof SessionUpdateParamsSchema>;
 
 /** Sessions matched by every field given. */
-export interface SessionSelector {
-  space?: string;
-  labels?: Record<string, string>;
-  status?: SessionStatus[];
-}
+export const SessionSelectorSchema = z.strictObject({
+  space: name.optional(),
+  labels: labels.optional(),
+  status: z.array(SessionStatusSchema).optional(),
+});
+export type SessionSelector = z.infer<typeof SessionSelectorSchema>;
 
 /**
  * Params of the lifecycle methods: one session by `session`, or every session that
  * `selector` matches (exactly one of the two).
  */
-export interface SessionLifecycleParams {
-  session?: SessionRef;
-  selector?: SessionSelector;
-  /** `session/stop`, `session/restart`, `session/delete`: skip the graceful stop and SIGKILL at once. */
-  force?: boolean;
-  /** How long a graceful stop waits before SIGKILL; default 5000, at most 600000. */
-  timeoutMs?: number;
-}
+export const SessionLifecycleParamsSchema = z
+  .strictObject({
+    session: sessionRef.optional(),
+    selector: SessionSelectorSchema.optional(),
+    /** `session/stop`, `session/restart`, `session/delete`: skip the graceful stop and SIGKILL at once. */
+    force: z.boolean().optional(),
+    /** How long a graceful stop waits before SIGKILL; default 5000, at most 600000. */
+    timeoutMs: z.number().int().min(0).max(600_000).optional(),
+  })
+  .refine((p) => (p.session === undefined) !== (p.selector === undefined), {
+    message: 'give exactly one of "session" and "selector"',
+    path: ['session'],
+  });
+export type SessionLifecycleParams = z.infer<typeof SessionLifecycleParamsSchema>;
 
 /** The reply to a lifecycle method called with a selector: partial failure is data. */
-export interface SelectorResult {
-  ok: string[];
-  failed: { id: string; error: { code: number; message: string; data?: unknown } }[];
-}
+export const SelectorResultSchema = z.object({
+  ok: z.array(z.string()),
+  failed: z.array(z.object({ id: z.string(), error: z.object({ code: z.number(), message: z.string(), data: z.unknown().optional() }) })),
+});
+export type SelectorResult = z.infer<typeof SelectorResultSchema>;
 
-export type SessionLifecycleResult = Session | SelectorResult;
+export const SessionLifecycleResultSchema = z.union([SessionSchema, SelectorResultSchema]);
+export type SessionLifecycleResult = z.infer<typeof SessionLifecycleResultSchema>;
 
-export interface SessionGcParams {
+export const SessionGcParamsSchema = z.strictObject({
   /** A duration such as `7d`, `12h`, `30m`, `0s`, measured from `endedAt`. */
-  olderThan: string;
+  olderThan: z.string().refine((v) => parseDuration(v) !== null, 'must be a duration such as 7d, 12h, 30m or 0s'),
   /** Default: the ended statuses. */
-  status?: SessionStatus[];
-}
+  status: z.array(SessionStatusSchema).min(1, 'must name at least one status').optional(),
+});
+export type SessionGcParams = z.infer<typeof SessionGcParamsSchema>;
 
-export interface SessionGcResult {
-  deleted: string[];
-}
+export const SessionGcResultSchema = z.object({ deleted: z.array(z.string()) });
+export type SessionGcResult = z.infer<typeof SessionGcResultSchema>;
 
-export const SessionCreateRequest = defineRequest<SessionCreateParams, SessionCreateResult>('session/create');
-export const SessionListRequest = defineRequest<SessionListParams, SessionListResult>('session/list');
-export const SessionGetRequest = defineRequest<SessionParams, Session>('session/get');
-export const SessionUpdateRequest = defineRequest<SessionUpdateParams, Session>('session/update');
+export const SessionCreateRequest = defineRequest('session/create', SessionCreateParamsSchema, SessionCreateResultSchema);
+export const SessionListRequest = defineRequest('session/list', SessionListParamsSchema, SessionListResultSchema);
+export const SessionGetRequest = defineRequest('session/get', SessionParamsSchema, SessionSchema);
+export const SessionUpdateRequest = defineRequest('session/update', SessionUpdateParamsSchema, SessionSchema);
 
-export const SessionStartRequest = defineRequest<SessionLifecycleParams, SessionLifecycleResult>('session/start');
-export const SessionStopRequest = defineRequest<SessionLifecycleParams, SessionLifecycleResult>('session/stop');
-export const SessionRestartRequest = defineRequest<SessionLifecycleParams, SessionLifecycleResult>('session/restart');
-export const SessionPauseRequest = defineRequest<SessionLifecycleParams, SessionLifecycleResult>('session/pause');
-export const SessionResumeRequest = defineRequest<SessionLifecycleParams, SessionLifecycleResult>('session/resume');
-export const SessionSuspendRequest = defineRequest<SessionLifecycleParams, SessionLifecycleResult>('session/suspend');
-export const SessionDeleteRequest = defineRequest<SessionLifecycleParams, SessionLifecycleResult>('session/delete');
+export const SessionStartRequest = defineRequest('session/start', SessionLifecycleParamsSchema, SessionLifecycleResultSchema);
+export const SessionStopRequest = defineRequest('session/stop', SessionLifecycleParamsSchema, SessionLifecycleResultSchema);
+export const SessionRestartRequest = defineRequest('session/restart', SessionLifecycleParamsSchema, SessionLifecycleResultSchema);
+export const SessionPauseRequest = defineRequest('session/pause', SessionLifecycleParamsSchema, SessionLifecycleResultSchema);
+export const SessionResumeRequest = defineRequest('session/resume', SessionLifecycleParamsSchema, SessionLifecycleResultSchema);
+export const SessionSuspendRequest = defineRequest('session/suspend', SessionLifecycleParamsSchema, SessionLifecycleResultSchema);
+export const SessionDeleteRequest = defineRequest('session/delete', SessionLifecycleParamsSchema, SessionLifecycleResultSchema);
 
-export const SessionGcRequest = defineRequest<SessionGcParams, SessionGcResult>('session/gc');
+export const SessionGcRequest = defineRequest('session/gc', SessionGcParamsSchema, SessionGcResultSchema);

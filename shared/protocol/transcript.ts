@@ -1,22 +1,23 @@
+import { z } from 'zod';
 import { defineNotification, defineRequest } from './define.js';
-import type { SessionRef } from './session.js';
+import { EmptyResultSchema, sessionRef } from './fields.js';
 
-export interface TranscriptFollowParams {
-  session: SessionRef;
+export const TranscriptFollowParamsSchema = z.strictObject({
+  session: sessionRef,
   /** Byte offset to start from; default: the current end (live output only). */
-  from?: number;
-}
+  from: z.number().int().min(0).optional(),
+});
+export type TranscriptFollowParams = z.infer<typeof TranscriptFollowParamsSchema>;
 
-export interface TranscriptDataParams {
-  followId: string;
+export const TranscriptDataParamsSchema = z.object({
+  followId: z.string(),
   /** Byte offset of `data`'s first byte. */
-  from: number;
+  from: z.number(),
   /** UTF-8 text. */
-  data: string;
-}
+  data: z.string(),
+});
+export type TranscriptDataParams = z.infer<typeof TranscriptDataParamsSchema>;
 
-export const TranscriptFollowRequest = defineRequest<TranscriptFollowParams, { followId: string }>('transcript/follow');
-export const TranscriptUnfollowRequest = defineRequest<{ followId: string }, Record<string, never>>(
-  'transcript/unfollow',
-);
-export const TranscriptDataNotification = defineNotification<TranscriptDataParams>('transcript/data');
+export const TranscriptFollowRequest = defineRequest('transcript/follow', TranscriptFollowParamsSchema, z.object({ followId: z.string() }));
+export const TranscriptUnfollowRequest = defineRequest('transcript/unfollow', z.strictObject({ followId: z.string() }), EmptyResultSchema);
+export const TranscriptDataNotification = defineNotification('transcript/data', TranscriptDataParamsSchema);

@@ -7,7 +7,7 @@ import {
   StreamMessageWriter,
   type MessageConnection,
 } from 'vscode-jsonrpc/node';
-import type { RequestDeclaration } from '../../shared/protocol/define.js';
+import type { ParamsOf, RequestDeclaration, ResultOf } from '../../shared/protocol/define.js';
 import { EventNotification, EventsSubscribeRequest, type EventsSubscribeParams } from '../../shared/protocol/events.js';
 import { InitializeRequest, type InitializeResult } from '../../shared/protocol/initialize.js';
 import type { SessdEvent } from '../../shared/protocol/model.js';
@@ -53,7 +53,7 @@ export class TestClient {
     return this.rpc.sendRequest(InitializeRequest.method, { clientName: 'sessd-tests', clientVersion: '1', protocolVersion });
   }
 
-  request<P, R>(decl: RequestDeclaration<P, R>, params: P): Promise<R> {
+  request<D extends RequestDeclaration>(decl: D, params: ParamsOf<D>): Promise<ResultOf<D>> {
     return this.rpc.sendRequest(decl.method, params);
   }
 

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { defineRequest } from '../../shared/protocol/define.js';
 import { describe, expect, it } from 'vitest';
 import { DaemonUnreachableError, SessdClient, SessdError } from '../../client/sdk/index.js';
@@ -28,7 +29,7 @@ describe('the SDK', () => {
       expect(missing).toBeInstanceOf(SessdError);
       expect(missing).toMatchObject({ code: -32001, kind: 'session_not_found', notFound: true, method: 'session/get', data: { session: 'nobody' } });
       // A method a later sessd might add.
-      const unsupported = await client.request(defineRequest<object, object>('session/teleport'), {}).catch((e: unknown) => e);
+      const unsupported = await client.request(defineRequest('session/teleport', z.object({}), z.object({})), {}).catch((e: unknown) => e);
       expect(unsupported).toMatchObject({ code: -32601, kind: 'method_not_found', unsupported: true });
       const bad = await client.session.create({ name: 'a/b' }).catch((e: unknown) => e);
       expect(bad).toMatchObject({ code: -32602, kind: 'invalid_params', data: { field: 'name' } });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Session, SessionStatus } from '../../shared/protocol/model.js';
 import { mergePatch } from '../../daemon/sessions/merge-patch.js';
-import { defaultName, inferAgent, nameProblem, parseRef } from '../../daemon/sessions/naming.js';
+import { defaultName, inferAgent, parseRef } from '../../daemon/sessions/naming.js';
+import { nameProblem } from '../../shared/protocol/names.js';
 import { querySessions } from '../../daemon/sessions/query.js';
 import { planReconcile } from '../../daemon/sessions/reconcile.js';
 import { nextStatus, type SessionAction } from '../../daemon/sessions/status.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { commandLine, quoteArg } from '../../daemon/backend/tmux/quote.js';
-import { isTmuxKey } from '../../daemon/backend/tmux/keys.js';
+import { isTmuxKey } from '../../shared/protocol/tmux-keys.js';
 
 describe('quoteArg', () => {
   it.each([

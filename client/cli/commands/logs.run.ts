@@ -1,4 +1,3 @@
-import { TranscriptDataNotification } from '../../../shared/protocol/transcript.js';
 import type { Context } from '../context.js';
 import type { Input } from '../spec.js';
 import type { spec } from './logs.js';
@@ -20,7 +19,8 @@ export async function run({ session, follow, from: start }: Input<typeof spec>, 
   // Live output from where the read stopped: no gap, no repeat.
   const ended = new Promise<void>((resolve) => client.onClose(() => resolve()));
   const { followId } = await client.transcript.follow({ session, from });
-  client.on(TranscriptDataNotification, (data) => {
+  // By name, typed by its declaration: importing the declaration itself would load zod into the CLI.
+  client.on('transcript/data', (data) => {
     if (data.followId !== followId) return;
     if (ctx.json) ctx.out.json(data);
     else process.stdout.write(data.data);
