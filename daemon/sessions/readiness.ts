@@ -1,5 +1,5 @@
 import type { Activity, Session } from '../../shared/protocol/model.js';
-import type { TrackingEvent } from '../activity/tracker.js';
+import type { TrackingEvent } from '../activity/state.js';
 
 /**
  * How long a message sent to a program that is still starting waits for it to be
