@@ -73,9 +73,11 @@ describe('the classifier with history', () => {
 
   it('keeps the recorded activity while output settles with nothing new, arming the quiet timer only if it is not', () => {
     const screen = fixtureScreen('shell-running');
-    const settling: History = { ...printing, activity: 'idle', printed: false };
-    expect(classify(profiles.get('generic'), screen, settling)).toMatchObject({ activity: 'idle', quiet: 'keep' });
-    expect(classify(profiles.get('generic'), screen, { ...settling, quietArmed: false })).toMatchObject({ activity: 'idle', quiet: { arm: QUIET_MS } });
+    for (const activity of ['idle', 'busy', 'unknown'] as const) {
+      const settling: History = { ...printing, activity, printed: false };
+      expect(classify(profiles.get('generic'), screen, settling)).toMatchObject({ activity, quiet: 'keep' });
+      expect(classify(profiles.get('generic'), screen, { ...settling, quietArmed: false })).toMatchObject({ activity, quiet: { arm: QUIET_MS } });
+    }
   });
 
   it('follows a generic program busy → idle, and an agent busy → waiting → idle, as a sequence of readings', () => {
