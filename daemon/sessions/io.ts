@@ -4,18 +4,11 @@ import { errors } from '../errors.js';
 import { onBackend, type SessionContext } from './context.js';
 import { toJson } from './create.js';
 import { newId } from './naming.js';
+import { STARTING_READY_MS, type Readiness } from './readiness.js';
 import { isLive } from './status.js';
 
-/**
- * How long a message sent to a program that is still starting waits for it to be
- * ready (its profile's first `idle`) before it is typed anyway.
- */
-export const STARTING_READY_MS = 15_000;
-
 /** What the input path asks of activity tracking. */
-export interface Readiness {
-  /** Resolves once a starting program is ready (or at once, when it is not starting); true if it was starting. */
-  startedReady(sessionId: string, ms: number): Promise<boolean>;
+export interface ActivityInput {
   activity(sessionId: string): string;
   /** Input went in: read the screen soon even if nothing prints. */
   poke(sessionId: string): void;
@@ -26,6 +19,7 @@ export class SessionIO {
   constructor(
     private readonly ctx: SessionContext,
     private readonly readiness: Readiness,
+    private readonly activity: ActivityInput,
   ) {}
 
   /** Checks a message's size (for `now` and `idle` alike). */
@@ -45,7 +39,7 @@ export class SessionIO {
   async send(session: Session, params: SessionSendParams): Promise<Message> {
     this.checkSize(params.text);
     const starting = await this.readiness.startedReady(session.id, STARTING_READY_MS);
-    if (starting && this.readiness.activity(session.id) === 'waiting') {
+    if (starting && this.activity.activity(session.id) === 'waiting') {
       throw errors.invalidState(session, 'send to', 'its program waits for an answer: answer it (sess inbox), or send with when: "idle"');
     }
     return this.deliver({
@@ -73,7 +67,7 @@ export class SessionIO {
       // Marked where the output stands before it is typed.
       const recorded = this.ctx.transcripts.input(current.id, message.text, 'text', message.submit);
       await onBackend(current, 'send to', () => this.ctx.backend.sendText(current.id, message.text, message.submit));
-      this.readiness.poke(current.id);
+      this.activity.poke(current.id);
       return { recorded, current };
     });
     const delivered: Message = { ...message, status: 'delivered', deliveredAt: new Date().toISOString() };
@@ -97,7 +91,7 @@ export class SessionIO {
         const current = this.live(session, 'answer');
         const recorded = this.ctx.transcripts.input(current.id, answer.text, 'text', answer.submit);
         await onBackend(current, 'answer', () => this.ctx.backend.sendText(current.id, answer.text, answer.submit));
-        this.readiness.poke(current.id);
+        this.activity.poke(current.id);
         await recorded;
       });
     }
@@ -108,7 +102,7 @@ export class SessionIO {
       const current = this.live(session, 'send keys to');
       const recorded = this.ctx.transcripts.input(current.id, keys.join(' '), 'keys', false);
       await onBackend(current, 'send keys to', () => this.ctx.backend.sendKeys(current.id, keys));
-      this.readiness.poke(current.id);
+      this.activity.poke(current.id);
       await recorded;
     });
     return {};

@@ -1,18 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Profiles } from '../../daemon/activity/profiles.js';
-import { answerFor, read, type Screen } from '../../daemon/activity/screen.js';
-
-const SCREENS = join(import.meta.dirname, '..', 'fixtures', 'screens');
-const CURSOR = '█';
-
-/** A recorded screen; `█` marks where the cursor was. */
-function screen(name: string): Screen {
-  const rows = readFileSync(join(SCREENS, `${name}.txt`), 'utf8').replace(/\n$/, '').split('\n');
-  const cursorRow = rows.findIndex((r) => r.includes(CURSOR));
-  return { rows: rows.map((r) => r.replace(CURSOR, ' ')), cursorRow: cursorRow === -1 ? null : cursorRow };
-}
+import { answerFor, read } from '../../daemon/activity/screen.js';
+import { fixtureScreen as screen } from '../helpers/fixture-screens.js';
 
 const profiles = new Profiles();
 

@@ -1,0 +1,66 @@
+import type { Activity, Session } from '../../shared/protocol/model.js';
+import type { SessionContext } from '../sessions/context.js';
+
+export type ActivityListener = (session: Session, previous: Activity) => void;
+
+/**
+ * Records sessions' activity: each change on the session (`activity`,
+ * `lastActivityAt`) with its `session.activity` event, then told to the listeners.
+ * Keeps the count of each session's idles and the one in which input last went in,
+ * so that what waits for idle can wait for the next one.
+ */
+export class ActivityRecorder {
+  private readonly listeners = new Set<ActivityListener>();
+  private readonly idleTimes = new Map<string, number>();
+  private readonly inputIn = new Map<string, number>();
+
+  constructor(private readonly ctx: Pick<SessionContext, 'locks' | 'registry' | 'committer'>) {}
+
+  /** Stores the session's activity with its event, unless it is already stored; null when it no longer runs. */
+  store(id: string, activity: Activity): Promise<Session | null> {
+    return this.ctx.locks.run(id, async () => {
+      const current = this.ctx.registry.get(id);
+      if (current?.status !== 'running') return null;
+      if (current.activity === activity) return current;
+      const now = new Date().toISOString();
+      const next: Session = { ...current, activity, lastActivityAt: now, updatedAt: now };
+      await this.ctx.committer.commit({
+        put: [next],
+        events: [{ type: 'session.activity', sessionId: id, data: { activity, previous: current.activity } }],
+      });
+      return next;
+    });
+  }
+
+  /** Tells a stored change (or a first reading) to the listeners, an idle counted first. */
+  tell(session: Session, previous: Activity): void {
+    if (session.activity === 'idle') this.idleTimes.set(session.id, this.idleEpoch(session.id) + 1);
+    for (const listener of this.listeners) listener(session, previous);
+  }
+
+  onChange(listener: ActivityListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** How many times the session has become idle (a message waits for the next one after its delivery). */
+  idleEpoch(sessionId: string): number {
+    return this.idleTimes.get(sessionId) ?? 0;
+  }
+
+  /** Input went in: what waits for the session to be idle waits for its next idle. */
+  input(sessionId: string): void {
+    this.inputIn.set(sessionId, this.idleEpoch(sessionId));
+  }
+
+  /** The idle epoch in which input last went in (-1: none since this daemon started). */
+  inputEpoch(sessionId: string): number {
+    return this.inputIn.get(sessionId) ?? -1;
+  }
+
+  /** The session is deleted. */
+  forget(sessionId: string): void {
+    this.idleTimes.delete(sessionId);
+    this.inputIn.delete(sessionId);
+  }
+}
