@@ -5,7 +5,6 @@ import { RpcErrorCode, sessdErrorName, type NotImplementedData } from '../../sha
 import { ALL_REQUESTS } from '../../shared/protocol/index.js';
 import { BackendTimeout, BackendUnavailable } from '../backend/backend.js';
 import { errors } from '../errors.js';
-import { StorageError } from '../store/store.js';
 import type { Services } from '../services.js';
 import type { ClientConnection } from './connection.js';
 import type { Handler, HandlerContext } from './handler.js';
@@ -96,13 +95,9 @@ function elapsed(started: number): number {
   return Math.round((performance.now() - started) * 1000) / 1000;
 }
 
-/**
- * Expected failures pass through; a backend outage becomes provider_unavailable, a
- * write the store refused storage_error; anything else is a bug.
- */
+/** Expected failures pass through; a backend outage becomes provider_unavailable; anything else is a bug. */
 function toResponseError(error: unknown, method: string): ResponseError<unknown> {
   if (error instanceof ResponseError) return error;
-  if (error instanceof StorageError) return errors.storage(error.message);
   if (error instanceof BackendUnavailable) return errors.providerUnavailable(error.message);
   if (error instanceof BackendTimeout) return errors.timeout('tmux', error.timeoutMs);
   const message = error instanceof Error ? error.message : String(error);

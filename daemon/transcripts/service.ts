@@ -1,5 +1,7 @@
 import type { Logger } from 'pino';
+import { errors } from '../errors.js';
 import type { ClientConnection } from '../rpc/connection.js';
+import { StorageError } from '../store/store.js';
 import { Followers } from './followers.js';
 import { Flusher } from './flusher.js';
 import { marksIn, readBytes, type TranscriptRead } from './reader.js';
@@ -79,11 +81,11 @@ export class TranscriptService {
   /**
    * Input sent through sessd, kept beside the output at the offset where it was
    * typed; resolves once stored, so a reply to the input implies its record, and
-   * rejects with a StorageError if the store refuses it.
+   * rejects with storage_error if the store refuses it.
    */
   input(session: string, text: string, via: 'text' | 'keys', submit: boolean): Promise<void> {
     this.mark(session, { kind: 'input', time: new Date().toISOString(), text, via, ...(submit ? { submit } : {}) });
-    const stored = this.flusher.whenStored();
+    const stored = this.flusher.whenStored().catch(refused);
     // A caller whose typing failed first leaves this promise unawaited; its refusal is
     // then no news (the record stays pending for the next flush), not a crash.
     stored.catch(() => undefined);
@@ -122,13 +124,13 @@ export class TranscriptService {
     return this.followers.remove(conn, id);
   }
 
-  /** Removes a session's transcript; rejects with a StorageError if the store refuses. */
+  /** Removes a session's transcript; rejects with storage_error if the store refuses. */
   async delete(session: string): Promise<void> {
     await this.flusher.idle();
     this.states.forget(session);
     this.taps.forget(session);
     this.followers.forget(session);
-    await this.store.removeSession(session);
+    await this.store.removeSession(session).catch(refused);
   }
 
   /** Writes everything pending (at shutdown). */
@@ -155,4 +157,9 @@ export class TranscriptService {
     this.log.warn({ session, bytes }, 'transcript fell behind; output dropped');
     this.mark(session, { kind: 'gap', time: new Date().toISOString(), bytes });
   }
+}
+
+/** A write the store refused, as the storage_error of the request that waited on it (as the Committer does). */
+function refused(error: unknown): never {
+  throw error instanceof StorageError ? errors.storage(error.message) : error;
 }

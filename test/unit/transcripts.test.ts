@@ -107,7 +107,7 @@ describe('TranscriptService', () => {
     expect(again.tapResume('s1', 'tap-b', 5, 9)).toBe(5);
   });
 
-  it('turns a refused commit into a StorageError: the input waiting on it is told, and the output stays readable', async () => {
+  it('turns a refused commit into a StorageError, and storage_error for the input and the delete that waited on it; the output stays readable', async () => {
     const t = await start();
     open.splice(open.findIndex((o) => o.service === t.service), 1);
     t.service.append('s1', Buffer.from('kept in memory'));
@@ -116,9 +116,10 @@ describe('TranscriptService', () => {
     await t.store.close();
     await expect(t.store.write(() => t.store.meta.putSync('s2', { start: 0, end: 0 }))).rejects.toBeInstanceOf(StorageError);
     t.service.append('s1', Buffer.from(' and more'));
-    const refused = t.service.input('s1', 'ls', 'text', true);
-    await expect(refused).rejects.toBeInstanceOf(StorageError);
-    await expect(t.service.delete('s2')).rejects.toBeInstanceOf(StorageError);
+    // Requests that waited on a refused write reply storage_error.
+    const storageError = { code: -32010, data: { code: 'storage_error', reason: 'Database is closed' } };
+    await expect(t.service.input('s1', 'ls', 'text', true)).rejects.toMatchObject(storageError);
+    await expect(t.service.delete('s2')).rejects.toMatchObject(storageError);
     // What was not stored waits in memory for the next flush (a closed store serves no reads, hence past the stored end).
     const pending = t.service.readBytes('s1', 14, 100);
     expect(pending).toMatchObject({ from: 14, to: 23, end: 23 });
