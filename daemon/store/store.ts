@@ -63,7 +63,7 @@ const COMMIT_ERROR_WAIT_MS = 100;
  * second promise, rejected with the cause (ENOSPC, MDB_MAP_FULL). That promise must
  * be handled here, or it surfaces as an unhandled rejection; it also has the reason.
  */
-async function failureReason(error: unknown): Promise<string> {
+export async function failureReason(error: unknown): Promise<string> {
   const message = error instanceof Error ? error.message : String(error);
   const commitError = (error as { commitError?: Promise<unknown> } | null)?.commitError;
   if (commitError === undefined) return message;
@@ -82,9 +82,9 @@ async function failureReason(error: unknown): Promise<string> {
 /**
  * True for the extra rejection lmdb-js leaves unobserved when a commit fails (an
  * internal promise rejected with the same "Commit failed" error). Every sessd write
- * goes through `Store.write`, which already reported that failure to its caller as
- * a storage error, so this duplicate can be ignored; its `commitError` is consumed so
- * that it does not surface in turn.
+ * goes through `Store.write` or `TranscriptStore.write`, which already reported that
+ * failure to its caller as a storage error, so this duplicate can be ignored; its
+ * `commitError` is consumed so that it does not surface in turn.
  */
 export function isDuplicateCommitFailure(reason: unknown): boolean {
   const commitError = (reason as { commitError?: unknown } | null)?.commitError;

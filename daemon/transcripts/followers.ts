@@ -1,7 +1,7 @@
 import { TranscriptDataNotification } from '../../shared/protocol/transcript.js';
 import type { ClientConnection } from '../rpc/connection.js';
 import { newId } from '../sessions/naming.js';
-import type { TranscriptRead } from './service.js';
+import type { TranscriptRead } from './reader.js';
 import { utf8Cut } from './utf8.js';
 
 /** Stored bytes sent to a follower per turn of the event loop while it catches up. */

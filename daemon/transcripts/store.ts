@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { open, type Database, type RootDatabase } from 'lmdb';
 import type { TranscriptMark } from '../../shared/protocol/session-io.js';
+import { failureReason, StorageError } from '../store/store.js';
 
 /**
  * Transcripts, in their own LMDB environment at `<stateDir>/transcripts`: bulk output
@@ -8,7 +9,7 @@ import type { TranscriptMark } from '../../shared/protocol/session-io.js';
  * are synced in the background (overlappingSync): a daemon killed at any point loses
  * nothing (committed pages are the kernel's; taps resend what was not committed),
  * a machine crash can lose the last moments of output, never a session or a
- * checkpoint. Layout:
+ * checkpoint. Every write goes through `write()`. Layout:
  *
  * | database | key                        | value                                    |
  * |----------|----------------------------|------------------------------------------|
@@ -48,6 +49,31 @@ export class TranscriptStore {
       root.openDB<TranscriptMeta, string>({ name: 'meta' }),
       root.openDB<Mark, [string, number, number]>({ name: 'marks' }),
     );
+  }
+
+  /**
+   * Runs `fn` in one write transaction and resolves once it is committed (synced in
+   * the background, see above). `fn` must only call `putSync`/`removeSync` and read.
+   * Any failure (disk full, map full, I/O error, a closed store) rejects with a
+   * StorageError with the cause, and nothing of `fn` is applied. As in `Store.write`,
+   * the cause lmdb-js holds in `commitError` is read (so handled) here, and the
+   * duplicate rejection it leaves is ignored by `isDuplicateCommitFailure`.
+   */
+  async write<T>(fn: () => T): Promise<T> {
+    try {
+      return await this.root.transaction(fn);
+    } catch (error) {
+      throw new StorageError(await failureReason(error));
+    }
+  }
+
+  /** Removes everything kept of `session`. */
+  removeSession(session: string): Promise<void> {
+    return this.write(() => {
+      for (const key of this.chunks.getKeys({ start: [session, 0], end: [session, Number.MAX_SAFE_INTEGER] })) this.chunks.removeSync(key);
+      for (const key of this.marks.getKeys({ start: [session, 0, 0], end: [session, Number.MAX_SAFE_INTEGER, 0] })) this.marks.removeSync(key);
+      this.meta.removeSync(session);
+    });
   }
 
   async close(): Promise<void> {

@@ -30,7 +30,7 @@ export class TapServer {
     /** Each connected tap, with its stream once its header is read. */
     private readonly taps: Streams,
   ) {
-    this.stopAcks = transcripts.onStored((session, tap, offset) => {
+    this.stopAcks = transcripts.taps.onStored((session, tap, offset) => {
       for (const [socket, stream] of this.taps) {
         if (stream?.session === session && stream.tap === tap) socket.write(frame(0x41 /* A */, offset));
       }

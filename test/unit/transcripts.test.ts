@@ -1,7 +1,9 @@
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import { StorageError } from '../../daemon/store/store.js';
 import { TranscriptService, type TranscriptLimits } from '../../daemon/transcripts/service.js';
 import { TranscriptStore } from '../../daemon/transcripts/store.js';
+import { TapLedger } from '../../daemon/transcripts/tap-ledger.js';
 import { utf8Cut } from '../../daemon/transcripts/utf8.js';
 import { tempDir } from '../helpers/daemon.js';
 
@@ -91,7 +93,7 @@ describe('TranscriptService', () => {
     expect(t.service.tapResume('s1', 'tap-a', 0, 0)).toBe(0);
     t.service.append('s1', Buffer.from('abc'), { tap: 'tap-a', offset: 8 });
     const acks: [string, string, number][] = [];
-    t.service.onStored((...ack) => acks.push(ack));
+    t.service.taps.onStored((...ack) => acks.push(ack));
     // Received but not yet stored: a reconnect resumes after it, so nothing is appended twice.
     expect(t.service.tapResume('s1', 'tap-a', 0, 20)).toBe(8);
     await t.service.flush();
@@ -105,6 +107,26 @@ describe('TranscriptService', () => {
     expect(again.tapResume('s1', 'tap-b', 5, 9)).toBe(5);
   });
 
+  it('turns a refused commit into a StorageError, and storage_error for the input and the delete that waited on it; the output stays readable', async () => {
+    const t = await start();
+    open.splice(open.findIndex((o) => o.service === t.service), 1);
+    t.service.append('s1', Buffer.from('kept in memory'));
+    // Flushed once, so the next flush reads nothing before its write (its age check is recent).
+    await t.service.flush();
+    await t.store.close();
+    await expect(t.store.write(() => t.store.meta.putSync('s2', { start: 0, end: 0 }))).rejects.toBeInstanceOf(StorageError);
+    t.service.append('s1', Buffer.from(' and more'));
+    // Requests that waited on a refused write reply storage_error.
+    const storageError = { code: -32010, data: { code: 'storage_error', reason: 'Database is closed' } };
+    await expect(t.service.input('s1', 'ls', 'text', true)).rejects.toMatchObject(storageError);
+    await expect(t.service.delete('s2')).rejects.toMatchObject(storageError);
+    // What was not stored waits in memory for the next flush (a closed store serves no reads, hence past the stored end).
+    const pending = t.service.readBytes('s1', 14, 100);
+    expect(pending).toMatchObject({ from: 14, to: 23, end: 23 });
+    expect(pending.bytes.toString()).toBe(' and more');
+    t.service.dispose();
+  });
+
   it('removes a session transcript entirely', async () => {
     const t = await start();
     t.service.append('s1', Buffer.from('gone'));
@@ -114,6 +136,33 @@ describe('TranscriptService', () => {
     const again = await reopen(t);
     expect(again.read('s1', 0, 100)).toMatchObject({ end: 0, to: 0 });
     expect(again.read('s2', 0, 100).bytes.toString()).toBe('kept');
+  });
+});
+
+describe('TapLedger', () => {
+  it('resumes after what was received, acknowledges only what moved, and keeps the most recent streams', () => {
+    const ledger = new TapLedger((session) => (session === 's1' ? { old: 40 } : undefined));
+    const acks: [string, string, number][] = [];
+    ledger.onStored((...ack) => acks.push(ack));
+    expect(ledger.resume('s1', 'old', 30, 50)).toEqual({ offset: 40, lost: false });
+    expect(ledger.resume('s1', 'old', 45, 50)).toEqual({ offset: 45, lost: true });
+    expect(ledger.resume('s1', 'old', 0, 20)).toEqual({ offset: 20, lost: false });
+    expect(ledger.hasUnstored('s1')).toBe(false);
+    ledger.received('s1', { tap: 'new', offset: 9 });
+    expect(ledger.hasUnstored('s1')).toBe(true);
+    expect(ledger.resume('s1', 'new', 0, 100)).toEqual({ offset: 9, lost: false });
+    const taps = ledger.toStore('s1');
+    expect([...taps]).toEqual([['old', 40], ['new', 9]]);
+    ledger.stored('s1', taps);
+    expect(acks).toEqual([['s1', 'new', 9]]);
+    expect(ledger.hasUnstored('s1')).toBe(false);
+    for (let i = 0; i < 10; i++) ledger.received('s1', { tap: `t${i}`, offset: i });
+    const kept = ledger.toStore('s1');
+    expect([...kept.keys()]).toEqual(['t2', 't3', 't4', 't5', 't6', 't7', 't8', 't9']);
+    ledger.stored('s1', kept);
+    expect(ledger.resume('s1', 'old', 0, 100)).toEqual({ offset: 0, lost: false });
+    ledger.forget('s1');
+    expect(ledger.resume('s1', 'old', 0, 100)).toEqual({ offset: 40, lost: false });
   });
 });
 

@@ -69,12 +69,35 @@ int main(int argc, char **argv) {
     /* Handing the terminal to the child's group from ours must not stop us. */
     signal(SIGTTOU, SIG_IGN);
 
+    /*
+     * The handlers are installed before fork() with the forwarded signals blocked, and
+     * unblocked once `child` is known. Installed after fork(), a SIGHUP or SIGTERM that
+     * arrived in between would kill this process by its default action and leave the
+     * program, in a process group of its own, running without its pane; a handler
+     * running before `child` is set would drop the signal. Blocked, it is held and
+     * passed on as soon as there is a program to pass it to.
+     */
+    int forwarded[] = {SIGHUP, SIGTERM, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2};
+    enum { FORWARDED = sizeof forwarded / sizeof forwarded[0] };
+    sigset_t held, unheld;
+    sigemptyset(&held);
+    for (size_t i = 0; i < FORWARDED; i++) sigaddset(&held, forwarded[i]);
+    sigprocmask(SIG_BLOCK, &held, &unheld);
+    struct sigaction sa, inherited[FORWARDED];
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = forward;
+    sa.sa_mask = held;
+    for (size_t i = 0; i < FORWARDED; i++) sigaction(forwarded[i], &sa, &inherited[i]);
+
     pid_t pid = fork();
     if (pid < 0) {
         perror("sessd-pane: fork");
         return 127;
     }
     if (pid == 0) {
+        /* The program gets the dispositions and the mask this process was started with. */
+        for (size_t i = 0; i < FORWARDED; i++) sigaction(forwarded[i], &inherited[i], NULL);
+        sigprocmask(SIG_SETMASK, &unheld, NULL);
         setpgid(0, 0);
         if (tty) tcsetpgrp(STDIN_FILENO, getpid());
         signal(SIGTTOU, SIG_DFL);
@@ -86,13 +109,8 @@ int main(int argc, char **argv) {
     /* Both sides set the group and the terminal, so neither order of running loses. */
     setpgid(pid, pid);
     if (tty) tcsetpgrp(STDIN_FILENO, pid);
-
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = forward;
-    sigemptyset(&sa.sa_mask);
-    int forwarded[] = {SIGHUP, SIGTERM, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2};
-    for (size_t i = 0; i < sizeof forwarded / sizeof forwarded[0]; i++) sigaction(forwarded[i], &sa, NULL);
+    /* A signal held since before fork() is delivered here, and reaches the program. */
+    sigprocmask(SIG_SETMASK, &unheld, NULL);
 
     int status;
     for (;;) {

@@ -1,0 +1,69 @@
+import { endOf, type TranscriptState } from './state.js';
+import type { Mark, TranscriptStore } from './store.js';
+
+export interface TranscriptRead {
+  bytes: Buffer;
+  from: number;
+  to: number;
+  end: number;
+  marks: (Mark & { at: number })[];
+}
+
+/**
+ * The bytes of a session's transcript from `from` (moved up to the oldest kept byte),
+ * at most `maxBytes`: the stored part from the store, the rest from what is pending.
+ */
+export function readBytes(
+  store: TranscriptStore,
+  session: string,
+  state: TranscriptState,
+  from: number | undefined,
+  maxBytes: number,
+): Omit<TranscriptRead, 'marks'> {
+  const end = endOf(state);
+  const start = Math.min(Math.max(from ?? state.start, state.start), end);
+  const stop = Math.min(end, start + maxBytes);
+  const parts: Uint8Array[] = [];
+  let at = start;
+  if (at < state.committed) {
+    const [first] = [...store.chunks.getKeys({ start: [session, at], end: [session, -1], reverse: true, limit: 1 })];
+    const begin = first?.[1] ?? at;
+    for (const { key, value } of store.chunks.getRange({ start: [session, begin], end: [session, state.committed] })) {
+      const offset = key[1];
+      const data = value.d;
+      if (offset + data.length <= at) continue;
+      if (offset >= stop) break;
+      const slice = data.subarray(Math.max(0, at - offset), Math.min(data.length, stop - offset));
+      parts.push(slice);
+      at += slice.length;
+      if (at >= stop || at >= state.committed) break;
+    }
+    // Bytes pruned between the check and the read (or a hole): nothing more is stored there.
+    if (at < state.committed && at < stop) at = Math.min(state.committed, stop);
+  }
+  for (const segment of state.segments) {
+    if (at >= stop) break;
+    if (segment.offset + segment.data.length <= at) continue;
+    const slice = segment.data.subarray(Math.max(0, at - segment.offset), Math.min(segment.data.length, stop - segment.offset));
+    parts.push(slice);
+    at += slice.length;
+  }
+  return { bytes: Buffer.concat(parts), from: start, to: at, end };
+}
+
+/** The marks of a session between offsets `from` and `to` (both included), stored and pending. */
+export function marksIn(
+  store: TranscriptStore,
+  session: string,
+  state: TranscriptState,
+  from: number,
+  to: number,
+): (Mark & { at: number })[] {
+  const stored = [...store.marks.getRange({ start: [session, from, 0], end: [session, to, Number.MAX_SAFE_INTEGER] })];
+  // A flush that just committed has not yet taken its marks off the pending list.
+  const seen = new Set(stored.map(({ key }) => key[2]));
+  const pending = state.marks
+    .filter((m) => m.key[1] >= from && m.key[1] <= to && !seen.has(m.key[2]))
+    .map((m) => ({ key: m.key, value: m.mark }));
+  return [...stored, ...pending].map(({ key, value }) => ({ at: key[1], ...value }));
+}
