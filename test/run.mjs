@@ -18,24 +18,35 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 const scratch = mkdtempSync(join(tmpdir(), 'sessd-run-'));
 
-/** Stages in order; `report` is where a vitest stage writes its JSON results. */
+/**
+ * Stages in order. A stage with `beside` runs while the next stage does (the type
+ * check and the lint are CPU work that fits in the integration tests' waits); its
+ * output is held and printed after that stage's.
+ */
 const STAGES = [
   { name: 'build', argv: ['npm', 'run', '--silent', 'build'] },
-  { name: 'typecheck tests', argv: [bin('tsc'), '-p', 'test', '--noEmit'] },
-  { name: 'lint', argv: [bin('eslint'), '.'] },
+  { name: 'typecheck tests', argv: [bin('tsc'), '-p', 'test', '--noEmit'], beside: true },
+  { name: 'lint', argv: [bin('eslint'), '.'], beside: true },
   { name: 'unit and integration tests', vitest: 'test/vitest.config.ts' },
   { name: 'reliability tests', vitest: 'test/reliability/vitest.config.ts' },
   { name: 'VS Code extension package', argv: ['npm', 'run', '--silent', 'package:vscode'] },
 ];
 
-function run(argv) {
+/** Runs argv; with `held`, its output is collected instead of shown, and returned. */
+function run(argv, held = false) {
   return new Promise((resolve) => {
-    const child = spawn(argv[0], argv.slice(1), { cwd: root, stdio: 'inherit' });
+    let output = '';
+    const child = spawn(argv[0], argv.slice(1), { cwd: root, stdio: held ? ['ignore', 'pipe', 'pipe'] : 'inherit' });
+    if (held) {
+      child.stdout.on('data', (d) => (output += d));
+      child.stderr.on('data', (d) => (output += d));
+    }
     child.on('error', (error) => {
-      console.error(`${argv[0]}: ${error.message}`);
-      resolve(127);
+      output += `${argv[0]}: ${error.message}\n`;
+      if (!held) console.error(`${argv[0]}: ${error.message}`);
+      resolve({ code: 127, output });
     });
-    child.on('exit', (code, signal) => resolve(code ?? (signal === null ? 1 : 128)));
+    child.on('close', (code, signal) => resolve({ code: code ?? (signal === null ? 1 : 128), output }));
   });
 }
 
@@ -53,14 +64,27 @@ const results = [];
 let passed = 0;
 let failed = 0;
 const started = Date.now();
+
+/** Counts a plain stage's outcome. */
+function record(stage, code, t0) {
+  if (code === 0) passed += 1;
+  else failed += 1;
+  results.push(`${stage.name}: ${code === 0 ? 'ok' : `failed (exit ${code})`} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+}
+
+let beside = [];
 for (const stage of STAGES) {
-  console.log(`\n=== ${stage.name}`);
   const t0 = Date.now();
-  let status;
+  if (stage.beside) {
+    beside.push(run(stage.argv, true).then(({ code, output }) => ({ stage, code, output, t0, t1: Date.now() })));
+    continue;
+  }
+  console.log(`\n=== ${stage.name}`);
   if (stage.vitest !== undefined) {
     const report = join(scratch, `${results.length}.json`);
-    const code = await run([bin('vitest'), 'run', '--config', stage.vitest, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`]);
+    const { code } = await run([bin('vitest'), 'run', '--config', stage.vitest, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`]);
     const counts = vitestCounts(report);
+    let status;
     if (counts === null) {
       failed += 1;
       status = `failed (exit ${code}, no results written)`;
@@ -71,13 +95,18 @@ for (const stage of STAGES) {
       failed += counts.failed + extra;
       status = `${counts.passed} passed, ${counts.failed + extra} failed`;
     }
+    results.push(`${stage.name}: ${status} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
   } else {
-    const code = await run(stage.argv);
-    if (code === 0) passed += 1;
-    else failed += 1;
-    status = code === 0 ? 'ok' : `failed (exit ${code})`;
+    record(stage, (await run(stage.argv)).code, t0);
   }
-  results.push(`${stage.name}: ${status} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+  for (const done of await Promise.all(beside)) {
+    console.log(`\n=== ${done.stage.name} (ran beside ${stage.name})`);
+    process.stdout.write(done.output);
+    if (done.code === 0) passed += 1;
+    else failed += 1;
+    results.push(`${done.stage.name}: ${done.code === 0 ? 'ok' : `failed (exit ${done.code})`} (${((done.t1 - done.t0) / 1000).toFixed(0)} s)`);
+  }
+  beside = [];
 }
 rmSync(scratch, { recursive: true, force: true });
 
