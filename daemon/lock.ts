@@ -29,7 +29,8 @@ export function lockTargets(paths: SessdPaths, socketFromSystemd: boolean): Lock
   return [
     ...(socketFromSystemd ? [] : [{ file: `${paths.socket}.lock`, what: `socket ${paths.socket}` }]),
     { file: join(paths.stateDir, 'sessd.lock'), what: `state dir ${paths.stateDir}` },
-    { file: `${paths.tmuxSocket}.lock`, what: `tmux socket ${paths.tmuxSocket}` },
+    // Not `<tmux socket>.lock`: tmux itself flocks that one while it starts its server.
+    { file: `${paths.tmuxSocket}.sessd.lock`, what: `tmux socket ${paths.tmuxSocket}` },
   ];
 }
 

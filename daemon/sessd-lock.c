@@ -20,6 +20,9 @@
  *   error N REASON       FILE N could not be opened or locked
  * Exit status: 0 after stdin closed, 1 busy, 2 refused or error, 64 usage.
  *
+ * When the pid written in a busy lock file is no longer alive, its sessd died and its
+ * sessd-lock is about to exit: the lock is waited for, up to ORPHAN_GRACE_S.
+ *
  * The terminal's and the service manager's stop signals (SIGINT, SIGTERM, SIGHUP,
  * SIGQUIT) are ignored: sessd stops on them and releases the locks when it is done,
  * and until then no second sessd may start. On Linux, the parent's death is also
@@ -53,6 +56,21 @@ static long holder_pid(int fd) {
   return strtol(buf, NULL, 10);
 }
 
+/*
+ * A lock whose sessd has died is released a moment later, when its sessd-lock sees
+ * the end of its stdin: a sessd restarted at once (by systemd, or after `kill -9`)
+ * waits up to this long for that instead of being refused.
+ */
+#define ORPHAN_GRACE_S 3
+
+/* True when the pid written in the lock file names no live process. */
+static int orphaned(int fd) {
+  long pid = holder_pid(fd);
+  return pid > 0 && kill((pid_t)pid, 0) != 0 && errno == ESRCH;
+}
+
+static void on_alarm(int sig) { (void)sig; }
+
 int main(int argc, char **argv) {
   if (argc < 2) {
     fputs("usage: sessd-lock FILE...\n", stderr);
@@ -63,6 +81,10 @@ int main(int argc, char **argv) {
   signal(SIGHUP, SIG_IGN);
   signal(SIGQUIT, SIG_IGN);
   signal(SIGPIPE, SIG_IGN);
+  struct sigaction alarm_action;
+  memset(&alarm_action, 0, sizeof alarm_action);
+  alarm_action.sa_handler = on_alarm; /* no SA_RESTART: the alarm ends a blocking flock() */
+  sigaction(SIGALRM, &alarm_action, NULL);
   pid_t parent = getppid();
 #ifdef __linux__
   prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -98,6 +120,13 @@ int main(int argc, char **argv) {
     }
     int r;
     while ((r = flock(fd, LOCK_EX | LOCK_NB)) != 0 && errno == EINTR) {}
+    if (r != 0 && errno == EWOULDBLOCK && orphaned(fd)) {
+      /* The holder's sessd is gone and the holder is on its way out: wait for it. */
+      alarm(ORPHAN_GRACE_S);
+      r = flock(fd, LOCK_EX); /* SIGALRM interrupts it: EINTR, reported as busy below */
+      alarm(0);
+      if (r != 0 && errno == EINTR) errno = EWOULDBLOCK;
+    }
     if (r != 0) {
       int busy = errno == EWOULDBLOCK;
       if (busy) snprintf(line, sizeof line, "busy %d %ld\n", n, holder_pid(fd));
