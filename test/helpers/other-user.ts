@@ -56,7 +56,7 @@ export async function createOtherUser(what: string): Promise<OtherUser | null> {
     shared,
     node(script, args = []) {
       const proc = spawn('runuser', ['-u', name, '--', process.execPath, '-e', PROLOGUE + script, ...args], { cwd: '/', stdio: ['pipe', 'pipe', 'inherit'] });
-      const lines = createInterface({ input: proc.stdout! });
+      const lines = createInterface({ input: proc.stdout });
       const queue: string[] = [];
       const waiting: ((line: string) => void)[] = [];
       lines.on('line', (line) => {
@@ -78,7 +78,7 @@ export async function createOtherUser(what: string): Promise<OtherUser | null> {
             }
           }),
         stop: async () => {
-          proc.stdin!.end();
+          proc.stdin.end();
           const timer = setTimeout(() => proc.kill('SIGKILL'), STOP_TIMEOUT_MS);
           await exited;
           clearTimeout(timer);

@@ -118,9 +118,9 @@ describe('process locks', () => {
     const pair = [TestDaemon.spawn(paths), TestDaemon.spawn(paths)];
     daemons.push(...pair);
     const outcomes = await Promise.all(pair.map((d) => d.ready().then(() => 'ready', () => 'exited')));
-    expect(outcomes.sort()).toEqual(['exited', 'ready']);
-    const winner = pair[outcomes.indexOf('ready')] ?? pair.find((d) => d.proc.exitCode === null)!;
-    const loser = pair.find((d) => d !== winner)!;
+    expect([...outcomes].sort()).toEqual(['exited', 'ready']);
+    const winner = pair[outcomes.indexOf('ready')]!;
+    const loser = pair[outcomes.indexOf('exited')]!;
     expect((await loser.exited).code).toBe(1);
     expect(loser.stderr).toMatch(/another sessd is already running with (socket|state dir|tmux socket)/);
 

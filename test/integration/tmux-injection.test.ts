@@ -116,7 +116,7 @@ describe('tmux format injection', () => {
     someSession = created.id;
 
     // A restart runs the program in a new window: the same arguments again.
-    const restarted = await client.request(SessionRestartRequest, { session: created.id });
+    const restarted = (await client.request(SessionRestartRequest, { session: created.id })) as Session;
     expect(restarted.pid).not.toBe(got.pid);
     await expectRunsAsAsked(restarted, value, cwd);
   });
