@@ -93,7 +93,7 @@ export class ProcessLock {
   static acquire(files: string[], log: Logger): Promise<ProcessLock | Refusal> {
     return new Promise((resolve, reject) => {
       const child = spawn(LOCK_HELPER, files, { stdio: ['pipe', 'pipe', 'ignore'] });
-      const lines = createInterface({ input: child.stdout! });
+      const lines = createInterface({ input: child.stdout });
       let settled = false;
       const settle = (outcome: ProcessLock | Refusal | Error): void => {
         if (settled) return;
