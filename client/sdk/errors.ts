@@ -62,7 +62,7 @@ export class DaemonUnreachableError extends Error {
     readonly reason: string,
     readonly stage: 'connect' | 'handshake' = 'connect',
   ) {
-    super(`sessd is not running on ${socket} (${reason})`);
+    super(stage === 'handshake' ? `sessd on ${socket} hung up before answering (${reason})` : `sessd is not running on ${socket} (${reason})`);
     this.name = 'DaemonUnreachableError';
   }
 }
@@ -79,6 +79,7 @@ export class UnsafeSocketError extends DaemonUnreachableError {
     readonly problem: DirProblem,
   ) {
     super(socket, `unsafe permissions: ${problem.message}`);
+    this.message = `not connecting to ${socket}: ${problem.message}, so another user could be listening there (unsafe permissions)`;
     this.name = 'UnsafeSocketError';
   }
 }
