@@ -147,7 +147,8 @@ export class MockModel {
   }
 
   private async answerOpenAI(request: RecordedRequest, res: ServerResponse, finish: () => void): Promise<void> {
-    const reply = await this.reply(request);
+    // Codex's side requests (a thread title, as JSON) carry no tools: answered without the script.
+    const reply = hasTools(request.body) ? await this.reply(request) : { text: JSON.stringify({ title: 'Mock title' }) };
     const n = ++this.calls;
     const responseId = `resp_mock_${n}`;
     const items: object[] = [];
@@ -185,12 +186,14 @@ export class MockModel {
 
 /**
  * The arguments of Codex's shell tool, shaped after the tool the request offers:
- * `shell` takes an argv, `shell_command` / `exec_command` take a command line.
+ * `shell` takes an argv, `shell_command` / `exec_command` take a command line
+ * (Codex 0.171 offers `exec_command`).
  */
 function codexShellArguments(body: unknown, command: string): { name: string; arguments: object } {
   const tools = ((body as { tools?: { name?: string; type?: string }[] } | null)?.tools ?? []).map((t) => t.name ?? t.type ?? '');
   if (tools.includes('shell_command')) return { name: 'shell_command', arguments: { command } };
-  if (tools.includes('exec_command')) return { name: 'exec_command', arguments: { cmd: command } };
+  // Escalation makes Codex ask for approval (its only asking policy is on-request).
+  if (tools.includes('exec_command')) return { name: 'exec_command', arguments: { cmd: command, sandbox_permissions: 'require_escalated', justification: 'Run the command' } };
   return { name: 'shell', arguments: { command: ['bash', '-lc', command] } };
 }
 
