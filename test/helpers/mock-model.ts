@@ -271,6 +271,28 @@ export function toolResults(request: RecordedRequest): ToolResult[] {
     .filter((i) => i.type === 'function_call_output')
     .map((i) => {
       const output = typeof i.output === 'string' ? i.output : textOf(i.output);
-      return { callId: i.call_id ?? '', isError: /rejected|declined|denied|exit code: [1-9]|"exit_code":\s*[1-9]/i.test(output), output };
+      return { callId: i.call_id ?? '', isError: /aborted by user|rejected|declined|denied|Process exited with code [1-9]/i.test(output), output };
     });
+}
+
+/**
+ * What the agent's request answers: tool results when its last turn is only those (a
+ * tool ran, or was refused through a hook), else the text the user typed last.
+ */
+export function latestTurn(request: RecordedRequest): { toolResults: ToolResult[] } | { text: string } {
+  if (request.api === 'anthropic') {
+    const last = anthropicMessages(request).findLast((m) => m.role === 'user');
+    if (last !== undefined && typeof last.content !== 'string' && last.content.length > 0 && last.content.every((b) => b.type === 'tool_result')) {
+      const ids = new Set(last.content.map((b) => b.tool_use_id));
+      return { toolResults: toolResults(request).filter((r) => ids.has(r.callId)) };
+    }
+    return { text: latestUserText(request) };
+  }
+  const input = openaiInput(request);
+  if (input.at(-1)?.type === 'function_call_output') {
+    const since = input.findLastIndex((i) => i.type !== 'function_call_output' && i.type !== 'function_call');
+    const ids = new Set(input.slice(since + 1).map((i) => i.call_id));
+    return { toolResults: toolResults(request).filter((r) => ids.has(r.callId)) };
+  }
+  return { text: latestUserText(request) };
 }
