@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, statSync, watch } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -261,7 +261,6 @@ export class FileLines {
 
   static async watch(path: string): Promise<FileLines> {
     await writeFile(path, '', { flag: 'a' });
-    const { watch } = await import('node:fs');
     const watcher = watch(path);
     const lines = new FileLines(path, () => watcher.close());
     watcher.on('change', () => lines.changed.wake());
