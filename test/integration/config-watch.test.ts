@@ -18,7 +18,7 @@ describe('the config file', () => {
     const daemon = await TestDaemon.start(paths, { env: { XDG_CONFIG_HOME: configHome, SESSD_CONFIG: '' } });
     stop.push(() => killTmuxServer(paths.tmuxSocket), () => daemon.stop());
     const client = await TestClient.connect(paths.socket);
-    stop.push(async () => client.close());
+    stop.push(() => Promise.resolve(client.close()));
     expect((await client.request(DaemonStatusRequest, {})).config.loaded).toBe(false);
 
     await mkdir(join(configHome, 'sessd'), { recursive: true });
