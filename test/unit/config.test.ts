@@ -83,4 +83,10 @@ describe('the units in systemd/', () => {
     expect(readFileSync(join(REPO, 'systemd', 'sessd.socket'), 'utf8')).toBe(socketUnit());
     expect(readFileSync(join(REPO, 'systemd', 'sessd.service'), 'utf8')).toBe(serviceUnit(PACKAGED_PATHS));
   });
+
+  it('carry the PATH `sess daemon install` ran with, quoted for systemd', () => {
+    const unit = serviceUnit({ ...PACKAGED_PATHS, path: '/home/me/bin:/opt/100%/bin:/usr/bin' });
+    expect(unit).toContain('\nEnvironment="PATH=/home/me/bin:/opt/100%%/bin:/usr/bin"\n');
+    expect(serviceUnit(PACKAGED_PATHS)).not.toContain('Environment=');
+  });
 });
