@@ -122,13 +122,14 @@ export async function compose(
   );
   const tap = await helper('sessd-tap', 'no output will be captured', log);
   const userManager = await userManagerRunning();
-  const limiter = await ResourceLimiter.detect(userManager);
+  const paneHelper = await helper('sessd-pane', 'sessions will run without it and cannot be paused', log);
+  const limiter = await ResourceLimiter.detect(userManager, paneHelper !== null);
   const tmuxEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => !PRIVATE_ENV.includes(key)));
   const backend = new TmuxBackend({
     tmux: options.tmux,
     socket: paths.tmuxSocket,
     configPath: join(paths.stateDir, 'tmux.conf'),
-    paneHelper: await helper('sessd-pane', 'sessions will run without it and cannot be paused', log),
+    paneHelper,
     tap: tap === null ? null : { program: tap, socket: tapSocket },
     env: tmuxEnv,
     commandTimeoutMs: configured.tmuxTimeoutMs,
