@@ -9,6 +9,7 @@ import * as daemonUnits from './commands/daemon-units.js';
 import * as daemon from './commands/daemon.js';
 import * as events from './commands/events.js';
 import * as gc from './commands/gc.js';
+import * as help from './commands/help.js';
 import * as inbox from './commands/inbox.js';
 import * as interrupt from './commands/interrupt.js';
 import * as keys from './commands/keys.js';
@@ -86,4 +87,5 @@ export const COMMANDS: readonly Command[] = [
   command(spaces.providers, async () => (await import('./commands/spaces.run.js')).providers),
   command(metrics.spec, async () => (await import('./commands/metrics.run.js')).run),
   command(completion.spec, () => Promise.resolve(completion.run)),
+  command(help.spec, () => Promise.resolve(help.run)),
 ];

@@ -4,6 +4,7 @@ import { defineCommand } from '../spec.js';
 /** `sess update`: session/update. */
 export const spec = defineCommand({
   name: 'update',
+  group: 'Sessions',
   summary: "Change a session's labels or context",
   description: `Sets and removes labels, and merges JSON into the session's context (RFC 7396: null removes a key), or replaces it. ${REF_HELP}`,
   args: [SESSION_ARG],
