@@ -88,7 +88,7 @@ export function mainHelp(width = process.stdout.columns ?? 80): string {
     optionRows([...GLOBAL_OPTIONS, ...HELP_OPTIONS], width),
     '',
     wrap(
-      'SESSION is an id (s7k2m9qv), SPACE/NAME, or a NAME in the default space. sess starts sessd when it is not running. Exit codes: 0 done, 1 failed, 2 usage error, 3 sessd unreachable, 4 not found.\n\nRun `sess help <command>` (or `sess <command> --help`) for what a command takes.',
+      'SESSION is an id (s7k2m9qv), SPACE/NAME, or a NAME in the default space. sess starts sessd when it is not running. Exit codes: 0 done, 1 failed, 2 usage error, 3 sessd unreachable, 4 not found, 5 timed out (sess wait).\n\nRun `sess help <command>` (or `sess <command> --help`) for what a command takes.',
       0,
       width,
     ),

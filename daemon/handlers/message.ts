@@ -1,4 +1,4 @@
-import { MessageGetRequest, MessageListRequest } from '../../shared/protocol/message.js';
+import { MessageCancelRequest, MessageGetRequest, MessageListRequest } from '../../shared/protocol/message.js';
 import { errors } from '../errors.js';
 import { request, resolveSession } from '../rpc/handler.js';
 
@@ -15,3 +15,5 @@ export const messageGet = request(MessageGetRequest, (p, { services }) => {
   if (message === undefined) throw errors.messageNotFound(p.id);
   return message;
 });
+
+export const messageCancel = request(MessageCancelRequest, (p, { services }) => services.queue.cancel(p.id));

@@ -4,7 +4,7 @@ import { SessdError } from '../../sdk/errors.js';
 import { UsageError } from '../args.js';
 import type { Context } from '../context.js';
 import { EXIT } from '../failure.js';
-import { ref } from '../output.js';
+import { ref, visible } from '../output.js';
 import type { Input } from '../spec.js';
 import { pairs } from '../values.js';
 import type * as specs from './lifecycle.js';
@@ -50,11 +50,14 @@ export async function act(ctx: Context, verb: Verb, o: LifecycleInput): Promise<
   const method = client.session[verb];
 
   if (selector !== undefined) {
+    // Names for the ids the reply holds, read first: `rm` leaves nothing to read after.
+    const names = ctx.json ? new Map<string, string>() : new Map((await client.listAll(selector)).map((s) => [s.id, ref(s)]));
+    const name = (id: string): string => visible(names.get(id) ?? id);
     const result = (await method({ selector, ...extra })) as SelectorResult;
     if (ctx.json) ctx.out.json(result);
     else {
-      for (const id of result.ok) ctx.out.line(`${id}: ${DONE[verb]}`);
-      for (const f of result.failed) ctx.out.error(`sess: ${f.id}: ${f.error.message}`);
+      for (const id of result.ok) ctx.out.line(`${name(id)}: ${DONE[verb]}`);
+      for (const f of result.failed) ctx.out.error(`sess: ${name(f.id)}: ${f.error.message}`);
       if (result.ok.length + result.failed.length === 0) ctx.out.line('No session matched.');
     }
     return result.failed.length > 0 ? EXIT.failed : EXIT.ok;
