@@ -36,8 +36,8 @@ export const answer = defineCommand({
   name: 'answer',
   group: 'Answering',
   summary: "Answer the question a session's program asks",
-  description: `CHOICE is a choice's id (1, 2, y, ...) or the start of its label (yes, no); --text types free text and Enter instead. ${REF_HELP}`,
+  description: `CHOICE is a choice's id (1, 2, y, ...) or the start of its label (yes, no); --text types free text and Enter instead, into any session: when no question is open (a prompt no profile knows, such as read -p), the text is typed all the same. ${REF_HELP}`,
   args: [SESSION_ARG, { name: 'answer', variadic: true }],
   options: { text: { type: 'string', value: 'TEXT', description: 'Answer with this text (a free-text question, or "tell it what to do instead")' } },
-  examples: ['sess answer agent 2', 'sess answer agent yes', 'sess answer shell --text hunter2'],
+  examples: ['sess answer agent 2', 'sess answer agent yes', 'sess answer shell --text hunter2', `sess answer setup --text "Ada"   # read -p "Your name: "`],
 });

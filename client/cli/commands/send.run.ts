@@ -20,7 +20,7 @@ export async function run({ session, text: words, noEnter, when, expires }: Inpu
     ...(expires === undefined ? {} : { expiresInMs: expires }),
   });
   if (ctx.json) ctx.out.json(message);
-  else ctx.out.line(message.status === 'queued' ? `queued for when ${session} is idle (${message.id})` : `sent to ${session}`);
+  else ctx.out.line(message.status === 'queued' ? `queued for when ${session} is idle (${message.id}; see \`sess messages\`)` : `sent to ${session}`);
 }
 
 async function readStdin(): Promise<string> {
