@@ -141,9 +141,10 @@ export function parse<C extends CommandSpec>(argv: readonly string[], commands: 
     const group = names.filter((n) => n.name.startsWith(name + ' ')).map((n) => n.name);
     if (words.length > 0 && next !== undefined) {
       const typed = `${name} ${next}`;
-      throw new UsageError(`unknown command "sess ${typed}"${didYouMean(typed, group, (c) => `"sess ${c}"`)}; sess ${name} takes ${group.join(', ')}`);
+      const hint = didYouMean(typed, group, (c) => `"sess ${c}"`);
+      throw new UsageError(`unknown command "sess ${typed}"${hint === '' ? `; sess ${name} takes ${group.join(', ')}` : hint}`, name);
     }
-    if (words.length > 0) throw new UsageError(`sess ${name} needs a subcommand: ${group.join(', ')}`);
+    if (words.length > 0) throw new UsageError(`sess ${name} needs a subcommand: ${group.join(', ')}`, name);
     if (i < argv.length) {
       const firstWords = [...new Set(names.map((n) => n.name.split(' ')[0]!))];
       throw new UsageError(`unknown command ${JSON.stringify(argv[i])}${didYouMean(argv[i]!, firstWords, (c) => `"${c}"`)}`);

@@ -55,10 +55,12 @@ export async function act(ctx: Context, verb: Verb, o: LifecycleInput): Promise<
     const names = ctx.json ? new Map<string, string>() : new Map((await client.listAll(selector)).map((s) => [s.id, ref(s)]));
     const name = (id: string): string => visible(names.get(id) ?? id);
     const result = (await method({ selector, ...extra })) as SelectorResult;
+    let alreadyEnded = 0;
     if (verb === 'stop') {
       // Programs that ended by themselves are already what a stop asks for.
       const ended = result.failed.filter((f) => endedBy(f.error.data) !== undefined);
       result.failed = result.failed.filter((f) => !ended.includes(f));
+      alreadyEnded = ended.length;
       for (const f of ended) {
         if (!ctx.json) ctx.out.line(`${name(f.id)}: not running (${endedBy(f.error.data)!})`);
       }
@@ -67,7 +69,7 @@ export async function act(ctx: Context, verb: Verb, o: LifecycleInput): Promise<
     else {
       for (const id of result.ok) ctx.out.line(`${name(id)}: ${DONE[verb]}`);
       for (const f of result.failed) ctx.out.error(`sess: ${name(f.id)}: ${f.error.message}`);
-      if (result.ok.length + result.failed.length === 0) ctx.out.line('No session matched.');
+      if (result.ok.length + result.failed.length + alreadyEnded === 0) ctx.out.line('No session matched.');
     }
     return result.failed.length > 0 ? EXIT.failed : EXIT.ok;
   }
