@@ -12,6 +12,7 @@
 /** An unterminated string sequence longer than this is taken as garbage, not held for ever. */
 const MAX_PENDING = 4096;
 
+/* eslint-disable no-control-regex -- matching control characters is what this module is for */
 const ESC = '\u001b';
 const CSI = /(?:\u001b\[|\u009b)[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]/y;
 const CSI_OPEN = /(?:\u001b\[|\u009b)[\x30-\x3f]*[\x20-\x2f]*$/y;
@@ -19,6 +20,15 @@ const STRING = /(?:\u001b[\]PX^_]|[\u0090\u0098\u009d\u009e\u009f])[\s\S]*?(?:\u
 const STRING_OPEN = /(?:\u001b[\]PX^_]|[\u0090\u0098\u009d\u009e\u009f])/y;
 const OTHER = /\u001b[\x20-\x2f]*[\x30-\x7e]/y;
 const OTHER_OPEN = /\u001b[\x20-\x2f]*$/y;
+/* eslint-enable no-control-regex */
+
+function kind(text: string, at: number): [whole: RegExp, open: RegExp] {
+  const ch = text[at]!;
+  const next = ch === ESC ? text[at + 1] : undefined;
+  if (ch === '\u009b' || next === '[') return [CSI, CSI_OPEN];
+  if (ch !== ESC || (next !== undefined && ']PX^_'.includes(next))) return [STRING, STRING_OPEN];
+  return [OTHER, OTHER_OPEN];
+}
 
 function matchAt(re: RegExp, text: string, at: number): number {
   re.lastIndex = at;
@@ -46,13 +56,14 @@ export class PlainText {
       const ch = text[i]!;
       const code = ch.charCodeAt(0);
       if (ch === ESC || (code >= 0x80 && code <= 0x9f)) {
-        const end = [CSI, STRING, OTHER].map((re) => matchAt(re, text, i)).find((e) => e !== -1);
-        if (end !== undefined) {
+        // The introducer says which kind: ESC [ a CSI, ESC ] P X ^ _ a string, any other ESC one more final byte.
+        const [whole, open] = kind(text, i);
+        const end = matchAt(whole, text, i);
+        if (end !== -1) {
           i = end;
           continue;
         }
-        const open = matchAt(CSI_OPEN, text, i) !== -1 || matchAt(OTHER_OPEN, text, i) !== -1 || matchAt(STRING_OPEN, text, i) !== -1;
-        if (open && text.length - i <= MAX_PENDING) {
+        if (matchAt(open, text, i) !== -1 && text.length - i <= MAX_PENDING) {
           this.pending = text.slice(i);
           break;
         }
