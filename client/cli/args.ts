@@ -120,6 +120,8 @@ export function parse<C extends CommandSpec>(argv: readonly string[], commands: 
   for (; i < argv.length; i++) {
     const token = argv[i]!;
     if (isOption(token)) {
+      // After a whole command (`messages`, which `messages cancel` extends), options are that command's.
+      if (words.length > 0 && names.some((n) => n.name === words.join(' '))) break;
       i = option(i);
       continue;
     }
