@@ -72,7 +72,8 @@ describe('a CLI that teaches', () => {
   });
 
   it('prints names, not ids, for actions on many sessions', async () => {
-    for (const name of ['one', 'two']) await run(['new', '-n', name, '-s', 'many', 'sleep', '1000']);
+    const [one] = await Promise.all(['one', 'two'].map((name) => json<Session>(['new', '-n', name, '-s', 'many', 'sleep', '1000'])));
+    expect(await run(['send', one!.id, 'by id'])).toMatchObject({ code: 0, stdout: 'sent to many/one\n' });
     const stopped = await run(['stop', '-s', 'many', '--timeout', '5s']);
     expect(stopped.stdout.split('\n').filter(Boolean).sort()).toEqual(['many/one: stopped', 'many/two: stopped']);
     const gc = await run(['gc', '--older-than', '0s', '--status', 'stopped']);
