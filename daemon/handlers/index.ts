@@ -5,7 +5,7 @@ import { daemonMetrics, daemonShutdown, daemonStatus } from './daemon.js';
 import { eventsSubscribe, eventsUnsubscribe } from './events.js';
 import { initialize } from './initialize.js';
 import { interactionList, interactionRespond, sessionApprove } from './interaction.js';
-import { messageGet, messageList } from './message.js';
+import { messageCancel, messageGet, messageList } from './message.js';
 import {
   sessionCreate,
   sessionDelete,
@@ -54,6 +54,7 @@ export const HANDLERS: readonly Handler[] = [
   sessionCapture,
   messageList,
   messageGet,
+  messageCancel,
   interactionList,
   interactionRespond,
   sessionApprove,

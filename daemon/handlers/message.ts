@@ -1,4 +1,4 @@
-import { MessageGetRequest, MessageListRequest } from '../../shared/protocol/message.js';
+import { MessageCancelRequest, MessageGetRequest, MessageListRequest } from '../../shared/protocol/message.js';
 import { errors } from '../errors.js';
 import { request, resolveSession } from '../rpc/handler.js';
 import { page } from '../sessions/paging.js';
@@ -16,3 +16,5 @@ export const messageGet = request(MessageGetRequest, (p, { services }) => {
   if (message === undefined) throw errors.messageNotFound(p.id);
   return message;
 });
+
+export const messageCancel = request(MessageCancelRequest, (p, { services }) => services.queue.cancel(p.id));

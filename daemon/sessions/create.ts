@@ -129,17 +129,32 @@ export class SessionCreator {
         context = params.contextMode === 'replace' ? params.context : (mergePatch(current.context, params.context) as JsonObject);
       }
       checkSessionLimits(labels, context, this.ctx.limits);
-      const next: Session = { ...current, labels, context, updatedAt: new Date().toISOString() };
-      await this.ctx.committer.commit({
-        put: [next],
-        events: [{ type: 'session.updated', sessionId: next.id, data: { labels, context } }],
-      });
+      const name = params.name ?? current.name;
+      const restartPolicy = params.restartPolicy ?? current.restartPolicy;
+      const renamed = name !== current.name;
+      if (renamed) this.reserveName(current, name);
+      const next: Session = { ...current, name, restartPolicy, labels, context, updatedAt: new Date().toISOString() };
+      try {
+        await this.ctx.committer.commit({
+          put: [next],
+          events: [{ type: 'session.updated', sessionId: next.id, data: { labels, context, name, restartPolicy } }],
+        });
+      } finally {
+        if (renamed) this.ctx.registry.release(current.space, name);
+      }
       return next;
     });
   }
+
+  /** Holds a session's new name until the rename commits: taken by another, or another's id, is refused. */
+  private reserveName(session: Session, name: string): void {
+    const { registry } = this.ctx;
+    const other = session.space === DEFAULT_SPACE ? registry.get(name) : undefined;
+    if (other !== undefined && other.id !== session.id) throw errors.invalidParams('name', `is the id of session ${other.space}/${other.name}`);
+    if (!registry.reserve(session.space, name, session.id)) throw errors.sessionExists(session.space, name, registry.nameHolder(session.space, name) ?? '');
+  }
 }
 
-/** A protocol object as an event payload. */
 /** A new session's record, not started, from the request and its resolved values. */
 function newRecord(id: string, name: string, params: SessionCreateParams, values: Resolution['values'], now: string): Session {
   return {

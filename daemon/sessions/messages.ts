@@ -72,6 +72,19 @@ export class MessageQueue {
     return message;
   }
 
+  /** Withdraws a queued message before it is typed (message/cancel). */
+  async cancel(id: string): Promise<Message> {
+    const message = this.stored.get(id);
+    if (message === undefined) throw errors.messageNotFound(id);
+    const queue = this.queues.get(message.sessionId);
+    const waiting = queue?.messages.find((m) => m.id === id);
+    if (waiting === undefined || message.status !== 'queued') throw errors.messageNotQueued(id, message.status === 'queued' ? 'being typed' : message.status);
+    queue!.messages.splice(queue!.messages.indexOf(waiting), 1);
+    clearTimeout(this.expiries.get(id));
+    this.expiries.delete(id);
+    return this.end(waiting, 'cancelled', 'cancelled before it was typed');
+  }
+
   /** Loads every message left queued by an earlier daemon. */
   rearm(): void {
     const left = this.stored.all().filter((m) => m.status === 'queued' && !this.expiries.has(m.id));
@@ -144,14 +157,15 @@ export class MessageQueue {
     );
   }
 
-  private async end(message: Message, status: 'failed' | 'expired', why: string): Promise<void> {
-    if (this.ctx.registry.get(message.sessionId) === undefined) return; // deleted meanwhile, with its messages
+  private async end(message: Message, status: 'failed' | 'expired' | 'cancelled', why: string): Promise<Message> {
     const ended: Message = { ...message, status, error: why };
+    if (this.ctx.registry.get(message.sessionId) === undefined) return ended; // deleted meanwhile, with its messages
     await this.ctx.committer.commit({
       messages: [ended],
-      // An expired message is reported as failed; its status says which.
+      // An expired or cancelled message is reported as failed; its status says which.
       events: [{ type: 'message.failed', sessionId: message.sessionId, data: toJson(ended) }],
     });
+    return ended;
   }
 }
 

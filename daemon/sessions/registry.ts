@@ -55,6 +55,12 @@ export class SessionRegistry {
   }
 
   set(session: Session): void {
+    const before = this.byId.get(session.id);
+    // A renamed session leaves its old name free.
+    if (before !== undefined && (before.name !== session.name || before.space !== session.space)) {
+      const old = nameKey(before.space, before.name);
+      if (this.idByName.get(old) === session.id) this.idByName.delete(old);
+    }
     this.byId.set(session.id, session);
     this.idByName.set(nameKey(session.space, session.name), session.id);
     this.reserved.delete(nameKey(session.space, session.name));
