@@ -1,13 +1,13 @@
-import type { Logger } from 'pino';
 import type { JsonObject, Session, TerminalSize } from '../../shared/protocol/model.js';
-import { BackendSessionMissing, BackendTimeout, BackendUnavailable, type SessionBackend, type SpawnSpec } from '../backend/backend.js';
+import { BackendSessionMissing, BackendTimeout, BackendUnavailable, type SpawnSpec } from '../backend/backend.js';
 import { errors } from '../errors.js';
 import type { PendingEvent } from '../events/event-log.js';
-import type { TranscriptService } from '../transcripts/service.js';
-import type { Committer } from './commit.js';
-import type { KeyedLock } from './lock.js';
-import type { SessionRegistry } from './registry.js';
 import { nextStatus, type SessionAction } from './status.js';
+
+/*
+ * What the session parts share: the shapes of their settings, and pure helpers
+ * (status transitions, spawn specs, backend errors as protocol errors).
+ */
 
 export interface SessionDefaults {
   /** The user's login shell, run when a session has no command. */
@@ -27,18 +27,6 @@ export interface SessionLimits {
   maxLabels: number;
   /** Messages queued for one session's idle at once. */
   maxQueuedMessages: number;
-}
-
-/** What the session services share. */
-export interface SessionContext {
-  registry: SessionRegistry;
-  committer: Committer;
-  backend: SessionBackend;
-  transcripts: TranscriptService;
-  locks: KeyedLock;
-  log: Logger;
-  defaults: SessionDefaults;
-  limits: SessionLimits;
 }
 
 /** Refuses labels or a context over the configured limits (`limit_exceeded` naming the limit). */
