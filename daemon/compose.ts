@@ -1,4 +1,4 @@
-import { homedir, userInfo } from 'node:os';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { SessdPaths } from '../shared/paths.js';
@@ -23,6 +23,7 @@ import { Dispatcher } from './rpc/dispatcher.js';
 import { CheckpointService } from './sessions/checkpoints.js';
 import { Committer } from './sessions/commit.js';
 import { SessionCreator } from './sessions/create.js';
+import { sessionDefaults } from './sessions/helpers.js';
 import { SessionIO } from './sessions/io.js';
 import { SessionLifecycle } from './sessions/lifecycle.js';
 import { KeyedLock } from './sessions/lock.js';
@@ -36,8 +37,6 @@ import { StoreBackups } from './store/backup.js';
 import { openStores } from './store/open.js';
 import { TranscriptService } from './transcripts/service.js';
 
-/** Default terminal size: wide enough for agents' TUIs. */
-const DEFAULT_SIZE = { cols: 120, rows: 40 };
 /** Output waiting to be written per session before new output is dropped (with a gap). */
 const TRANSCRIPT_PENDING_BYTES = 16 * 1024 * 1024;
 
@@ -80,8 +79,7 @@ export async function compose(
   const { limits, sessionLimits } = settings;
 
   const registry = new SessionRegistry();
-  // Records written before a field existed get its empty value.
-  registry.load(store.sessions.getRange().map(({ value }) => ({ ...value, nextRestartAt: value.nextRestartAt ?? null })));
+  registry.load(store.sessions.getRange().map(({ value }) => value));
   const events = new EventLog(store, limits.eventRetention);
   const transcripts = new TranscriptService(
     transcriptStore,
@@ -91,21 +89,14 @@ export async function compose(
   const { backend, limiter } = await createTmuxBackend(options.tmux, paths, tapSocket, configured.tmuxTimeoutMs, log);
   const committer = new Committer(store, registry, events);
   const locks = new KeyedLock();
-  const defaults = {
-    shell: process.env.SHELL || userInfo().shell || '/bin/sh',
-    home: homedir(),
-    size: DEFAULT_SIZE,
-    // Read at each spawn: under socket activation the path is known only once listening.
-    env: () => ({ SESSD_SOCKET: paths.socket }),
-  };
+  const defaults = sessionDefaults(paths);
 
   const lifecycle = new SessionLifecycle({ registry, committer, backend, transcripts, locks, log, defaults });
   const templates = new TemplateService(store, config);
   const resolver = new SessionResolver(config, templates, limiter, defaults);
   const creator = new SessionCreator({ registry, committer, backend, transcripts, locks, defaults, limits: sessionLimits }, resolver);
   const recorder = new ActivityRecorder({ registry, committer, locks });
-  const activity = new ActivityTracker({ registry, backend, transcripts }, profiles, recorder, log.child({ component: 'activity' }));
-  activity.start(events);
+  const activity = new ActivityTracker({ registry, backend, transcripts, events }, profiles, recorder, log.child({ component: 'activity' }));
   const readiness = new Readiness(activity);
   const io = new SessionIO({ registry, committer, backend, transcripts, locks, limits: sessionLimits }, readiness, activity);
   const interactions = new Interactions({ committer }, store.interactions, io, activity);

@@ -5,7 +5,7 @@ import { newId } from '../sessions/naming.js';
 import type { SessionRecords } from '../store/records.js';
 import { errors } from '../errors.js';
 import { answerFor, promptKey, type DetectedPrompt } from './screen.js';
-import type { PromptWatcher } from './tracker.js';
+import type { PromptWatcher } from './state.js';
 
 /** How long an answer waits for a session's screen to be read for the first time (a daemon just started). */
 const FIRST_READING_MS = 2_000;

@@ -9,7 +9,7 @@ import type { Profiles } from './profiles.js';
 import type { ActivityListener, ActivityRecorder } from './recorder.js';
 import { ReadScheduler, type ReadCause } from './scheduler.js';
 import type { DetectedPrompt } from './screen.js';
-import type { Phase, TrackingEvent } from './state.js';
+import type { Phase, PromptWatcher, TrackingEvent } from './state.js';
 
 interface Deferred {
   promise: Promise<void>;
@@ -30,23 +30,13 @@ interface Tracked {
   chain: Promise<void>;
 }
 
-/**
- * Told of the questions a session's screen shows, in order with its activity: a
- * question that went away before the new activity is recorded, one that came after.
- */
-export interface PromptWatcher {
-  shown(sessionId: string, prompt: DetectedPrompt): Promise<void>;
-  /** The question went away (or tracking ended). */
-  gone(sessionId: string): Promise<void>;
-  /** The session was deleted. */
-  forget(sessionId: string): void;
-}
-
 /** What activity is read from. */
 export interface TrackerDeps {
   registry: SessionRegistry;
   backend: Pick<SessionBackend, 'capture'>;
   transcripts: Pick<TranscriptService, 'onOutput'>;
+  /** Sessions' status changes: tracking begins and ends with them. */
+  events: { onEvent(listener: (event: SessdEvent) => void): () => void };
 }
 
 /**
@@ -69,13 +59,11 @@ export class ActivityTracker {
     private readonly profiles: Profiles,
     private readonly recorder: ActivityRecorder,
     private readonly log: Logger,
-  ) {}
-
-  /** Follows output and status changes; call once, before sessions start. */
-  start(events: { onEvent(listener: (event: SessdEvent) => void): () => void }): void {
+  ) {
+    // Output and status changes are followed from the start: it is built before sessions start.
     this.offs.push(
       this.deps.transcripts.onOutput((id, _offset, data) => this.output(id, data)),
-      events.onEvent((event) => {
+      this.deps.events.onEvent((event) => {
         if (event.sessionId === null) return;
         if (event.type === 'session.created') {
           if (event.data.status === 'running') this.track(event.sessionId, false);

@@ -1,3 +1,4 @@
+import { homedir, userInfo } from 'node:os';
 import type { JsonObject, Session, TerminalSize } from '../../shared/protocol/model.js';
 import { BackendSessionMissing, BackendTimeout, BackendUnavailable, type SpawnSpec } from '../backend/backend.js';
 import { errors } from '../errors.js';
@@ -9,6 +10,9 @@ import { nextStatus, type SessionAction } from './status.js';
  * (status transitions, spawn specs, backend errors as protocol errors).
  */
 
+/** Default terminal size: wide enough for agents' TUIs. */
+const DEFAULT_SIZE: TerminalSize = { cols: 120, rows: 40 };
+
 export interface SessionDefaults {
   /** The user's login shell, run when a session has no command. */
   shell: string;
@@ -16,6 +20,17 @@ export interface SessionDefaults {
   size: TerminalSize;
   /** Set in every session (SESSD_SOCKET, so `sess` inside a session finds this daemon). */
   env: () => Record<string, string>;
+}
+
+/** The defaults of this user's sessions; `paths.socket` is read at each spawn (see `env`). */
+export function sessionDefaults(paths: { readonly socket: string }): SessionDefaults {
+  return {
+    shell: process.env.SHELL || userInfo().shell || '/bin/sh',
+    home: homedir(),
+    size: DEFAULT_SIZE,
+    // Read at each spawn: under socket activation the path is known only once listening.
+    env: () => ({ SESSD_SOCKET: paths.socket }),
+  };
 }
 
 export interface SessionLimits {

@@ -1,12 +1,12 @@
-import type { Session, SessionStatus } from '../../shared/protocol/model.js';
-import type { SpawnSpec } from '../backend/backend.js';
-import { errors } from '../errors.js';
 import type { Logger } from 'pino';
+import type { Session, SessionStatus } from '../../shared/protocol/model.js';
 import type { SessionBackend } from '../backend/backend.js';
+import { errors } from '../errors.js';
 import type { TranscriptService } from '../transcripts/service.js';
 import type { Committer } from './commit.js';
 import { onBackend, spawnSpec, transition, type SessionDefaults } from './helpers.js';
 import type { KeyedLock } from './lock.js';
+import type { DeletingListener, EndedListener, ExitInfo, StartOptions, StopOptions } from './lifecycle-types.js';
 import type { SessionRegistry } from './registry.js';
 import { isLive, type SessionAction } from './status.js';
 
@@ -19,37 +19,6 @@ export const STOP_GRACE_MS = 5_000;
 export const GC_STATUSES: readonly SessionStatus[] = ['stopped', 'exited', 'crashed'];
 /** How long to wait for a SIGKILLed program to be reported dead before giving up with `timeout`. */
 const KILL_WAIT_MS = 3_000;
-
-export interface ExitInfo {
-  /** The pane process whose death this is (to tell it from an earlier run's). */
-  panePid: number | null;
-  exitCode: number | null;
-  exitSignal: string | null;
-}
-
-export interface StopOptions {
-  force?: boolean | undefined;
-  timeoutMs?: number | undefined;
-}
-
-export interface StartOptions {
-  /** What to run, when not the session's own command (a restore adds its preface). */
-  spec?: SpawnSpec;
-  /** Recorded with the start (a restore's command, cwd, env and context; a restart's count). */
-  patch?: Partial<Session>;
-  /** The reason in the `session.status` event. */
-  reason?: string;
-}
-
-/** A program ended on its own (`exit`) or its pane vanished (`crash`); the session is recorded so. */
-export type EndedListener = (session: Session, how: 'exit' | 'crash') => void;
-
-/**
- * A session is being deleted: its program is gone and its records are about to be
- * removed (they go with the session's, by key range). Whatever waits on its behalf
- * (queued messages, a pending restart) stops waiting.
- */
-export type DeletingListener = (sessionId: string) => void;
 
 /** What the lifecycle acts with. */
 export interface LifecycleDeps {
