@@ -175,8 +175,8 @@ export async function compose(
       reconciler.dispose();
       supervisor.dispose();
       queue.dispose();
+      activity.dispose(); // tells the interactions that tracking ended, as before they stop listening
       interactions.dispose();
-      activity.dispose();
       readiness.dispose();
       await backups.dispose();
       await backend.dispose();
