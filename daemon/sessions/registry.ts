@@ -13,8 +13,9 @@ export class SessionRegistry {
   private readonly idByName = new Map<string, string>();
   private readonly reserved = new Map<string, string>();
 
+  /** Loads stored sessions; records written before a field existed get its empty value. */
   load(sessions: Iterable<Session>): void {
-    for (const session of sessions) this.set(session);
+    for (const session of sessions) this.set({ ...session, nextRestartAt: session.nextRestartAt ?? null });
   }
 
   get(id: string): Session | undefined {
