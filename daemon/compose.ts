@@ -117,7 +117,7 @@ export async function compose(
   const events = new EventLog(store, limits.eventRetention);
   const transcripts = new TranscriptService(
     transcriptStore,
-    { maxBytes: configured.transcriptBytes, maxAgeMs: configured.transcriptAgeMs, pendingBytes: TRANSCRIPT_PENDING_BYTES },
+    { maxBytes: configured.transcriptBytes, maxAgeMs: configured.transcriptAgeMs, totalBytes: configured.transcriptTotalBytes, pendingBytes: TRANSCRIPT_PENDING_BYTES },
     log.child({ component: 'transcripts' }),
   );
   const tap = await helper('sessd-tap', 'no output will be captured', log);
@@ -159,6 +159,10 @@ export async function compose(
       maxQueuedMessages: configured.queuedMessages,
     },
   };
+  // Lost output is an event too; a store that refuses it (disk full) leaves the mark, and says so in the log.
+  transcripts.onGap((sessionId, gap) => {
+    ctx.committer.commit({ events: [{ type: 'transcript.gap', sessionId, data: { ...gap } }] }).catch((err: unknown) => log.warn({ err, session: sessionId }, 'recording a transcript gap as an event failed'));
+  });
   const lifecycle = new SessionLifecycle(ctx);
   const templates = new TemplateService(store, config);
   const resolver = new SessionResolver(config, templates, limiter, ctx.defaults);

@@ -110,7 +110,7 @@ function readTap(
       } else if (type === 0x47 /* G */) {
         if (buffer.length < GAP_FRAME) return;
         offset += GAP_FRAME;
-        transcripts.gap(stream.session, Number(buffer.readBigUInt64BE(1)), { tap: stream.tap, offset });
+        transcripts.gap(stream.session, Number(buffer.readBigUInt64BE(1)), 'tap', { tap: stream.tap, offset });
         buffer = buffer.subarray(GAP_FRAME);
       } else {
         return refuse('unknown frame');

@@ -68,7 +68,7 @@ describe('TranscriptService', () => {
     t.service.append('s1', Buffer.from('$ '));
     const stored = t.service.input('s1', 'ls', 'text', true);
     t.service.append('s1', Buffer.from('ls\r\n'));
-    t.service.gap('s1', 1234);
+    t.service.gap('s1', 1234, 'tap');
     await stored;
     const again = await reopen(t);
     expect(again.read('s1', 0, 100).marks).toMatchObject([
