@@ -79,6 +79,7 @@ export class Daemon {
         services.transcripts,
         (id) => services.registry.get(id) !== undefined || services.registry.isReservedId(id),
         log,
+        services.backend,
       );
       await services.backend.start();
       if (services.backend.status().available) await services.reconciler.reconcile();
