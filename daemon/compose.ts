@@ -267,7 +267,7 @@ export async function compose(
       await backend.dispose();
       await transcripts.flush();
       transcripts.dispose();
-      await transcriptStore.close();
+      if (!(await transcriptStore.close())) log.warn('the transcript store did not close in time after refused writes; the exit closes it');
       await store.close();
     },
   };

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import {
   DaemonStatusRequest,
   SessionCreateRequest,
+  SessionCaptureRequest,
   SessionListRequest,
   SessionSendRequest,
   SessionTranscriptRequest,
@@ -16,7 +17,7 @@ import {
   type TranscriptDataParams,
 } from '../../shared/protocol/index.js';
 import { TestClient } from '../helpers/client.js';
-import { killTmuxServer, pathsIn, tempDir, TestDaemon, type LogLine } from '../helpers/daemon.js';
+import { killTmuxServer, pathsIn, tempDir, TestDaemon, timeout, type LogLine } from '../helpers/daemon.js';
 import { isAlive } from '../helpers/processes.js';
 import { Wakeable } from '../helpers/wait.js';
 import { figure, mib, rssOf } from './figures.js';
@@ -31,6 +32,15 @@ const TRANSCRIPT_BYTES = 64 * 1024 * 1024;
 const AFTER_BYTES = 2 * 1024 * 1024;
 /** How many daemon warnings about the full disk are acceptable: they are rate-limited, not one per flush. */
 const MAX_FAILURE_WARNINGS = 40;
+/**
+ * The printer's screen ahead of what sessd received by this many lines means output
+ * is being dropped (the tap holds at most its ring, 8 MiB, of what is not stored).
+ */
+const DROPPED_LINES = 20_000;
+/** Nothing signals that a tap drops output: the screen is compared with what sessd received this often. */
+const SCREEN_POLL_MS = 100;
+/** Hang guard for output to be dropped once the disk is full: seconds at the printer's speed. */
+const DROP_TIMEOUT_MS = 60_000;
 /** Bytes read around the gap to check that the kept output is the printer's, in order. */
 const WINDOW_BYTES = 512 * 1024;
 
@@ -80,26 +90,33 @@ describe('transcript on a full disk', () => {
     let daemon: TestDaemon | undefined;
     let client: TestClient | undefined;
     try {
-      daemon = await TestDaemon.start(paths, { args: ['--config', join(dir, 'config.yaml')] });
-      const d = daemon;
-      client = await TestClient.connect(paths.socket);
-      const c = client;
       const progress = new Wakeable();
-      const stopLogs = d.onLog(() => progress.wake());
-      const logged = (match: (l: LogLine) => boolean, what: string): Promise<LogLine> =>
-        progress.until(() => d.logs.find(match), () => `no log line: ${what}`);
       let followed = 0;
-      c.rpc.onNotification(TranscriptDataNotification.method, (p: TranscriptDataParams) => {
-        followed = p.from + Buffer.byteLength(p.data);
-        progress.wake();
-      });
+      /** The last printer line sessd received. */
+      let lastLine = 0;
+      let stopLogs = (): void => undefined;
+      const startDaemon = async (): Promise<{ d: TestDaemon; c: TestClient }> => {
+        stopLogs();
+        const d = (daemon = await TestDaemon.start(paths, { args: ['--config', join(dir, 'config.yaml')] }));
+        stopLogs = d.onLog(() => progress.wake());
+        const c = (client = await TestClient.connect(paths.socket));
+        c.rpc.onNotification(TranscriptDataNotification.method, (p: TranscriptDataParams) => {
+          followed = p.from + Buffer.byteLength(p.data);
+          lastLine = lineNumbers(p.data).at(-1) ?? lastLine;
+          progress.wake();
+        });
+        return { d, c };
+      };
+      const logged = (d: TestDaemon, match: (l: LogLine) => boolean, what: string): Promise<LogLine> =>
+        progress.until(() => d.logs.find(match), () => `no log line: ${what}`);
+      let { d, c } = await startDaemon();
       const printer = await c.request(SessionCreateRequest, { name: 'printer', command: PRINTER, cwd: dir });
       await c.request(TranscriptFollowRequest, { session: printer.id });
       const rssStart = rssOf(d.pid);
 
       // The disk fills: flushes fail, the daemon stays up.
       const fullAt = Date.now();
-      await logged((l) => l.msg === 'writing transcripts failed', 'a failed transcript write');
+      await logged(d, (l) => l.msg === 'writing transcripts failed', 'a failed transcript write');
       expect(isAlive(d.pid)).toBe(true);
       const refused = {
         send: await refusal(c.request(SessionSendRequest, { session: printer.id, text: 'x', submit: false })),
@@ -109,10 +126,24 @@ describe('transcript on a full disk', () => {
       // Reads are served meanwhile, with what is held in memory too.
       expect((await c.request(DaemonStatusRequest, {})).pid).toBe(d.pid);
       expect((await c.request(SessionListRequest, {})).sessions.map((s) => s.id)).toContain(printer.id);
-      const heldEnd = (await c.request(SessionTranscriptRequest, { session: printer.id, maxBytes: 1 })).end;
-      expect(heldEnd).toBeGreaterThan(0);
-      // Past the bound on what waits in memory, output is dropped (to be recorded as a gap).
-      await logged((l) => l.msg === 'transcript fell behind; dropping output until it is written', 'output dropped past the pending bound');
+      expect((await c.request(SessionTranscriptRequest, { session: printer.id, maxBytes: 1 })).end).toBeGreaterThan(0);
+
+      // A daemon stopped and started again on the full disk stops, comes up, and stays up while the taps resend.
+      c.close();
+      expect(await d.stop()).toBe(0);
+      ({ d, c } = await startDaemon());
+      await c.request(TranscriptFollowRequest, { session: printer.id });
+      await logged(d, (l) => l.msg === 'writing transcripts failed', 'a failed transcript write after the restart');
+      expect((await c.request(DaemonStatusRequest, {})).pid).toBe(d.pid);
+
+      // Past what is held in memory, output is dropped (to be recorded as a gap): the screen runs ahead.
+      const deadline = Date.now() + DROP_TIMEOUT_MS;
+      for (;;) {
+        const screen = lineNumbers(`${(await c.request(SessionCaptureRequest, { session: printer.id })).text.replaceAll('\n', '\r\n')}\r\n`).at(-1) ?? 0;
+        if (screen > lastLine + DROPPED_LINES) break;
+        if (Date.now() > deadline) throw new Error(`no output dropped: screen at line ${screen}, sessd at ${lastLine}`);
+        await timeout(SCREEN_POLL_MS);
+      }
       const fullFor = Date.now() - fullAt;
       const rssFull = rssOf(d.pid);
       expect(isAlive(d.pid)).toBe(true);
@@ -127,41 +158,46 @@ describe('transcript on a full disk', () => {
         return r.end >= endAtFree + AFTER_BYTES ? r : undefined;
       }, () => `the transcript did not grow by ${AFTER_BYTES} after space returned (followed to ${followed}, from ${endAtFree})`);
       const resumedMs = Date.now() - freedAt;
-      await progress.until(async () => ((await refusal(c.request(SessionSendRequest, { session: printer.id, text: 'z', submit: false }))) === 'accepted' ? true : undefined), () => 'send still refused');
+      await logged(d, (l) => l.msg === 'transcripts are written again', 'transcripts written again');
+      expect(await refusal(c.request(SessionSendRequest, { session: printer.id, text: 'z', submit: false }))).toBe('accepted');
       const whole = await c.request(SessionTranscriptRequest, { session: printer.id, from: 0, maxBytes: 1 });
       const gaps = (await marksOf(c, printer.id, whole.from, stored.end)).filter((m) => m.kind === 'gap');
       expect(gaps.length).toBeGreaterThan(0);
-      const gap = gaps[0]!;
+      const gap = gaps.at(-1)!;
       // Kept output is the printer's, in order: contiguous up to the gap, and after it.
-      const before = await c.request(SessionTranscriptRequest, { session: printer.id, from: Math.max(whole.from, gap.at - WINDOW_BYTES), maxBytes: gap.at - Math.max(whole.from, gap.at - WINDOW_BYTES) });
+      const from = Math.max(whole.from, gap.at - WINDOW_BYTES);
+      const before = await c.request(SessionTranscriptRequest, { session: printer.id, from, maxBytes: gap.at - from });
       const after = await c.request(SessionTranscriptRequest, { session: printer.id, from: gap.at, maxBytes: WINDOW_BYTES });
       const [b, a] = [lineNumbers(before.data), lineNumbers(after.data)];
       expect(b.length).toBeGreaterThan(0);
       expect(a.length).toBeGreaterThan(0);
-      for (const run of [b, a]) for (let i = 1; i < run.length; i++) expect(run[i], `line after ${run[i - 1]}`).toBe(run[i - 1]! + 1);
-      expect(a[0]!).toBeGreaterThan(b[b.length - 1]!);
+      for (const lines of [b, a]) for (let i = 1; i < lines.length; i++) expect(lines[i], `line after ${lines[i - 1]}`).toBe(lines[i - 1]! + 1);
+      expect(a[0]!).toBeGreaterThan(b.at(-1)! + 1);
       expect(isAlive(d.pid)).toBe(true);
       const warnings = d.logs.filter((l) => l.msg === 'writing transcripts failed').length;
       expect(warnings).toBeLessThan(MAX_FAILURE_WARNINGS);
       stopLogs();
       figure(T, 'state filesystem before / after freeing', `${SMALL_FS} / ${LARGE_FS}`);
-      figure(T, 'full until output was dropped past the pending bound', fullFor, 'ms');
-      figure(T, 'requests that write, refused', JSON.stringify(refused));
-      figure(T, 'transcript writes failed, warnings logged', warnings);
-      figure(T, 'gap marks / bytes recorded lost', `${gaps.length} / ${gaps.map((g) => g.bytes ?? '?').join('+')}`);
+      figure(T, 'full (a stop and start included) until output was being dropped', fullFor, 'ms');
+      figure(T, 'requests that write, while full', JSON.stringify(refused));
+      figure(T, 'failed-write warnings logged by the restarted daemon', warnings);
+      figure(T, 'gap marks / bytes recorded lost (reason)', `${gaps.length} / ${gaps.map((g) => `${g.bytes ?? '?'} (${g.reason ?? '?'})`).join(', ')}`);
       figure(T, 'from freeing space to 2 MiB more stored', resumedMs, 'ms');
       figure(T, 'daemon RSS at start / while full', `${mib(rssStart).toFixed(1)} / ${mib(rssFull).toFixed(1)}`, 'MiB');
     } finally {
       client?.close();
-      if (daemon !== undefined) await daemon.stop();
-      await killTmuxServer(paths.tmuxSocket);
-      await run('umount', [state]);
+      try {
+        if (daemon !== undefined) await daemon.stop();
+      } finally {
+        await killTmuxServer(paths.tmuxSocket);
+        await run('umount', [state]);
+      }
     }
   });
 });
 
-async function marksOf(c: TestClient, session: string, from: number, to: number): Promise<{ kind: string; at: number; bytes?: number | null }[]> {
-  const marks: { kind: string; at: number; bytes?: number | null }[] = [];
+async function marksOf(c: TestClient, session: string, from: number, to: number): Promise<{ kind: string; at: number; bytes?: number | null; reason?: string }[]> {
+  const marks: { kind: string; at: number; bytes?: number | null; reason?: string }[] = [];
   for (let at = from; at < to; ) {
     const r = await c.request(SessionTranscriptRequest, { session, from: at, maxBytes: 4 * 1024 * 1024, encoding: 'base64' });
     marks.push(...r.marks);
