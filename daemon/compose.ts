@@ -35,6 +35,7 @@ import { Restorer } from './sessions/restore.js';
 import { Supervisor } from './sessions/supervisor.js';
 import { StoreBackups } from './store/backup.js';
 import { openStores } from './store/open.js';
+import { publishGaps } from './transcripts/gap-events.js';
 import { TranscriptService } from './transcripts/service.js';
 
 /** Output waiting to be written per session before new output is dropped (with a gap). */
@@ -83,11 +84,12 @@ export async function compose(
   const events = new EventLog(store, limits.eventRetention);
   const transcripts = new TranscriptService(
     transcriptStore,
-    { maxBytes: configured.transcriptBytes, maxAgeMs: configured.transcriptAgeMs, pendingBytes: TRANSCRIPT_PENDING_BYTES },
+    { maxBytes: configured.transcriptBytes, maxAgeMs: configured.transcriptAgeMs, totalBytes: configured.transcriptTotalBytes, pendingBytes: TRANSCRIPT_PENDING_BYTES },
     log.child({ component: 'transcripts' }),
   );
   const { backend, limiter } = await createTmuxBackend(options.tmux, paths, tapSocket, configured.tmuxTimeoutMs, log);
   const committer = new Committer(store, registry, events);
+  const stopPublishingGaps = publishGaps(transcripts, committer, log);
   const locks = new KeyedLock();
   const defaults = sessionDefaults(paths);
 
@@ -170,6 +172,7 @@ export async function compose(
     tapSocket,
     dispose: async () => {
       settings.dispose();
+      stopPublishingGaps();
       subscriptions.dispose();
       metrics.dispose();
       reconciler.dispose();
@@ -182,7 +185,7 @@ export async function compose(
       await backend.dispose();
       await transcripts.flush();
       transcripts.dispose();
-      await transcriptStore.close();
+      if (!(await transcriptStore.close())) log.warn('the transcript store did not close in time after refused writes; the exit closes it');
       await store.close();
     },
   };

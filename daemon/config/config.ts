@@ -24,8 +24,13 @@ export interface LimitsConfig {
   tmuxTimeoutMs: number;
   /** Transcript bytes kept per session. */
   transcriptBytes: number;
-  /** How long transcript output is kept. */
+  /** How long transcript output is kept (idle sessions' transcripts included). */
   transcriptAgeMs: number;
+  /**
+   * Transcript bytes kept by all sessions together, on top of `transcriptBytes` each:
+   * beyond it the largest transcripts are cut, oldest output first, to a common size.
+   */
+  transcriptTotalBytes: number;
   /** Checkpoints kept per session (the oldest go first). */
   checkpoints: number;
   /** The restart policy's first delay; each quick failure doubles it. */
@@ -95,6 +100,7 @@ export const DEFAULT_LIMITS: LimitsConfig = {
   tmuxTimeoutMs: 10_000,
   transcriptBytes: 64 * 1024 * 1024,
   transcriptAgeMs: 7 * 86_400_000,
+  transcriptTotalBytes: 1024 * 1024 * 1024,
   checkpoints: 20,
   restartDelayMs: 1_000,
   restartMaxDelayMs: 300_000,

@@ -90,6 +90,7 @@ const limits = z.strictObject({
   tmuxTimeoutMs: z.number().int().min(100).max(600_000).optional(),
   transcriptBytes: z.number().int().min(64 * 1024).optional(),
   transcriptAge: duration.optional(),
+  transcriptTotalBytes: z.number().int().min(64 * 1024).optional(),
   checkpoints: z.number().int().min(1).max(1000).optional(),
   restartDelay: duration.optional(),
   restartMaxDelay: duration.optional(),

@@ -203,6 +203,7 @@ export const EventTypeSchema = z.enum([
   'checkpoint.created',
   'interaction.opened',
   'interaction.resolved',
+  'transcript.gap',
 ]);
 export type EventType = z.infer<typeof EventTypeSchema>;
 export const EVENT_TYPES: readonly EventType[] = EventTypeSchema.options;
@@ -221,6 +222,9 @@ export const EVENT_TYPES: readonly EventType[] = EventTypeSchema.options;
  * - `message.*`: the Message. `message.failed` also reports an `expired` or `cancelled` one (its status says which).
  * - `checkpoint.created`: the CheckpointSummary.
  * - `interaction.*`: the Interaction.
+ * - `transcript.gap` (extension): `{at, bytes, reason}`: output of the session was lost
+ *   at byte offset `at` of its transcript (`bytes` null: an unknown amount; `reason`:
+ *   see GapReasonSchema). Marked in the transcript too.
  */
 export const SessdEventSchema = z.object({
   seq: z.number(),
