@@ -42,6 +42,8 @@ import { StoreDamaged, storeProblem } from './store/check.js';
 import { Store } from './store/store.js';
 import { TranscriptService } from './transcripts/service.js';
 import { TranscriptStore } from './transcripts/store.js';
+import { WorktreeSessions } from './worktrees/service.js';
+import { Worktrees } from './worktrees/worktrees.js';
 
 /** Default terminal size: wide enough for agents' TUIs. */
 const DEFAULT_SIZE = { cols: 120, rows: 40 };
@@ -209,6 +211,15 @@ export async function compose(
   const subscriptions = new Subscriptions(events);
   const attaches = new AttachService(backend, { cwd: homedir(), stallMs: configured.attachStallMs }, log.child({ component: 'attach' }));
   const metrics = new MetricsCollector(events);
+  const worktrees = new WorktreeSessions({
+    registry,
+    resolver,
+    templates,
+    creator,
+    lifecycle,
+    checkpoints,
+    worktrees: new Worktrees(() => config.current.worktrees.dir ?? join(paths.stateDir, 'worktrees')),
+  });
   const late: { dispatcher?: Dispatcher } = {};
   const services: Services = {
     registry,
@@ -233,6 +244,7 @@ export async function compose(
     config,
     limiter,
     metrics,
+    worktrees,
     daemon: {
       pid: process.pid,
       startedAt: new Date(),

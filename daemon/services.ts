@@ -20,6 +20,7 @@ import type { SessionRegistry } from './sessions/registry.js';
 import type { Restorer } from './sessions/restore.js';
 import type { Supervisor } from './sessions/supervisor.js';
 import type { TranscriptService } from './transcripts/service.js';
+import type { WorktreeSessions } from './worktrees/service.js';
 
 export interface Limits {
   maxSessions: number;
@@ -71,4 +72,5 @@ export interface Services {
   limiter: ResourceLimiter;
   daemon: DaemonInfo;
   metrics: MetricsCollector;
+  worktrees: WorktreeSessions;
 }

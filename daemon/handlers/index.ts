@@ -24,6 +24,7 @@ import { sessionCapture, sessionInterrupt, sessionKeys, sessionSend, sessionTran
 import { providerList, spaceList } from './space.js';
 import { templateDelete, templateGet, templateList, templateSet } from './template.js';
 import { transcriptFollow, transcriptUnfollow } from './transcript.js';
+import { sessionDiff, sessionFork, worktreeList, worktreePrune } from './worktree.js';
 
 /**
  * Every request this daemon serves. A declared method missing here answers -32601.
@@ -75,4 +76,8 @@ export const HANDLERS: readonly Handler[] = [
   spaceList,
   providerList,
   daemonMetrics,
+  sessionDiff,
+  sessionFork,
+  worktreeList,
+  worktreePrune,
 ];

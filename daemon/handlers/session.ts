@@ -16,7 +16,8 @@ import { parseDuration } from '../../shared/duration.js';
 import { lifecycleRequest, request, sessionRequest } from '../rpc/handler.js';
 import { querySessions } from '../sessions/query.js';
 
-export const sessionCreate = request(SessionCreateRequest, (p, { services }) => services.creator.create(p));
+/** A request (or template) asking for a worktree goes through the worktree sessions, which make one first. */
+export const sessionCreate = request(SessionCreateRequest, (p, { services }) => services.worktrees.create(p));
 
 export const sessionList = request(SessionListRequest, (p, { services }) => querySessions(services.registry.all(), p));
 
@@ -31,7 +32,8 @@ export const sessionPause = lifecycleRequest(SessionPauseRequest, (s, _p, { serv
 /** A paused session continues; a suspended one is restored from its latest checkpoint. */
 export const sessionResume = lifecycleRequest(SessionResumeRequest, (s, _p, { services }) => services.restorer.resume(s));
 export const sessionSuspend = lifecycleRequest(SessionSuspendRequest, (s, p, { services }) => services.restorer.suspend(s, p));
-export const sessionDelete = lifecycleRequest(SessionDeleteRequest, (s, p, { services }) => services.lifecycle.delete(s, p));
+/** A session's worktree goes with it unless it holds work (see WorktreeSessions.delete). */
+export const sessionDelete = lifecycleRequest(SessionDeleteRequest, (s, p, { services }) => services.worktrees.delete(s, p));
 
 export const sessionGc = request(SessionGcRequest, async (p, { services }) => ({
   // The params schema accepted only durations parseDuration reads.
