@@ -67,7 +67,7 @@ export async function act(ctx: Context, verb: Verb, o: LifecycleInput): Promise<
   let notFound = 0;
   outcomes.forEach((outcome, i) => {
     if (outcome.status === 'fulfilled') {
-      if (!ctx.json) ctx.out.line(`${ref(outcome.value)}: ${DONE[verb]}${ended(outcome.value)}`);
+      if (!ctx.json) ctx.out.line(`${ref(outcome.value)}: ${DONE[verb]}${ended(outcome.value)}${kept(outcome.value)}`);
       else if (refs.length > 1) ctx.out.json(outcome.value);
       return;
     }
@@ -80,6 +80,11 @@ export async function act(ctx: Context, verb: Verb, o: LifecycleInput): Promise<
   });
   if (failed === 0) return EXIT.ok;
   return notFound === refs.length ? EXIT.notFound : EXIT.failed;
+}
+
+/** What `rm` left of a worktree session, and why (the delete reply's `worktree.kept`). */
+function kept(s: Session): string {
+  return s.worktree?.kept === undefined ? '' : `; ${s.worktree.kept}`;
 }
 
 function ended(s: Session): string {
