@@ -58,7 +58,7 @@ describe('sessions in worktrees', () => {
     const reused = await h.createShell({ name: 'reused', cwd: repo.dir, worktree: { branch: 'feature' } });
     expect(worktreeOf(reused)).toMatchObject({ branch: 'feature', baseCommit: repo.first, ownsBranch: false });
 
-    await h.client.request(TemplateSetRequest, { name: 'tree', command: SHELL, worktree: true });
+    await h.client.request(TemplateSetRequest, { template: { name: 'tree', command: SHELL, worktree: true } });
     const templated = await h.createShell({ name: 'templated', cwd: repo.dir, template: 'tree' });
     expect(worktreeOf(templated).branch).toBe('sess/templated');
   });
