@@ -7,7 +7,7 @@ import { compose, type Composed } from './compose.js';
 import { loadConfig } from './config/config.js';
 import { LiveConfig } from './config/live.js';
 import { errors } from './errors.js';
-import { ProcessLock } from './lock.js';
+import { claim, type ProcessLock } from './lock.js';
 import type { SessdLogger } from './log.js';
 import type { DaemonOptions } from './options.js';
 import { ClientConnection } from './rpc/connection.js';
@@ -62,7 +62,7 @@ export class Daemon {
     if (logFile !== undefined) logging?.addFile(logFile, logSettings.maxBytes ?? LOG_FILE_BYTES, logSettings.files ?? LOG_FILES);
     const config = new LiveConfig(loaded, paths.configCandidates, paths.configExplicit, homedir(), log.child({ component: 'config' }));
     const systemdFd = systemdSocketFd(process.env);
-    const daemon = new Daemon(log, paths, await claim(paths, systemdFd !== undefined));
+    const daemon = new Daemon(log, paths, [await claim(paths, systemdFd !== undefined, log)]);
     try {
       const composed = (daemon.composed = await compose(options, paths, config, log, {
         connections: () => daemon.connections.size,
@@ -183,21 +183,4 @@ export class Daemon {
       await unlink(this.paths.socket).catch(() => undefined);
     }
   }
-}
-
-/** Locks that keep a second sessd off this daemon's socket, store and tmux server. */
-async function claim(paths: SessdPaths, socketFromSystemd: boolean): Promise<ProcessLock[]> {
-  const locks: ProcessLock[] = [];
-  const lock = async (kind: string, path: string, what: string): Promise<void> => {
-    const held = await ProcessLock.acquire(kind, path);
-    if (held === null) {
-      await Promise.all(locks.map((l) => l.release()));
-      throw new ListenError(`another sessd is already running with ${what} ${path}`);
-    }
-    locks.push(held);
-  };
-  if (!socketFromSystemd) await lock('socket', paths.socket, 'socket');
-  await lock('store', paths.stateDir, 'state dir');
-  await lock('tmux', paths.tmuxSocket, 'tmux socket');
-  return locks;
 }

@@ -90,3 +90,33 @@ export function socketPathProblem(path: string): string | null {
   }
   return null;
 }
+
+/** What `privateDirProblem` reads of a directory: a `Stats` from lstat will do. */
+export interface DirStat {
+  isDirectory(): boolean;
+  uid: number;
+  mode: number;
+}
+
+/** Why a directory cannot be trusted with sessd's sockets: the caller adds what to do. */
+export type DirProblem =
+  | { kind: 'not-directory'; message: string }
+  | { kind: 'owner'; message: string; owner: number }
+  | { kind: 'mode'; message: string; mode: string };
+
+/**
+ * The socket directory's rule, the same on both sides (tmux's "unsafe permissions"
+ * check): the directory is ours, and group and other may not enter it. Then only we
+ * (and root) can have created a socket in it, so a daemon listening there is ours,
+ * and a client connecting there is ours. `info` comes from lstat, so a symlink is not
+ * a directory. Pure.
+ */
+export function privateDirProblem(dir: string, info: DirStat, uid: number): DirProblem | null {
+  if (!info.isDirectory()) return { kind: 'not-directory', message: `${dir} is not a directory` };
+  if (info.uid !== uid) return { kind: 'owner', owner: info.uid, message: `${dir} is owned by uid ${info.uid}, not by you (uid ${uid})` };
+  if ((info.mode & 0o077) !== 0) {
+    const mode = (info.mode & 0o777).toString(8);
+    return { kind: 'mode', mode, message: `${dir} is open to other users (mode ${mode})` };
+  }
+  return null;
+}

@@ -15,6 +15,10 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Files run side by side: each has its own daemon, tmux server and store, and most
+    // of a file's time is spent waiting on them, not computing. (vitest's default on
+    // two cores is one file at a time.)
+    maxWorkers: 4,
     reporters: ['default'],
   },
 });

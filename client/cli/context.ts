@@ -21,6 +21,11 @@ export class Context {
     return this.globals.json;
   }
 
+  /** The daemon socket the user named (--socket), if any. */
+  get socket(): string | undefined {
+    return this.globals.socket;
+  }
+
   /**
    * Connects (starting sessd when nothing answers, unless --no-autostart or
    * `autostart: false`: a command about sessd itself must not start one).

@@ -1,4 +1,4 @@
-import { DaemonUnreachableError, SessdError } from '../sdk/errors.js';
+import { DaemonUnreachableError, SessdError, UnsafeSocketError } from '../sdk/errors.js';
 import { UsageError } from './args.js';
 import type { Output } from './output.js';
 
@@ -17,6 +17,22 @@ function describe(error: unknown): { code: number; message: string } {
   if (error instanceof UsageError) {
     const help = error.command === undefined ? 'sess --help' : `sess ${error.command} --help`;
     return { code: EXIT.usage, message: `${error.message} (see ${help})` };
+  }
+  if (error instanceof UnsafeSocketError) {
+    const fix =
+      error.problem.kind === 'mode'
+        ? `run chmod 700 ${error.directory} if it is yours`
+        : `remove ${error.directory} if it is not yours, or point XDG_RUNTIME_DIR or --socket at a directory only you can enter`;
+    return {
+      code: EXIT.unreachable,
+      message: `not connecting to ${error.socket}: ${error.problem.message}, so another user could be listening there (unsafe permissions). To fix it, ${fix}.`,
+    };
+  }
+  if (error instanceof DaemonUnreachableError && error.stage === 'handshake') {
+    return {
+      code: EXIT.unreachable,
+      message: `sessd did not accept the connection on ${error.socket} (${error.reason}). It may have run out of file descriptors, or it may not be sessd: see its log (sessd.log in the state directory, or journalctl --user -u sessd).`,
+    };
   }
   if (error instanceof DaemonUnreachableError) {
     return {

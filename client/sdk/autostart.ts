@@ -3,6 +3,7 @@ import { watch } from 'node:fs';
 import { mkdir, open, readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { checkSocketDir } from './socket-dir.js';
 import { RpcTransport } from './transport.js';
 
 /** How long an autostarted sessd may take to answer before the client gives up. */
@@ -37,6 +38,8 @@ export async function autostart(socket: string, options: AutostartOptions): Prom
   options.onStart?.();
   const dir = dirname(socket);
   await mkdir(dir, { recursive: true, mode: 0o700 });
+  // A directory that was there already (another user's, say) is refused before sessd starts.
+  await checkSocketDir(socket);
   await mkdir(dirname(options.logFile), { recursive: true, mode: 0o700 });
   const log = await open(options.logFile, 'a', 0o600);
   const program = options.program ?? defaultDaemonProgram();

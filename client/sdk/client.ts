@@ -8,8 +8,8 @@ import type { SessdEvent, Session } from '../../shared/protocol/model.js';
 import type { SessionListParams } from '../../shared/protocol/session.js';
 import { PROTOCOL_VERSION, SESSD_VERSION } from '../../shared/protocol/version.js';
 import { autostart, autostartLogFile, type AutostartOptions } from './autostart.js';
-import { DaemonUnreachableError, SessdError } from './errors.js';
-import { RpcReplyError, RpcTransport } from './transport.js';
+import { DaemonUnreachableError, SessdError, UnsafeSocketError } from './errors.js';
+import { ConnectionClosedError, RpcReplyError, RpcTransport } from './transport.js';
 
 export interface SessdClientOptions {
   /** The daemon's socket; default: the path rules of DESIGN.md (SESSD_SOCKET, XDG_RUNTIME_DIR, ...). */
@@ -108,6 +108,7 @@ export class SessdClient extends WithRequestMethods {
     try {
       transport = await RpcTransport.connect(paths.socket);
     } catch (error) {
+      if (error instanceof UnsafeSocketError) throw error;
       const code = (error as NodeJS.ErrnoException).code ?? String(error);
       const startable = code === 'ENOENT' || code === 'ECONNREFUSED';
       if (!startable || options.autostart === undefined || options.autostart === false) {
@@ -116,6 +117,7 @@ export class SessdClient extends WithRequestMethods {
       try {
         transport = await autostart(paths.socket, { logFile: autostartLogFile(paths.stateDir), env, ...options.autostart });
       } catch (failure) {
+        if (failure instanceof UnsafeSocketError) throw failure;
         throw new DaemonUnreachableError(paths.socket, `starting it failed: ${(failure as Error).message}`);
       }
     }
@@ -128,6 +130,8 @@ export class SessdClient extends WithRequestMethods {
       return new SessdClient(transport, server, paths.socket);
     } catch (error) {
       transport.close();
+      // Something listens but hung up before answering: out of file descriptors, or not sessd.
+      if (error instanceof ConnectionClosedError) throw new DaemonUnreachableError(paths.socket, error.message, 'handshake');
       throw error;
     }
   }

@@ -1,4 +1,5 @@
 import { RpcErrorCode, SessdErrorCode, sessdErrorName } from '../../shared/errors.js';
+import type { DirProblem } from '../../shared/paths.js';
 import type { RpcErrorObject } from './transport.js';
 
 const STANDARD_NAMES = new Map<number, string>([
@@ -50,13 +51,35 @@ export class SessdError extends Error {
   }
 }
 
-/** No sessd answers on the socket (and none could be started). */
+/**
+ * No sessd answers on the socket (and none could be started): nothing listens there
+ * (`stage: 'connect'`), or something does but ended the connection before it answered
+ * `initialize` (`'handshake'`: a daemon out of file descriptors, or not sessd at all).
+ */
 export class DaemonUnreachableError extends Error {
   constructor(
     readonly socket: string,
     readonly reason: string,
+    readonly stage: 'connect' | 'handshake' = 'connect',
   ) {
-    super(`sessd is not running on ${socket} (${reason})`);
+    super(stage === 'handshake' ? `sessd on ${socket} hung up before answering (${reason})` : `sessd is not running on ${socket} (${reason})`);
     this.name = 'DaemonUnreachableError';
+  }
+}
+
+/**
+ * The socket's directory is not ours alone, so whatever listens there may be another
+ * user's program waiting for what a client sends (environments with API keys, text
+ * typed into sessions); the client does not connect. `directory` is the checked one.
+ */
+export class UnsafeSocketError extends DaemonUnreachableError {
+  constructor(
+    socket: string,
+    readonly directory: string,
+    readonly problem: DirProblem,
+  ) {
+    super(socket, `unsafe permissions: ${problem.message}`);
+    this.message = `not connecting to ${socket}: ${problem.message}, so another user could be listening there (unsafe permissions)`;
+    this.name = 'UnsafeSocketError';
   }
 }

@@ -1,4 +1,5 @@
 import { createConnection, type Socket } from 'node:net';
+import { checkSocketDir } from './socket-dir.js';
 
 /**
  * JSON-RPC 2.0 with Content-Length framing over a unix socket, written against the
@@ -52,8 +53,13 @@ export class RpcTransport {
     socket.on('close', () => this.finish('sessd closed the connection'));
   }
 
-  /** Connects; rejects with the socket error (ENOENT, ECONNREFUSED, EACCES) when nothing answers. */
-  static connect(path: string): Promise<RpcTransport> {
+  /**
+   * Connects; rejects with UnsafeSocketError when the socket's directory is not ours
+   * alone (checkSocketDir), and with the socket error (ENOENT, ECONNREFUSED, EACCES)
+   * when nothing answers.
+   */
+  static async connect(path: string): Promise<RpcTransport> {
+    await checkSocketDir(path);
     return new Promise((resolve, reject) => {
       const socket = createConnection(path);
       socket.once('connect', () => {

@@ -1,7 +1,7 @@
 import { chmod, lstat, mkdir, readFile, readlink, unlink } from 'node:fs/promises';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { dirname } from 'node:path';
-import { socketPathProblem } from '../../shared/paths.js';
+import { privateDirProblem, socketPathProblem } from '../../shared/paths.js';
 
 /** How long to wait for an existing socket to answer before calling it stale. */
 const PROBE_TIMEOUT_MS = 1_000;
@@ -19,16 +19,13 @@ export class ListenError extends Error {
  * directory the same way): created 0700 when missing, refused when another user owns
  * it or group/other may enter it.
  */
-export async function ensurePrivateDir(dir: string): Promise<void> {
+export async function ensurePrivateDir(dir: string, option = '--socket'): Promise<void> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  const info = await lstat(dir);
-  const uid = process.getuid?.() ?? 0;
-  if (!info.isDirectory()) throw new ListenError(`${dir} is not a directory`);
-  if (info.uid !== uid) throw new ListenError(`${dir} is owned by uid ${info.uid}, not by you (uid ${uid}): use another --socket`);
-  if ((info.mode & 0o077) !== 0) {
-    const mode = (info.mode & 0o777).toString(8);
-    throw new ListenError(`${dir} is open to other users (mode ${mode}): run chmod 700 ${dir}`);
-  }
+  const problem = privateDirProblem(dir, await lstat(dir), process.getuid?.() ?? 0);
+  if (problem === null) return;
+  if (problem.kind === 'owner') throw new ListenError(`${problem.message}: use another ${option}`);
+  if (problem.kind === 'mode') throw new ListenError(`${problem.message}: run chmod 700 ${dir}`);
+  throw new ListenError(problem.message);
 }
 
 /** Resolves true when something accepts connections on `path`. */
@@ -45,6 +42,17 @@ export function answers(path: string): Promise<boolean> {
     socket.once('error', () => done(false));
   });
 }
+
+/*
+ * Who may connect. Node has no API for the peer's credentials (SO_PEERCRED or
+ * getpeereid), so sessd does not check a connecting process's uid; a native addon for
+ * that alone is not worth it, because the file system already decides: connect(2) on
+ * a unix socket needs write permission on the socket file and search permission on
+ * its directory, the socket is 0600 and its directory ours and 0700
+ * (ensurePrivateDir), so no other uid but root gets through. A socket passed by
+ * systemd has the same modes (sessd.socket: SocketMode=0600, DirectoryMode=0700).
+ * sessd binds nothing in the abstract namespace, which has no permissions at all.
+ */
 
 /**
  * Listens on `path`: refuses a path over the sun_path limit, a path held by a live

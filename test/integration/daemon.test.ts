@@ -219,7 +219,8 @@ describe('limits and faults', () => {
     const dir = await tempDir();
     const state = join(dir, 'state');
     await mkdir(state);
-    await run('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', state]);
+    // mode=0700: a tmpfs root is 1777 otherwise, and sessd refuses a state dir that others may write in.
+    await run('mount', ['-t', 'tmpfs', '-o', 'size=1m,mode=0700', 'tmpfs', state]);
     try {
       const paths = { ...pathsIn(dir), stateDir: state };
       const { client } = await fresh({ paths });

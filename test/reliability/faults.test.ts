@@ -90,7 +90,8 @@ describe('faults', () => {
     const state = join(dir, 'state');
     await mkdir(state);
     try {
-      await run('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', state]);
+      // mode=0700: a tmpfs root is 1777 otherwise, and sessd refuses a state dir that others may write in.
+      await run('mount', ['-t', 'tmpfs', '-o', 'size=2m,mode=0700', 'tmpfs', state]);
     } catch (error) {
       figure(T, 'skipped', `cannot mount a tmpfs here: ${(error as Error).message.split('\n')[0]}`);
       return;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { commandLine, quoteArg } from '../../daemon/backend/tmux/quote.js';
+import { commandLine, formatLiteral, quoteArg } from '../../daemon/backend/tmux/quote.js';
 import { isTmuxKey } from '../../shared/protocol/tmux-keys.js';
 
 describe('quoteArg', () => {
@@ -37,4 +37,22 @@ describe('isTmuxKey', () => {
     (key) => expect(isTmuxKey(key)).toBe(true),
   );
   it.each(['Entr', '', 'hello', 'C-', 'F13', 'C-Entr', '\n', '\u001b', 'M-'])('refuses %j', (key) => expect(isTmuxKey(key)).toBe(false));
+});
+
+describe('formatLiteral', () => {
+  // What tmux 3.3a's format expansion makes of each result is the input again
+  // (checked with `display-message -p`): `##` is `#`, and a run of `#` before `[` stays.
+  it.each([
+    ['plain', 'plain'],
+    ['fix#(touch pwned)', 'fix##(touch pwned)'],
+    ['tab#{pane_id}', 'tab##{pane_id}'],
+    ['#S #W', '##S ##W'],
+    ['a###b', 'a######b'],
+    ['end#', 'end##'],
+    ['#[fg=red]', '#[fg=red]'],
+    ['##[x]', '##[x]'],
+    ['a#,b#}', 'a##,b##}'],
+  ])('%j becomes %j', (input, literal) => {
+    expect(formatLiteral(input)).toBe(literal);
+  });
 });

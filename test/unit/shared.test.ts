@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { SessdErrorCode } from '../../shared/errors.js';
-import { resolvePaths, socketPathProblem } from '../../shared/paths.js';
+import { privateDirProblem, resolvePaths, socketPathProblem } from '../../shared/paths.js';
 import { ALL_NOTIFICATIONS, ALL_REQUESTS } from '../../shared/protocol/index.js';
 import { SESSD_VERSION } from '../../shared/protocol/version.js';
 
@@ -66,5 +66,20 @@ describe('paths', () => {
   it('know the sun_path limit', () => {
     expect(socketPathProblem('/' + 'a'.repeat(106))).toBeNull();
     expect(socketPathProblem('/' + 'a'.repeat(107))).toMatch(/108 bytes, over the 107-byte limit/);
+  });
+
+  it('trust a socket directory only when it is ours and closed to group and other (both sides use this rule)', () => {
+    const dir = (mode: number, uid = 1000, isDir = true) => ({ isDirectory: () => isDir, uid, mode: (isDir ? 0o040000 : 0o120000) | mode });
+    expect(privateDirProblem('/r/sessd', dir(0o700), 1000)).toBeNull();
+    expect(privateDirProblem('/r/sessd', dir(0o1700), 1000)).toBeNull();
+    expect(privateDirProblem('/r/sessd', dir(0o755), 1000)).toEqual({ kind: 'mode', mode: '755', message: '/r/sessd is open to other users (mode 755)' });
+    expect(privateDirProblem('/r/sessd', dir(0o710), 1000)?.kind).toBe('mode');
+    expect(privateDirProblem('/r/sessd', dir(0o701), 1000)?.kind).toBe('mode');
+    expect(privateDirProblem('/tmp/sessd-1000', dir(0o700, 1001), 1000)).toEqual({
+      kind: 'owner',
+      owner: 1001,
+      message: '/tmp/sessd-1000 is owned by uid 1001, not by you (uid 1000)',
+    });
+    expect(privateDirProblem('/tmp/sessd-1000', dir(0o777, 1000, false), 1000)?.kind).toBe('not-directory');
   });
 });

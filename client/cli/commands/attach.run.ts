@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { Session } from '../../../shared/protocol/model.js';
+import { clientPaths } from '../../sdk/client.js';
+import { checkSocketDir } from '../../sdk/socket-dir.js';
 import type { Context } from '../context.js';
 import { ref } from '../output.js';
 import type { Input } from '../spec.js';
@@ -27,10 +29,16 @@ export async function attachTo(ctx: Context, session: Session, readOnly: boolean
   }
   const { paths } = await client.daemon.status();
   ctx.close();
+  // Derived here by the daemon's rules and checked like its socket, never taken from the reply.
+  const tmuxSocket = clientPaths(process.env, ctx.socket).tmuxSocket;
+  await checkSocketDir(tmuxSocket);
+  if (paths.tmuxSocket !== tmuxSocket) {
+    throw new Error(`sessd runs its sessions on the tmux socket ${paths.tmuxSocket}, not on ${tmuxSocket}: if that one is yours, set SESSD_TMUX_SOCKET=${paths.tmuxSocket}`);
+  }
   // Attaching from inside another tmux is fine here: it is a different server.
   const env = { ...process.env };
   delete env.TMUX;
-  const args = ['-S', paths.tmuxSocket, 'attach-session', ...(readOnly ? ['-r'] : []), '-t', `=${session.runtime.tmuxSession}`];
+  const args = ['-S', tmuxSocket, 'attach-session', ...(readOnly ? ['-r'] : []), '-t', `=${session.runtime.tmuxSession}`];
   const ignore = (): void => undefined;
   for (const signal of PASSED_TO_TMUX) process.on(signal, ignore);
   try {

@@ -23,3 +23,15 @@ export function quoteArg(value: string): string {
 export function commandLine(argv: readonly string[]): string {
   return argv.map(quoteArg).join(' ');
 }
+
+/**
+ * `value` as a tmux format that expands to exactly `value`, for the arguments tmux
+ * runs through format expansion before using them (in 3.3a: new-session's `-s`, and
+ * `-n` and `-c` of new-session and new-window; pipe-pane's command). Otherwise
+ * `#(cmd)` in a directory or session name would run cmd and `#{pane_id}` would be
+ * replaced. A run of `#` is doubled, except before `[`: tmux keeps `#[` and `##[`
+ * (style markers) as they are, and doubling them would change the value.
+ */
+export function formatLiteral(value: string): string {
+  return value.replace(/#+(?![#[])/g, (run) => run + run);
+}

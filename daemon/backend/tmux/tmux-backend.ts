@@ -17,6 +17,7 @@ import { TmuxConnection } from './connection.js';
 import { DeathWatch } from './death-watch.js';
 import { PANE_FORMAT, parsePaneRow, toState, type PaneRow } from './panes.js';
 import { isPaneHelper, programPid, sessionProcessGroups, settleStopState, signalGroups } from './process-groups.js';
+import { formatLiteral } from './quote.js';
 import { CONTROL_SESSION } from './server-config.js';
 
 /** Text longer than this is pasted through a buffer instead of typed key by key. */
@@ -124,8 +125,8 @@ export class TmuxBackend implements SessionBackend {
   async spawn(spec: SpawnSpec): Promise<RuntimeInfo> {
     // Written together, so tmux attaches the tap before it reads the pane's first output.
     const created = this.run([
-      'new-session', '-d', '-s', spec.name, '-n', spec.title,
-      '-x', String(spec.size.cols), '-y', String(spec.size.rows), '-c', spec.cwd,
+      'new-session', '-d', '-s', formatLiteral(spec.name), '-n', formatLiteral(spec.title),
+      '-x', String(spec.size.cols), '-y', String(spec.size.rows), '-c', formatLiteral(spec.cwd),
       ...envArgs(spec.env), '-P', '-F', '#{pane_id} #{pane_pid}', '--', ...this.argv(spec),
     ]);
     const tapped = this.tap(`=${spec.name}:`, spec.name);
@@ -142,7 +143,7 @@ export class TmuxBackend implements SessionBackend {
   async respawn(spec: SpawnSpec): Promise<RuntimeInfo> {
     const oldPane = await this.paneOf(spec.name);
     const created = this.run([
-      'new-window', '-t', `=${spec.name}:`, '-n', spec.title, '-c', spec.cwd,
+      'new-window', '-t', `=${spec.name}:`, '-n', formatLiteral(spec.title), '-c', formatLiteral(spec.cwd),
       ...envArgs(spec.env), '-P', '-F', '#{pane_id} #{pane_pid}', '--', ...this.argv(spec),
     ]);
     const tapped = this.tap(`=${spec.name}:`, spec.name);
@@ -308,7 +309,7 @@ export class TmuxBackend implements SessionBackend {
   private async tap(target: string, name: string): Promise<void> {
     const tap = this.options.tap;
     if (tap === null) return;
-    const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`).replace(/#/g, '##')}'`;
+    const quote = (s: string): string => `'${formatLiteral(s.replace(/'/g, `'\\''`))}'`;
     const command = `exec ${quote(tap.program)} ${quote(tap.socket)} ${quote(name)} #{pane_pid}`;
     await this.run(['pipe-pane', '-O', '-t', target, command]);
   }
