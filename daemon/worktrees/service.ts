@@ -1,4 +1,5 @@
-import { join } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { Session, SessionWorktree, WorktreeRequest } from '../../shared/protocol/model.js';
 import type { SessionCreateParams, SessionCreateResult } from '../../shared/protocol/session.js';
 import type { SessionDiffParams, SessionDiffResult, SessionForkParams, WorktreeInfo, WorktreePruneParams, WorktreePruneResult } from '../../shared/protocol/worktree.js';
@@ -49,15 +50,17 @@ export class WorktreeSessions {
       name,
       space: values.space,
       branch: request === true ? undefined : request.branch,
-      base: (request === true ? undefined : request.base) ?? 'HEAD',
+      base: request === true ? undefined : request.base,
       fields: { branch: 'worktree.branch', base: 'worktree.base' },
     };
     if (rest.dryRun === true) {
-      await worktrees.check(open);
-      return creator.create(rest);
+      const planned = await worktrees.check(open);
+      const preview = await creator.create(rest);
+      const worktree = { repo: repo.main, path: planned.path, branch: planned.branch, baseCommit: planned.base, ownsBranch: !planned.reuse };
+      return { ...preview, cwd: resolve(planned.path, repo.prefix), worktree };
     }
     const worktree = await worktrees.open(open);
-    return this.createIn(worktree, { ...rest, name, cwd: join(worktree.path, repo.prefix) });
+    return this.createIn(worktree, { ...rest, name, cwd: resolve(worktree.path, repo.prefix) });
   }
 
   /** `session/diff`. */
@@ -102,7 +105,7 @@ export class WorktreeSessions {
       name,
       space: source.space,
       ...setup,
-      cwd: join(worktree.path, repo.prefix),
+      cwd: resolve(worktree.path, repo.prefix),
       agent: source.agent,
       labels: source.labels,
       restartPolicy: source.restartPolicy,
@@ -166,6 +169,8 @@ export class WorktreeSessions {
 
   private async createIn(worktree: SessionWorktree, params: SessionCreateParams): Promise<SessionCreateResult> {
     try {
+      // The session's subdirectory may hold nothing git tracks (so the checkout lacks it).
+      if (params.cwd !== undefined) await mkdir(params.cwd, { recursive: true });
       return await this.deps.creator.create(params, { worktree });
     } catch (error) {
       await this.deps.worktrees.remove(worktree, true).catch(() => undefined); // best effort: the error that matters is the create's

@@ -30,8 +30,8 @@ export interface OpenRequest {
   space: string;
   /** A branch the request named (reused when it exists); default `sess/<name>`, made new. */
   branch?: string | undefined;
-  /** Where a new branch starts: a ref, resolved in the repository. */
-  base: string;
+  /** Where a new branch starts: a ref, resolved in the repository; default HEAD. Refused with an existing branch. */
+  base?: string | undefined;
   /** The request's field names, for errors. */
   fields: { branch: string; base: string };
   /** Files and index to give the new worktree (a fork's uncommitted state). */
@@ -57,7 +57,7 @@ export class Worktrees {
   }
 
   /** Checks what `open` would check, creating nothing (a dry run). */
-  async check(request: OpenRequest): Promise<{ path: string; branch: string; base: string }> {
+  async check(request: OpenRequest): Promise<{ path: string; branch: string; base: string; reuse: boolean }> {
     const { repo, fields } = request;
     const path = this.pathFor(repo, request.space, request.name);
     for (const inside of [repo.top, repo.main]) {
@@ -78,21 +78,22 @@ export class Worktrees {
       if (!named) throw errors.invalidParams('name', `branch ${branch} exists; name it to reuse it, or choose another session name`);
       const holder = (await listWorktrees(repo.top)).find((w) => w.branch === branch);
       if (holder !== undefined) throw errors.invalidParams(fields.branch, `branch ${branch} is already checked out at ${holder.path}`);
+      if (request.base !== undefined) throw errors.invalidParams(fields.base, `branch ${branch} exists: a base applies only to a new branch`);
       const tip = await commitOf(repo.top, `refs/heads/${branch}`);
-      return { path, branch, base: tip! };
+      return { path, branch, base: tip!, reuse: true };
     }
-    const base = await commitOf(repo.top, request.base);
+    const ref = request.base ?? 'HEAD';
+    const base = await commitOf(repo.top, ref);
     if (base === null) {
-      const unborn = request.base === 'HEAD' && (await commitOf(repo.top, 'HEAD')) === null;
-      throw errors.invalidParams(fields.base, unborn ? `the repository ${repo.top} has no commit yet` : `no such commit: ${request.base}`);
+      const unborn = ref === 'HEAD' && (await commitOf(repo.top, 'HEAD')) === null;
+      throw errors.invalidParams(fields.base, unborn ? `the repository ${repo.top} has no commit yet` : `no such commit: ${ref}`);
     }
-    return { path, branch, base };
+    return { path, branch, base, reuse: false };
   }
 
   /** Makes the worktree (and its branch, unless an existing one is reused). */
   async open(request: OpenRequest): Promise<SessionWorktree> {
-    const { path, branch, base } = await this.check(request);
-    const reuse = await branchExists(request.repo.top, branch);
+    const { path, branch, base, reuse } = await this.check(request);
     await mkdir(resolve(path, '..'), { recursive: true, mode: 0o700 });
     await git(request.repo.top, ['worktree', 'add', '--quiet', ...(reuse ? [path, branch] : ['-b', branch, path, base])]);
     const worktree: SessionWorktree = { repo: request.repo.main, path, branch, baseCommit: base, ownsBranch: !reuse };

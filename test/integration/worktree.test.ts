@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -58,6 +58,15 @@ describe('sessions in worktrees', () => {
     const reused = await h.createShell({ name: 'reused', cwd: repo.dir, worktree: { branch: 'feature' } });
     expect(worktreeOf(reused)).toMatchObject({ branch: 'feature', baseCommit: repo.first, ownsBranch: false });
 
+    mkdirSync(join(repo.dir, 'sub'));
+    const inSub = await h.createShell({ name: 'in-sub', cwd: join(repo.dir, 'sub'), worktree: true });
+    expect(inSub.cwd).toBe(join(worktreeOf(inSub).path, 'sub'));
+
+    const preview = await h.createShell({ name: 'preview', cwd: repo.dir, worktree: true, dryRun: true });
+    expect(preview.worktree).toMatchObject({ branch: 'sess/preview', baseCommit: repo.head });
+    expect(existsSync(preview.worktree!.path)).toBe(false);
+    expect(git(repo.dir, 'branch', '--list', 'sess/preview')).toBe('');
+
     await h.client.request(TemplateSetRequest, { template: { name: 'tree', command: SHELL, worktree: true } });
     const templated = await h.createShell({ name: 'templated', cwd: repo.dir, template: 'tree' });
     expect(worktreeOf(templated).branch).toBe('sess/templated');
@@ -75,6 +84,11 @@ describe('sessions in worktrees', () => {
     await field({ name: 'bad2', cwd: repo.dir, worktree: { branch: 'main' } }, 'worktree.branch', `already checked out at ${repo.dir}`);
     await field({ name: 'bad3', cwd: repo.dir, worktree: { base: 'no-such-ref' } }, 'worktree.base', 'no such commit');
     await field({ name: 'bad4', cwd: repo.dir, worktree: { branch: 'a..b' } }, 'worktree.branch', 'not a valid branch name');
+    git(repo.dir, 'branch', 'existing');
+    await field({ name: 'bad5', cwd: repo.dir, worktree: { branch: 'existing', base: 'HEAD~1' } }, 'worktree.base', 'applies only to a new branch');
+    const empty = await tempDir('empty');
+    git(empty, 'init', '-q', '-b', 'main');
+    await field({ name: 'bad6', cwd: empty, worktree: true }, 'worktree.base', 'has no commit yet');
     const kept = await h.createShell({ name: 'taken', cwd: repo.dir, worktree: true });
     writeFileSync(join(kept.cwd, 'wip.txt'), 'work\n');
     const deleted = await h.client.request(SessionDeleteRequest, { session: kept.id, force: true });
