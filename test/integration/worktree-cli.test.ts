@@ -1,14 +1,17 @@
-import { existsSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { describe, expect, inject, it } from 'vitest';
 import type { Session } from '../../shared/protocol/model.js';
 import type { WorktreeListResult } from '../../shared/protocol/worktree.js';
+import { expectError } from '../helpers/client.js';
 import { git, repository } from '../helpers/git.js';
 import { SHELL, useDaemon } from '../helpers/harness.js';
 import { sess, sessJson } from '../helpers/sess.js';
 
+/** The worktree root set in the config file (under the run's root, removed with it). */
+const ROOT = join(inject('testRoot'), `worktrees-${process.pid}-${Date.now().toString(36)}`, 'wt');
 // The daemon's git reads no user or system config either.
-const h = useDaemon({ env: { GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' } });
+const h = useDaemon({ config: `worktrees:\n  dir: ${ROOT}\n`, env: { GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' } });
 
 describe('sess with worktrees', () => {
   it('new --worktree, diff, fork, worktree ls, rm keeping work, worktree prune', async () => {
@@ -18,6 +21,7 @@ describe('sess with worktrees', () => {
     expect(created.stdout).toContain('on branch sess/cli-a');
     const a = await sessJson<Session>(h.paths, ['show', 'cli-a']);
     expect(a.worktree).toMatchObject({ repo: repo.dir, branch: 'sess/cli-a', baseCommit: repo.head });
+    expect(a.cwd.startsWith(`${ROOT}/`)).toBe(true); // the config's worktrees.dir
 
     const based = await sess(h.paths, ['new', '--branch', 'topic', '--base', repo.first, '-n', 'cli-based', '-c', repo.dir, '--', ...SHELL]);
     expect(based.code, based.stderr).toBe(0);
@@ -58,5 +62,18 @@ describe('sess with worktrees', () => {
     expect(forced.stdout).toContain(`removed ${a.cwd}`);
     expect(existsSync(a.cwd)).toBe(false);
     expect(existsSync(b.cwd)).toBe(true); // its session still owns it
+  });
+
+  it('refuses a worktree root inside the repository', async () => {
+    // A repository holding the configured root: its worktrees would be inside its working tree.
+    const outer = dirname(ROOT);
+    mkdirSync(outer, { recursive: true });
+    git(outer, 'init', '-q', '-b', 'main');
+    writeFileSync(join(outer, 'f.txt'), 'f\n');
+    git(outer, 'add', 'f.txt');
+    git(outer, 'commit', '-q', '-m', 'f');
+    const e = await expectError(h.createShell({ name: 'inside', cwd: outer, worktree: true }), -32005, 'invalid_config');
+    expect(e.message).toContain('set worktrees.dir elsewhere');
+    expect(git(outer, 'branch', '--list', 'sess/*')).toBe('');
   });
 });
