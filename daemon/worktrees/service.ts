@@ -71,7 +71,15 @@ export class WorktreeSessions {
     return { diff: await diffSince(worktree.path, worktree.baseCommit, flags), base: worktree.baseCommit, head, path: worktree.path };
   }
 
-  /** `session/fork`: a new worktree at the source's commit (or a checkpoint's), its uncommitted state carried over. */
+  /**
+   * `session/fork`: a new worktree at the source's commit (or a checkpoint's), its
+   * uncommitted state carried over.
+   *
+   * Follow-up (issue 18, once issue 13 records `Session.agentSession`): for an agent
+   * with a conversation id, start the fork on a forked conversation
+   * (`claude --resume ID --fork-session`; Codex's equivalent where it has one)
+   * instead of the command afresh.
+   */
   async fork(source: Session, params: SessionForkParams): Promise<Session> {
     const { registry, checkpoints, worktrees } = this.deps;
     const repo = await repoInfo(source.cwd).catch(() => null);
