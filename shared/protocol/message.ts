@@ -25,5 +25,14 @@ export type MessageListResult = z.infer<typeof MessageListResultSchema>;
 export const MessageGetParamsSchema = z.strictObject({ id: z.string().min(1).max(64) });
 export type MessageGetParams = z.infer<typeof MessageGetParamsSchema>;
 
+export const MessageCancelParamsSchema = z.strictObject({ id: z.string().min(1).max(64) });
+export type MessageCancelParams = z.infer<typeof MessageCancelParamsSchema>;
+
 export const MessageListRequest = defineRequest('message/list', MessageListParamsSchema, MessageListResultSchema);
 export const MessageGetRequest = defineRequest('message/get', MessageGetParamsSchema, MessageSchema);
+/**
+ * Extension: withdraws a queued message before it is typed. The reply is the message,
+ * now `cancelled` (reported by a `message.failed` event, as an expired one is); one
+ * no longer queued is `invalid_state`, an unknown id `message_not_found`.
+ */
+export const MessageCancelRequest = defineRequest('message/cancel', MessageCancelParamsSchema, MessageSchema);

@@ -4,6 +4,7 @@ import { defineCommand } from '../spec.js';
 /** `sess diff`: session/diff. */
 export const spec = defineCommand({
   name: 'diff',
+  group: 'Watching',
   summary: 'Show what a worktree session changed since its base',
   description: `Prints, as \`git diff\` does, everything the session changed in its worktree since the commit it started from: its commits, staged, unstaged and untracked files. Reading it changes nothing in the worktree. ${REF_HELP}`,
   args: [SESSION_ARG],

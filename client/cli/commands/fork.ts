@@ -4,6 +4,7 @@ import { defineCommand } from '../spec.js';
 /** `sess fork`: session/fork. */
 export const spec = defineCommand({
   name: 'fork',
+  group: 'Sessions',
   summary: 'Start a copy of a session in a new git worktree',
   description: `Makes a new worktree at the session's current commit, carries its uncommitted changes over (staged, unstaged and untracked files; the session's own tree is left as it is), and starts the same command there with the same environment, labels and context. With --checkpoint, starts from that checkpoint's commit and command instead. ${REF_HELP}`,
   args: [SESSION_ARG],
