@@ -17,6 +17,8 @@ import type { DaemonInfo, Limits } from './daemon-info.js';
 import { EventLog } from './events/event-log.js';
 import { Subscriptions } from './events/subscriptions.js';
 import { buildHandlers } from './handlers/index.js';
+import { WorktreeSessions } from './worktrees/service.js';
+import { Worktrees } from './worktrees/worktrees.js';
 import { MetricsCollector } from './metrics/collector.js';
 import type { DaemonOptions } from './options.js';
 import { Dispatcher } from './rpc/dispatcher.js';
@@ -132,6 +134,16 @@ export async function compose(
   };
   const metrics = new MetricsCollector({ daemon, events, registry, transcripts, subscriptions });
 
+  const worktrees = new WorktreeSessions({
+    registry,
+    resolver,
+    templates,
+    creator,
+    lifecycle,
+    checkpoints,
+    worktrees: new Worktrees(() => config.current.worktrees.dir ?? join(paths.stateDir, 'worktrees')),
+  });
+
   const handlers = buildHandlers({
     sessions: registry,
     log,
@@ -154,6 +166,7 @@ export async function compose(
     daemon,
     limits,
     metrics,
+    worktrees,
   });
   const dispatcher = new Dispatcher(handlers, metrics.requests, log);
   return {

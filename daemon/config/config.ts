@@ -73,6 +73,8 @@ export interface SessdConfig {
   templates: Record<string, Template>;
   /** Detector profiles by name, as written. */
   agents: Record<string, Record<string, unknown>>;
+  /** `worktrees.dir`: where sessions' git worktrees are made (default: `<state dir>/worktrees`). */
+  worktrees: { dir?: string | undefined };
 }
 
 /** What is wrong with a config file, and where. */
@@ -115,7 +117,7 @@ export const DEFAULT_LIMITS: LimitsConfig = {
 };
 
 export function defaultConfig(): SessdConfig {
-  return { limits: { ...DEFAULT_LIMITS }, log: {}, defaults: {}, spaces: {}, templates: {}, agents: {} };
+  return { limits: { ...DEFAULT_LIMITS }, log: {}, defaults: {}, spaces: {}, templates: {}, agents: {}, worktrees: {} };
 }
 
 export interface LoadedConfig {
@@ -184,7 +186,7 @@ export function parseConfigText(file: string, raw: string, home: string): { conf
 }
 
 function knownFieldsHint(path: readonly (string | number)[]): string {
-  if (path.length === 0) return 'the top level takes defaults, spaces, templates, agents, limits, log';
+  if (path.length === 0) return 'the top level takes defaults, spaces, templates, agents, limits, log, worktrees';
   return 'see the schema in the README';
 }
 
@@ -229,6 +231,7 @@ function toConfig(data: ParsedConfig): SessdConfig {
     spaces: Object.fromEntries(Object.entries(data.spaces ?? {}).map(([k, v]) => [k, stripUndefined(v)])),
     templates,
     agents: data.agents ?? {},
+    worktrees: data.worktrees ?? {},
   };
 }
 
