@@ -5,6 +5,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { socketPathProblem, type SessdPaths } from '../shared/paths.js';
+import type { Session } from '../shared/protocol/model.js';
+import { AgentHooks } from './agents/hooks.js';
+import { AgentLauncher } from './agents/launch.js';
 import { AttachService } from './attach/service.js';
 import { TmuxBackend } from './backend/tmux/tmux-backend.js';
 import type { LiveConfig } from './config/live.js';
@@ -113,7 +116,7 @@ export async function compose(
   const backups = new StoreBackups(store.root, paths.storeDir, configured.backupIntervalMs, log.child({ component: 'backup' }));
   const registry = new SessionRegistry();
   // Records written before a field existed get its empty value.
-  registry.load(store.sessions.getRange().map(({ value }) => ({ ...value, nextRestartAt: value.nextRestartAt ?? null })));
+  registry.load(store.sessions.getRange().map(({ value }) => ({ ...value, nextRestartAt: value.nextRestartAt ?? null, agentSession: value.agentSession ?? null })));
   const events = new EventLog(store, limits.eventRetention);
   const transcripts = new TranscriptService(
     transcriptStore,
@@ -123,6 +126,7 @@ export async function compose(
   const tap = await helper('sessd-tap', 'no output will be captured', log);
   const userManager = await userManagerRunning();
   const limiter = await ResourceLimiter.detect(userManager);
+  const launcher = await AgentLauncher.prepare(await helper('sessd-hook', 'agents will not report through hooks', log), join(paths.stateDir, 'agents'));
   const tmuxEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => !PRIVATE_ENV.includes(key)));
   const backend = new TmuxBackend({
     tmux: options.tmux,
@@ -150,6 +154,7 @@ export async function compose(
       size: DEFAULT_SIZE,
       // Read at each spawn: under socket activation the path is known only once listening.
       env: () => ({ SESSD_SOCKET: paths.socket }),
+      command: (session: Session) => launcher.command(session),
     },
     limits: {
       maxSessions: limits.maxSessions,
@@ -187,6 +192,8 @@ export async function compose(
   const activity = new ActivityTracker(ctx, profiles, interactions, new ActivityRecorder(ctx), log.child({ component: 'activity' }));
   activity.start(events);
   interactions.setReader((id, ms) => activity.settled(id, ms));
+  const agentHooks = new AgentHooks(ctx, activity, process.env.CODEX_HOME ?? join(homedir(), '.codex'), log.child({ component: 'hooks' }));
+  interactions.setDetails((id) => agentHooks.detail(id));
   const readiness = new Readiness(activity);
   const io: SessionIO = new SessionIO(ctx, readiness, activity);
   const checkpoints = new CheckpointService(ctx, store.checkpoints, configured.checkpoints, log.child({ component: 'checkpoints' }));
@@ -203,6 +210,7 @@ export async function compose(
     forget: (id) => {
       queue.forget(id);
       supervisor.forget(id);
+      agentHooks.forget(id);
     },
   });
   const reconciler = new Reconciler(backend, registry, lifecycle, log);
@@ -233,6 +241,7 @@ export async function compose(
     config,
     limiter,
     metrics,
+    agentHooks,
     daemon: {
       pid: process.pid,
       startedAt: new Date(),

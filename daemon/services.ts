@@ -1,4 +1,5 @@
 import type { SessdPaths } from '../shared/paths.js';
+import type { AgentHooks } from './agents/hooks.js';
 import type { Interactions } from './activity/interactions.js';
 import type { Profiles } from './activity/profiles.js';
 import type { ActivityTracker } from './activity/tracker.js';
@@ -71,4 +72,5 @@ export interface Services {
   limiter: ResourceLimiter;
   daemon: DaemonInfo;
   metrics: MetricsCollector;
+  agentHooks: AgentHooks;
 }

@@ -1,4 +1,4 @@
-import type { Interaction, InteractionStatus } from '../../shared/protocol/model.js';
+import type { Interaction, InteractionDetail, InteractionStatus } from '../../shared/protocol/model.js';
 import type { SessionContext } from '../sessions/context.js';
 import { toJson } from '../sessions/create.js';
 import { newId } from '../sessions/naming.js';
@@ -43,8 +43,15 @@ export class Interactions {
     for (const value of stored.all()) if (value.status === 'open') this.index(value);
   }
 
+  /** What the agent's hook told of the approval it waits on (AgentHooks), taken by the interaction the screen opens. */
+  private detailOf: (sessionId: string) => InteractionDetail | null = () => null;
+
   setReader(settled: (sessionId: string, ms: number) => Promise<void>): void {
     this.settled = settled;
+  }
+
+  setDetails(detailOf: (sessionId: string) => InteractionDetail | null): void {
+    this.detailOf = detailOf;
   }
 
   /**
@@ -69,6 +76,7 @@ export class Interactions {
       kind: prompt.kind,
       prompt: prompt.prompt,
       choices: prompt.choices.map(({ id, label }) => ({ id, label })),
+      detail: prompt.kind === 'approval' ? this.detailOf(sessionId) : null,
       status: 'open',
       response: null,
       createdAt: new Date().toISOString(),

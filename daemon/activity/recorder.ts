@@ -3,6 +3,9 @@ import type { SessionContext } from '../sessions/context.js';
 
 export type ActivityListener = (session: Session, previous: Activity) => void;
 
+/** Who told an activity: the screen's reading, or the agent's own hook (in the event's `source`). */
+export type ActivitySource = 'screen' | 'hook';
+
 /**
  * Records sessions' activity: each change on the session (`activity`,
  * `lastActivityAt`) with its `session.activity` event, then told to the listeners.
@@ -17,7 +20,7 @@ export class ActivityRecorder {
   constructor(private readonly ctx: Pick<SessionContext, 'locks' | 'registry' | 'committer'>) {}
 
   /** Stores the session's activity with its event, unless it is already stored; null when it no longer runs. */
-  store(id: string, activity: Activity): Promise<Session | null> {
+  store(id: string, activity: Activity, source: ActivitySource = 'screen'): Promise<Session | null> {
     return this.ctx.locks.run(id, async () => {
       const current = this.ctx.registry.get(id);
       if (current?.status !== 'running') return null;
@@ -26,7 +29,7 @@ export class ActivityRecorder {
       const next: Session = { ...current, activity, lastActivityAt: now, updatedAt: now };
       await this.ctx.committer.commit({
         put: [next],
-        events: [{ type: 'session.activity', sessionId: id, data: { activity, previous: current.activity } }],
+        events: [{ type: 'session.activity', sessionId: id, data: { activity, previous: current.activity, ...(source === 'hook' ? { source } : {}) } }],
       });
       return next;
     });

@@ -1,4 +1,5 @@
 import type { Handler } from '../rpc/handler.js';
+import { agentHook } from './agent.js';
 import { attachDetach, attachInput, attachResize, sessionAttach } from './attach.js';
 import { checkpointGet, checkpointList, sessionCheckpoint, sessionRestore } from './checkpoint.js';
 import { daemonMetrics, daemonShutdown, daemonStatus } from './daemon.js';
@@ -75,4 +76,5 @@ export const HANDLERS: readonly Handler[] = [
   spaceList,
   providerList,
   daemonMetrics,
+  agentHook,
 ];

@@ -1,4 +1,5 @@
 /** The whole protocol: every request and notification of DESIGN.md, declared once. */
+import * as agent from './agent.js';
 import * as attach from './attach.js';
 import * as checkpoint from './checkpoint.js';
 import * as daemon from './daemon.js';
@@ -31,9 +32,10 @@ export * from './template.js';
 export * from './space.js';
 export * from './resources.js';
 export * from './daemon.js';
+export * from './agent.js';
 export * from './metrics.js';
 
-const modules = [initialize, session, sessionIo, checkpoint, attach, message, interaction, events, transcript, template, space, daemon] as const;
+const modules = [initialize, session, sessionIo, checkpoint, attach, message, interaction, events, transcript, template, space, daemon, agent] as const;
 const declarations = modules.flatMap((m) => Object.values(m as Record<string, unknown>));
 
 /** Every request of the protocol. */
