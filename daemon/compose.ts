@@ -116,7 +116,7 @@ export async function compose(
   const backups = new StoreBackups(store.root, paths.storeDir, configured.backupIntervalMs, log.child({ component: 'backup' }));
   const registry = new SessionRegistry();
   // Records written before a field existed get its empty value.
-  registry.load(store.sessions.getRange().map(({ value }) => ({ ...value, nextRestartAt: value.nextRestartAt ?? null, agentSession: value.agentSession ?? null })));
+  registry.load(store.sessions.getRange().map(({ value }) => ({ ...value, nextRestartAt: value.nextRestartAt ?? null })));
   const events = new EventLog(store, limits.eventRetention);
   const transcripts = new TranscriptService(
     transcriptStore,

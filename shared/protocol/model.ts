@@ -102,9 +102,10 @@ export const SessionSchema = z.object({
   limits: ResourceLimitsSchema.optional(),
   /**
    * Extension: the agent's own conversation, once the agent reported it (through its
-   * hooks or notify program); null until then, and for programs that are not agents.
+   * hooks or notify program); null until then, and for programs that are not agents;
+   * absent in records written before it existed.
    */
-  agentSession: AgentSessionSchema.nullable(),
+  agentSession: AgentSessionSchema.nullable().optional(),
   runtime: SessionRuntimeSchema,
 });
 export type Session = z.infer<typeof SessionSchema>;
