@@ -33,6 +33,8 @@ interface Tracked {
    * recorded. Null: the screen decides.
    */
   reported: Activity | null;
+  /** The agent's hooks tell its approvals (Claude's PermissionRequest): an approval on screen waits for the hook, which says what it is about. */
+  hookedApprovals: boolean;
 }
 
 /**
@@ -117,10 +119,11 @@ export class ActivityTracker {
    * is not heeded until a reading agrees with it (the screen stays the judge of what
    * hooks do not tell, such as an interrupted turn).
    */
-  report(sessionId: string, activity: Activity): Promise<void> {
+  report(sessionId: string, activity: Activity, tellsApprovals: boolean): Promise<void> {
     const t = this.tracked.get(sessionId);
     if (t === undefined || t.phase.kind === 'preface') return Promise.resolve();
     t.reported = activity;
+    t.hookedApprovals = tellsApprovals;
     t.chain = t.chain
       .then(async () => {
         if (isStopped(t)) return;
@@ -200,6 +203,7 @@ export class ActivityTracker {
       ),
       chain: Promise.resolve(),
       reported: null,
+      hookedApprovals: false,
     };
     this.tracked.set(id, t);
     if (preface !== undefined) this.preparing.add(id);
@@ -260,6 +264,8 @@ export class ActivityTracker {
       if (verdict.quiet === 'clear') t.reads.clearQuiet();
       else if (verdict.quiet !== 'keep') t.reads.armQuiet(verdict.quiet.arm);
       if (verdict.settledQuiet) this.tell({ type: 'quiet', sessionId: t.id });
+      // The hook's PermissionRequest comes with the dialog (not after it), and says what is to be approved.
+      if (t.hookedApprovals && verdict.prompt?.kind === 'approval' && t.reported !== 'waiting' && t.activity !== 'waiting') return;
       if (t.reported !== null) {
         if (verdict.activity !== t.reported) return; // the screen has not caught up with the hook yet
         t.reported = null;

@@ -64,7 +64,8 @@ export async function codexHasThread(codexHome: string, id: string): Promise<boo
 
 /** What AgentHooks drives: the activity tracker's hook input and its interactions' details. */
 export interface HookTargets {
-  report(sessionId: string, activity: Activity): Promise<void>;
+  /** `tellsApprovals`: the agent's hooks report every approval it asks for (so the screen's wait for them). */
+  report(sessionId: string, activity: Activity, tellsApprovals: boolean): Promise<void>;
 }
 
 /**
@@ -119,7 +120,7 @@ export class AgentHooks {
     if (reading.activity === null) return;
     if (reading.detail !== null) this.details.set(id, reading.detail);
     else if (reading.activity !== 'waiting') this.details.delete(id);
-    await this.targets.report(id, reading.activity);
+    await this.targets.report(id, reading.activity, agent === 'claude');
   }
 
   /** Records the agent's conversation on the session, when it is new. */

@@ -100,8 +100,7 @@ describe('Claude Code with sessd’s hooks', () => {
     await h.waitForScreen(s, idle);
     const before = client.events.length;
     await say(s, 'run: touch approved.txt', input);
-    // The hooks tell busy (UserPromptSubmit) and waiting (PermissionRequest) before the screen does.
-    await client.waitForEvent(of(s, 'session.activity', (d) => d.activity === 'busy' && d.source === 'hook'), before);
+    // The approval is the hook's (PermissionRequest): it says what is to be approved, and the screen waits for it.
     await client.waitForEvent(of(s, 'session.activity', (d) => d.activity === 'waiting' && d.source === 'hook'), before);
     const opened = await client.waitForEvent(of(s, 'interaction.opened'), before);
     const interaction = opened.data as unknown as Interaction;
@@ -110,9 +109,11 @@ describe('Claude Code with sessd’s hooks', () => {
     await h.client.request(InteractionRespondRequest, { id: interaction.id, choice: '1' });
     await mock.waitForRequest((r) => toolResults(r).some((t) => !t.isError), 'the tool’s result');
     expect(existsSync(join(at.project, 'approved.txt'))).toBe(true);
-    // Stop: idle from the hook.
-    await client.waitForEvent(of(s, 'session.activity', (d) => d.activity === 'idle' && d.source === 'hook'), client.events.indexOf(opened));
     await h.waitForScreen(s, (screen) => screen.includes('tool finished: ok') && idle(screen));
+    await client.waitForEvent(of(s, 'session.activity', (d) => d.activity === 'idle'), client.events.indexOf(opened));
+    // Hook and screen agree on each step; whichever tells first records it.
+    const steps = client.events.slice(before).filter(of(s, 'session.activity')).map((e) => e.data.activity);
+    expect(steps.filter((a, i) => a !== steps[i - 1])).toEqual(['busy', 'waiting', 'busy', 'idle']);
 
     const checkpoint = await h.client.request(SessionCheckpointRequest, { session: s.id, label: 'mid-conversation' });
     expect(checkpoint.agentSession).toEqual(conversation);
@@ -144,7 +145,6 @@ describe('Codex with sessd’s notify program', () => {
     const recorded = await client.waitForEvent(of(s, 'session.updated', (d) => d.agentSession !== undefined), before);
     expect(await codexSessionIds(at)).toEqual([(recorded.data.agentSession as { id: string }).id]);
     expect(recorded.data.agentSession).toMatchObject({ agent: 'codex' });
-    await client.waitForEvent(of(s, 'session.activity', (d) => d.activity === 'idle' && d.source === 'hook'), before);
     await h.waitForScreen(s, (screen) => screen.includes('echo: remember the word kettle') && idle(screen));
 
     await h.client.request(SessionCheckpointRequest, { session: s.id });
