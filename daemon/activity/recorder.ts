@@ -1,10 +1,19 @@
 import type { Activity, Session } from '../../shared/protocol/model.js';
-import type { SessionContext } from '../sessions/context.js';
+import type { Committer } from '../sessions/commit.js';
+import type { KeyedLock } from '../sessions/lock.js';
+import type { SessionRegistry } from '../sessions/registry.js';
 
 export type ActivityListener = (session: Session, previous: Activity) => void;
 
 /** Who told an activity: the screen's reading, or the agent's own hook (in the event's `source`). */
 export type ActivitySource = 'screen' | 'hook';
+
+/** What activity is recorded with. */
+export interface RecorderDeps {
+  registry: SessionRegistry;
+  committer: Committer;
+  locks: KeyedLock;
+}
 
 /**
  * Records sessions' activity: each change on the session (`activity`,
@@ -17,17 +26,17 @@ export class ActivityRecorder {
   private readonly idleTimes = new Map<string, number>();
   private readonly inputIn = new Map<string, number>();
 
-  constructor(private readonly ctx: Pick<SessionContext, 'locks' | 'registry' | 'committer'>) {}
+  constructor(private readonly deps: RecorderDeps) {}
 
   /** Stores the session's activity with its event, unless it is already stored; null when it no longer runs. */
   store(id: string, activity: Activity, source: ActivitySource = 'screen'): Promise<Session | null> {
-    return this.ctx.locks.run(id, async () => {
-      const current = this.ctx.registry.get(id);
+    return this.deps.locks.run(id, async () => {
+      const current = this.deps.registry.get(id);
       if (current?.status !== 'running') return null;
       if (current.activity === activity) return current;
       const now = new Date().toISOString();
       const next: Session = { ...current, activity, lastActivityAt: now, updatedAt: now };
-      await this.ctx.committer.commit({
+      await this.deps.committer.commit({
         put: [next],
         events: [{ type: 'session.activity', sessionId: id, data: { activity, previous: current.activity, ...(source === 'hook' ? { source } : {}) } }],
       });

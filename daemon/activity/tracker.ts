@@ -1,14 +1,15 @@
 import type { Logger } from 'pino';
 import type { Activity, SessdEvent } from '../../shared/protocol/model.js';
-import type { SessionContext } from '../sessions/context.js';
+import type { SessionBackend } from '../backend/backend.js';
+import type { SessionRegistry } from '../sessions/registry.js';
+import type { TranscriptService } from '../transcripts/service.js';
 import { classify, QUIET_MS, SILENT_START_MS } from './classify.js';
-import type { Interactions } from './interactions.js';
 import { PrefaceFilter } from './preface.js';
 import type { Profiles } from './profiles.js';
 import type { ActivityListener, ActivityRecorder, ActivitySource } from './recorder.js';
 import { ReadScheduler, type ReadCause } from './scheduler.js';
 import type { DetectedPrompt } from './screen.js';
-import type { Phase, TrackingEvent } from './state.js';
+import type { Phase, PromptWatcher, TrackingEvent } from './state.js';
 
 interface Deferred {
   promise: Promise<void>;
@@ -37,6 +38,15 @@ interface Tracked {
   hookedApprovals: boolean;
 }
 
+/** What activity is read from. */
+export interface TrackerDeps {
+  registry: SessionRegistry;
+  backend: Pick<SessionBackend, 'capture'>;
+  transcripts: Pick<TranscriptService, 'onOutput'>;
+  /** Sessions' status changes: tracking begins and ends with them. */
+  events: { onEvent(listener: (event: SessdEvent) => void): () => void };
+}
+
 /**
  * Keeps every running session's activity current from its output as it happens:
  * output schedules a reading of the screen (ReadScheduler), the screen and what came
@@ -49,21 +59,19 @@ export class ActivityTracker {
   /** Sessions made ready for a start that is under way (a restore's preface); the start's event takes them over. */
   private readonly preparing = new Set<string>();
   private readonly trackingListeners = new Set<(event: TrackingEvent) => void>();
+  private readonly promptWatchers = new Set<PromptWatcher>();
   private readonly offs: (() => void)[] = [];
 
   constructor(
-    private readonly ctx: Pick<SessionContext, 'registry' | 'backend' | 'transcripts'>,
+    private readonly deps: TrackerDeps,
     private readonly profiles: Profiles,
-    private readonly interactions: Interactions,
     private readonly recorder: ActivityRecorder,
     private readonly log: Logger,
-  ) {}
-
-  /** Follows output and status changes; call once, before sessions start. */
-  start(events: { onEvent(listener: (event: SessdEvent) => void): () => void }): void {
+  ) {
+    // Output and status changes are followed from the start: it is built before sessions start.
     this.offs.push(
-      this.ctx.transcripts.onOutput((id, _offset, data) => this.output(id, data)),
-      events.onEvent((event) => {
+      this.deps.transcripts.onOutput((id, _offset, data) => this.output(id, data)),
+      this.deps.events.onEvent((event) => {
         if (event.sessionId === null) return;
         if (event.type === 'session.created') {
           if (event.data.status === 'running') this.track(event.sessionId, false);
@@ -72,7 +80,7 @@ export class ActivityTracker {
           else this.untrack(event.sessionId);
         } else if (event.type === 'session.deleted') {
           this.untrack(event.sessionId);
-          this.interactions.forget(event.sessionId);
+          for (const watcher of this.promptWatchers) watcher.forget(event.sessionId);
           this.recorder.forget(event.sessionId);
         }
       }),
@@ -81,7 +89,7 @@ export class ActivityTracker {
 
   /** Starts tracking every running session (at daemon start, after the first reconcile). */
   trackRunning(): void {
-    for (const session of this.ctx.registry.all()) if (session.status === 'running') this.track(session.id, true);
+    for (const session of this.deps.registry.all()) if (session.status === 'running') this.track(session.id, true);
   }
 
   /**
@@ -98,6 +106,12 @@ export class ActivityTracker {
 
   onChange(listener: ActivityListener): () => void {
     return this.recorder.onChange(listener);
+  }
+
+  /** Questions on screen as they come and go (interactions are opened from these). */
+  watchPrompts(watcher: PromptWatcher): () => void {
+    this.promptWatchers.add(watcher);
+    return () => this.promptWatchers.delete(watcher);
   }
 
   onTracking(listener: (event: TrackingEvent) => void): () => void {
@@ -127,7 +141,7 @@ export class ActivityTracker {
     t.chain = t.chain
       .then(async () => {
         if (isStopped(t)) return;
-        if (activity !== 'waiting') await this.interactions.gone(t.id);
+        if (activity !== 'waiting') for (const watcher of this.promptWatchers) await watcher.gone(t.id);
         (await this.change(t, activity, 'hook'))?.resolve();
       })
       .catch((error: unknown) => this.log.warn({ err: error, session: t.id }, 'cannot record activity'));
@@ -174,6 +188,7 @@ export class ActivityTracker {
     for (const off of this.offs.splice(0)) off();
     for (const id of [...this.tracked.keys()]) this.untrack(id);
     this.trackingListeners.clear();
+    this.promptWatchers.clear();
   }
 
   /**
@@ -193,7 +208,7 @@ export class ActivityTracker {
     const t: Tracked = {
       id,
       phase: preface !== undefined ? { kind: 'preface', filter: new PrefaceFilter(preface) } : adopted ? { kind: 'speaking' } : { kind: 'starting' },
-      activity: this.ctx.registry.get(id)?.activity ?? 'unknown',
+      activity: this.deps.registry.get(id)?.activity ?? 'unknown',
       startedAt: Date.now(),
       unread: deferred(),
       reads: new ReadScheduler(
@@ -220,7 +235,9 @@ export class ActivityTracker {
     this.tracked.delete(id);
     this.preparing.delete(id);
     this.tell({ type: 'untracked', sessionId: id });
-    this.interactions.gone(id).catch((error: unknown) => this.log.warn({ err: error, session: id }, 'cannot cancel an interaction'));
+    for (const watcher of this.promptWatchers) {
+      watcher.gone(id).catch((error: unknown) => this.log.warn({ err: error, session: id }, 'cannot cancel an interaction'));
+    }
   }
 
   private tell(event: TrackingEvent): void {
@@ -243,9 +260,9 @@ export class ActivityTracker {
   /** Reads the screen and records what it means. */
   private async read(t: Tracked, cause: ReadCause): Promise<void> {
     try {
-      const captured = await this.ctx.backend.capture(t.id, { rows: true });
+      const captured = await this.deps.backend.capture(t.id, { rows: true });
       if (isStopped(t)) return;
-      const profile = this.profiles.get(this.ctx.registry.get(t.id)?.agent ?? 'generic');
+      const profile = this.profiles.get(this.deps.registry.get(t.id)?.agent ?? 'generic');
       const verdict = classify(
         profile,
         { rows: captured.text.split('\n'), cursorRow: captured.cursor.y },
@@ -281,9 +298,9 @@ export class ActivityTracker {
       if (isStopped(t)) return;
       // A question that went away is cancelled before the new activity is told; one that
       // came is opened after it: whoever hears of an interaction finds the session waiting.
-      if (prompt === null) await this.interactions.gone(t.id);
+      if (prompt === null) for (const watcher of this.promptWatchers) await watcher.gone(t.id);
       const firstReading = await this.change(t, activity);
-      if (prompt !== null && !isStopped(t)) await this.interactions.shown(t.id, prompt);
+      if (prompt !== null && !isStopped(t)) for (const watcher of this.promptWatchers) await watcher.shown(t.id, prompt);
       firstReading?.resolve();
     }).catch((error: unknown) => this.log.warn({ err: error, session: t.id }, 'cannot record activity'));
     return t.chain;

@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { AgentHookResult } from '../../shared/protocol/agent.js';
 import type { Activity, AgentKind, AgentSession, InteractionDetail, JsonObject, Session } from '../../shared/protocol/model.js';
-import type { SessionContext } from '../sessions/context.js';
+import type { Committer } from '../sessions/commit.js';
+import type { KeyedLock } from '../sessions/lock.js';
+import type { SessionRegistry } from '../sessions/registry.js';
 
 /** What an agent's hook event says, read by `readClaude` / `readCodex`. */
 export interface HookReading {
@@ -81,7 +83,7 @@ export class AgentHooks {
   private readonly details = new Map<string, InteractionDetail>();
 
   constructor(
-    private readonly ctx: Pick<SessionContext, 'registry' | 'locks' | 'committer'>,
+    private readonly ctx: { registry: SessionRegistry; locks: KeyedLock; committer: Committer },
     private readonly targets: HookTargets,
     /** CODEX_HOME as a session's program sees it, when its env does not set it. */
     private readonly defaultCodexHome: string,
@@ -108,10 +110,6 @@ export class AgentHooks {
   /** Resolves once every hook event received so far is applied. */
   async idle(sessionId: string): Promise<void> {
     await this.chains.get(sessionId);
-  }
-
-  forget(sessionId: string): void {
-    this.details.delete(sessionId);
   }
 
   private async apply(id: string, agent: AgentKind, event: JsonObject): Promise<void> {

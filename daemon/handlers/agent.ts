@@ -1,4 +1,7 @@
 import { AgentHookRequest } from '../../shared/protocol/agent.js';
-import { sessionRequest } from '../rpc/handler.js';
+import type { AgentHooks } from '../agents/hooks.js';
+import { sessionRequest, type Handler, type SessionLookup } from '../rpc/handler.js';
 
-export const agentHook = sessionRequest(AgentHookRequest, (p, session, { services }) => services.agentHooks.receive(session, p.agent, p.event));
+export function agentHook({ sessions, agentHooks }: { sessions: SessionLookup; agentHooks: AgentHooks }): Handler {
+  return sessionRequest(AgentHookRequest, sessions, (p, session) => agentHooks.receive(session, p.agent, p.event));
+}

@@ -110,7 +110,8 @@ export const SessionSchema = z.object({
 });
 export type Session = z.infer<typeof SessionSchema>;
 
-export const MessageStatusSchema = z.enum(['queued', 'delivered', 'failed', 'expired']);
+/** Extension: `cancelled`, a queued message withdrawn by `message/cancel` before it was typed. */
+export const MessageStatusSchema = z.enum(['queued', 'delivered', 'failed', 'expired', 'cancelled']);
 export type MessageStatus = z.infer<typeof MessageStatusSchema>;
 export const MESSAGE_STATUSES: readonly MessageStatus[] = MessageStatusSchema.options;
 
@@ -126,7 +127,7 @@ export const MessageSchema = z.object({
   deliveredAt: z.string().nullable(),
   /** When a queued message expires, if it was given `expiresInMs`. */
   expiresAt: z.string().nullable(),
-  /** Why delivery failed, for `failed` and `expired`. */
+  /** Why delivery failed, for `failed`, `expired` and `cancelled`. */
   error: z.string().nullable(),
 });
 export type Message = z.infer<typeof MessageSchema>;
@@ -249,10 +250,10 @@ export const EVENT_TYPES: readonly EventType[] = EventTypeSchema.options;
  * - `session.created`: the Session.
  * - `session.status`: `{status, previous, exitCode?, reason?}`.
  * - `session.activity`: `{activity, previous, source?}` (`source: "hook"` when the agent's own hook told it, else read from the screen).
- * - `session.updated`: `{labels, context}` as they are after the update; `{agentSession}` when the agent reported its conversation.
+ * - `session.updated`: `{labels, context, name, restartPolicy}` as they are after the update; `{agentSession}` alone when the agent reported its conversation.
  * - `session.exited`: `{exitCode, exitSignal}`.
  * - `session.deleted`: `{name, space}`.
- * - `message.*`: the Message.
+ * - `message.*`: the Message. `message.failed` also reports an `expired` or `cancelled` one (its status says which).
  * - `checkpoint.created`: the CheckpointSummary.
  * - `interaction.*`: the Interaction.
  */

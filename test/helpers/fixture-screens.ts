@@ -5,10 +5,14 @@ import type { Screen } from '../../daemon/activity/screen.js';
 const SCREENS = join(import.meta.dirname, '..', 'fixtures', 'screens');
 const CURSOR = '█';
 
-/** The names of the recorded screens in test/fixtures/screens (`claude-idle`, …). */
+/**
+ * The names of the screens in test/fixtures/screens with the cursor marked in the
+ * text (`claude-idle`, …). The `real-*` screens keep theirs in `real-cursors.json`
+ * and are read by real-screens.ts.
+ */
 export function fixtureScreenNames(): string[] {
   return readdirSync(SCREENS)
-    .filter((f) => f.endsWith('.txt'))
+    .filter((f) => f.endsWith('.txt') && !f.startsWith('real-'))
     .map((f) => f.slice(0, -'.txt'.length))
     .sort();
 }

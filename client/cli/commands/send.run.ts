@@ -1,4 +1,5 @@
 import type { Context } from '../context.js';
+import { ref, visible } from '../output.js';
 import type { Input } from '../spec.js';
 import type { spec } from './send.js';
 
@@ -19,8 +20,10 @@ export async function run({ session, text: words, noEnter, when, expires }: Inpu
     ...(when === undefined ? {} : { when }),
     ...(expires === undefined ? {} : { expiresInMs: expires }),
   });
-  if (ctx.json) ctx.out.json(message);
-  else ctx.out.line(message.status === 'queued' ? `queued for when ${session} is idle (${message.id})` : `sent to ${session}`);
+  if (ctx.json) return ctx.out.json(message);
+  // Its name, also when it was given by id.
+  const name = visible(await client.session.get({ session: message.sessionId }).then(ref, () => session));
+  ctx.out.line(message.status === 'queued' ? `queued for when ${name} is idle (${message.id}; see \`sess messages\`)` : `sent to ${name}`);
 }
 
 async function readStdin(): Promise<string> {
