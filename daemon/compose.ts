@@ -2,13 +2,15 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { SessdPaths } from '../shared/paths.js';
+import { AgentHooks } from './agents/hooks.js';
+import { AgentLauncher } from './agents/launch.js';
 import { Interactions } from './activity/interactions.js';
 import { Profiles } from './activity/profiles.js';
 import { ActivityRecorder } from './activity/recorder.js';
 import { ActivityTracker } from './activity/tracker.js';
 import { AttachService } from './attach/service.js';
 import type { SessionBackend } from './backend/backend.js';
-import { createTmuxBackend, tmuxSockets } from './backend/tmux-setup.js';
+import { createTmuxBackend, helper, tmuxSockets } from './backend/tmux-setup.js';
 import type { LiveConfig } from './config/live.js';
 import { LiveSettings } from './config/live-settings.js';
 import { SessionResolver } from './config/resolver.js';
@@ -93,7 +95,8 @@ export async function compose(
   const committer = new Committer(store, registry, events);
   const stopPublishingGaps = publishGaps(transcripts, committer, log);
   const locks = new KeyedLock();
-  const defaults = sessionDefaults(paths);
+  const launcher = await AgentLauncher.prepare(await helper('sessd-hook', 'agents will not report through hooks', log), join(paths.stateDir, 'agents'));
+  const defaults = { ...sessionDefaults(paths), command: launcher.command.bind(launcher) };
 
   const lifecycle = new SessionLifecycle({ registry, committer, backend, transcripts, locks, log, defaults });
   const templates = new TemplateService(store, config);
@@ -104,6 +107,8 @@ export async function compose(
   const readiness = new Readiness(activity);
   const io = new SessionIO({ registry, committer, backend, transcripts, locks, limits: sessionLimits }, readiness, activity);
   const interactions = new Interactions({ committer }, store.interactions, io, activity);
+  const agentHooks = new AgentHooks({ registry, committer, locks }, activity, process.env.CODEX_HOME ?? join(homedir(), '.codex'), log.child({ component: 'hooks' }));
+  interactions.setDetails((id) => agentHooks.detail(id));
   const checkpoints = new CheckpointService(
     { registry, committer, backend, transcripts, locks },
     store.checkpoints,
@@ -167,6 +172,7 @@ export async function compose(
     limits,
     metrics,
     worktrees,
+    agentHooks,
   });
   const dispatcher = new Dispatcher(handlers, metrics.requests, log);
   return {

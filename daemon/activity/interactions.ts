@@ -1,4 +1,4 @@
-import type { Interaction, InteractionStatus } from '../../shared/protocol/model.js';
+import type { Interaction, InteractionDetail, InteractionStatus } from '../../shared/protocol/model.js';
 import type { Committer } from '../sessions/commit.js';
 import { toJson } from '../sessions/create.js';
 import { newId } from '../sessions/naming.js';
@@ -58,6 +58,13 @@ export class Interactions implements PromptWatcher {
     this.off();
   }
 
+  /** What the agent's hook told of the approval it waits on (AgentHooks), taken by the interaction the screen opens. */
+  private detailOf: (sessionId: string) => InteractionDetail | null = () => null;
+
+  setDetails(detailOf: (sessionId: string) => InteractionDetail | null): void {
+    this.detailOf = detailOf;
+  }
+
   /**
    * The session's program shows `prompt`: keeps the open interaction if it is the
    * same question, otherwise cancels it and opens one. After a restart, a stored
@@ -80,6 +87,7 @@ export class Interactions implements PromptWatcher {
       kind: prompt.kind,
       prompt: prompt.prompt,
       choices: prompt.choices.map(({ id, label }) => ({ id, label })),
+      detail: prompt.kind === 'approval' ? this.detailOf(sessionId) : null,
       status: 'open',
       response: null,
       createdAt: new Date().toISOString(),

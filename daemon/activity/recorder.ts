@@ -5,6 +5,9 @@ import type { SessionRegistry } from '../sessions/registry.js';
 
 export type ActivityListener = (session: Session, previous: Activity) => void;
 
+/** Who told an activity: the screen's reading, or the agent's own hook (in the event's `source`). */
+export type ActivitySource = 'screen' | 'hook';
+
 /** What activity is recorded with. */
 export interface RecorderDeps {
   registry: SessionRegistry;
@@ -26,7 +29,7 @@ export class ActivityRecorder {
   constructor(private readonly deps: RecorderDeps) {}
 
   /** Stores the session's activity with its event, unless it is already stored; null when it no longer runs. */
-  store(id: string, activity: Activity): Promise<Session | null> {
+  store(id: string, activity: Activity, source: ActivitySource = 'screen'): Promise<Session | null> {
     return this.deps.locks.run(id, async () => {
       const current = this.deps.registry.get(id);
       if (current?.status !== 'running') return null;
@@ -35,7 +38,7 @@ export class ActivityRecorder {
       const next: Session = { ...current, activity, lastActivityAt: now, updatedAt: now };
       await this.deps.committer.commit({
         put: [next],
-        events: [{ type: 'session.activity', sessionId: id, data: { activity, previous: current.activity } }],
+        events: [{ type: 'session.activity', sessionId: id, data: { activity, previous: current.activity, ...(source === 'hook' ? { source } : {}) } }],
       });
       return next;
     });

@@ -6,7 +6,7 @@ import type { TranscriptService } from '../transcripts/service.js';
 import { classify, QUIET_MS, SILENT_START_MS } from './classify.js';
 import { PrefaceFilter } from './preface.js';
 import type { Profiles } from './profiles.js';
-import type { ActivityListener, ActivityRecorder } from './recorder.js';
+import type { ActivityListener, ActivityRecorder, ActivitySource } from './recorder.js';
 import { ReadScheduler, type ReadCause } from './scheduler.js';
 import type { DetectedPrompt } from './screen.js';
 import type { Phase, PromptWatcher, TrackingEvent } from './state.js';
@@ -28,6 +28,14 @@ interface Tracked {
   readonly reads: ReadScheduler;
   /** Activity changes are recorded one after another. */
   chain: Promise<void>;
+  /**
+   * What the agent's own hook said last, until a screen reading agrees: the hook knows
+   * first and the screen catches up, so readings that disagree meanwhile are not
+   * recorded. Null: the screen decides.
+   */
+  reported: Activity | null;
+  /** The agent's hooks tell its approvals (Claude's PermissionRequest): an approval on screen waits for the hook, which says what it is about. */
+  hookedApprovals: boolean;
 }
 
 /** What activity is read from. */
@@ -121,6 +129,27 @@ export class ActivityTracker {
   }
 
   /**
+   * The agent's hook tells its activity (AgentHooks): recorded at once, and the screen
+   * is not heeded until a reading agrees with it (the screen stays the judge of what
+   * hooks do not tell, such as an interrupted turn).
+   */
+  report(sessionId: string, activity: Activity, tellsApprovals: boolean): Promise<void> {
+    const t = this.tracked.get(sessionId);
+    if (t === undefined || t.phase.kind === 'preface') return Promise.resolve();
+    t.reported = activity;
+    t.hookedApprovals = tellsApprovals;
+    t.chain = t.chain
+      .then(async () => {
+        if (isStopped(t)) return;
+        if (activity !== 'waiting') for (const watcher of this.promptWatchers) await watcher.gone(t.id);
+        (await this.change(t, activity, 'hook'))?.resolve();
+      })
+      .catch((error: unknown) => this.log.warn({ err: error, session: t.id }, 'cannot record activity'));
+    t.reads.soon();
+    return t.chain;
+  }
+
+  /**
    * Input went in (a message, keys, an answer): what waits for the session to be idle
    * waits for its next idle, and the screen is read soon even if nothing prints.
    */
@@ -188,6 +217,8 @@ export class ActivityTracker {
         adopted,
       ),
       chain: Promise.resolve(),
+      reported: null,
+      hookedApprovals: false,
     };
     this.tracked.set(id, t);
     if (preface !== undefined) this.preparing.add(id);
@@ -250,6 +281,12 @@ export class ActivityTracker {
       if (verdict.quiet === 'clear') t.reads.clearQuiet();
       else if (verdict.quiet !== 'keep') t.reads.armQuiet(verdict.quiet.arm);
       if (verdict.settledQuiet) this.tell({ type: 'quiet', sessionId: t.id });
+      // The hook's PermissionRequest comes with the dialog (not after it), and says what is to be approved.
+      if (t.hookedApprovals && verdict.prompt?.kind === 'approval' && t.reported !== 'waiting' && t.activity !== 'waiting') return;
+      if (t.reported !== null) {
+        if (verdict.activity !== t.reported) return; // the screen has not caught up with the hook yet
+        t.reported = null;
+      }
       await this.set(t, verdict.activity, verdict.prompt);
     } catch (error) {
       this.log.debug({ err: error, session: t.id }, 'cannot read the screen');
@@ -270,11 +307,11 @@ export class ActivityTracker {
   }
 
   /** Records and tells a change of activity; the first reading's waiters when this was the first since tracking began. */
-  private async change(t: Tracked, activity: Activity): Promise<Deferred | null> {
+  private async change(t: Tracked, activity: Activity, source: ActivitySource = 'screen'): Promise<Deferred | null> {
     // The first reading is news even when the record already says it (a daemon restart:
     // what waits for idle must hear of it).
     if (activity === t.activity && t.unread === null) return null;
-    const recorded = await this.recorder.store(t.id, activity);
+    const recorded = await this.recorder.store(t.id, activity, source);
     if (recorded === null || isStopped(t)) return null;
     const firstReading = t.unread;
     const previous = firstReading === null ? t.activity : 'unknown';

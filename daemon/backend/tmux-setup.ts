@@ -17,7 +17,7 @@ const PRIVATE_ENV = [
 ];
 
 /** A helper program built beside the daemon's entry files, or null (with a warning) when it is missing. */
-async function helper(name: string, without: string, log: Logger): Promise<string | null> {
+export async function helper(name: string, without: string, log: Logger): Promise<string | null> {
   const path = fileURLToPath(new URL(`../${name}`, import.meta.url));
   try {
     await access(path, constants.X_OK);

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { AgentHooks } from '../agents/hooks.js';
 import type { Message } from '../../shared/protocol/model.js';
 import type { Interactions } from '../activity/interactions.js';
 import type { AttachService } from '../attach/service.js';
@@ -20,6 +21,7 @@ import type { Restorer } from '../sessions/restore.js';
 import type { SessionRecords } from '../store/records.js';
 import type { TranscriptService } from '../transcripts/service.js';
 import type { WorktreeSessions } from '../worktrees/service.js';
+import { agentHook } from './agent.js';
 import { attachDetach, attachInput, attachResize, sessionAttach } from './attach.js';
 import { checkpointGet, checkpointList, sessionCheckpoint, sessionRestore } from './checkpoint.js';
 import { daemonMetrics, daemonShutdown, daemonStatus } from './daemon.js';
@@ -73,6 +75,7 @@ export interface HandlerParts {
   metrics: MetricsCollector;
   /** Sessions in git worktrees: `session/create` and `session/delete` go through it too. */
   worktrees: WorktreeSessions;
+  agentHooks: AgentHooks;
 }
 
 /**
@@ -130,6 +133,7 @@ export function buildHandlers(parts: HandlerParts): Handler[] {
     sessionFork(parts),
     worktreeList(parts),
     worktreePrune(parts),
+    agentHook(parts),
   ];
   // `initialize` tells the methods served, itself first: the table is known before it is built.
   const methods = [INITIALIZE_METHOD, ...served.map((h) => h.method)];

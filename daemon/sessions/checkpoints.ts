@@ -33,6 +33,7 @@ const checkpointSchema = z.strictObject({
   cwd: text.refine((v) => v.startsWith('/')),
   env: z.record(z.string(), text),
   scrollback: z.string(),
+  agentSession: z.strictObject({ agent: z.enum(['claude', 'codex']), id: text.min(1) }).nullable().optional(),
 });
 
 export type StoredCheckpoint = Checkpoint & { scrollback: string };
@@ -122,6 +123,7 @@ export class CheckpointService {
       cwd: current.cwd,
       env: current.env,
       scrollback: tail(screen.text, SCROLLBACK_MAX_BYTES),
+      agentSession: current.agentSession ?? null,
     };
     const valid = parseCheckpoint(checkpoint);
     if (!valid.ok) throw sessdError('storage_error', `checkpoint refused: ${valid.reason}`, { reason: valid.reason });

@@ -206,6 +206,7 @@ function newRecord(id: string, name: string, params: SessionCreateParams, values
     lastActivityAt: null,
     lastCheckpointAt: null,
     nextRestartAt: null,
+    agentSession: null,
     ...(Object.keys(values.limits).length === 0 ? {} : { limits: values.limits }),
     runtime: { backend: 'tmux', tmuxSession: null, paneId: null, panePid: null },
   };

@@ -20,6 +20,8 @@ export interface SessionDefaults {
   size: TerminalSize;
   /** Set in every session (SESSD_SOCKET, so `sess` inside a session finds this daemon). */
   env: () => Record<string, string>;
+  /** The argv a spawn runs for the session (an agent's made to report to sessd and resume its conversation); its own command when absent. */
+  command?: (session: Session) => string[];
 }
 
 /** The defaults of this user's sessions; `paths.socket` is read at each spawn (see `env`). */
@@ -74,7 +76,7 @@ export function transition(
 export function spawnSpec(session: Session, defaults: SessionDefaults): SpawnSpec {
   return {
     name: session.id,
-    command: session.command,
+    command: defaults.command?.(session) ?? session.command,
     cwd: session.cwd,
     env: { ...defaults.env(), SESSD_SESSION: session.id, ...session.env },
     size: session.size,

@@ -124,6 +124,8 @@ export class Restorer {
       cwd: checkpoint.cwd,
       env: checkpoint.env,
       context: mergePatch(current.context, checkpoint.context) as JsonObject,
+      // The agent's conversation goes on: the one recorded since, else the checkpoint's.
+      agentSession: current.agentSession ?? checkpoint.agentSession ?? null,
     };
     // Without sessd-pane there is nothing to show the saved scrollback.
     const line = this.deps.backend.status().capabilities.includes('preface') ? separator(checkpoint) : undefined;
@@ -134,7 +136,7 @@ export class Restorer {
     try {
       started = await this.lifecycle.startLocked(current, action, {
         spec: { ...spawnSpec(restored, this.deps.defaults), ...(preface === undefined ? {} : { preface }) },
-        patch: { command: restored.command, cwd: restored.cwd, env: restored.env, context: restored.context, ...extra.patch },
+        patch: { command: restored.command, cwd: restored.cwd, env: restored.env, context: restored.context, agentSession: restored.agentSession, ...extra.patch },
         reason: extra.reason ?? `restored from checkpoint ${checkpoint.seq}`,
       });
     } catch (error) {

@@ -1,4 +1,5 @@
 /** The whole protocol: every request and notification of DESIGN.md, declared once. */
+import * as agent from './agent.js';
 import * as attach from './attach.js';
 import * as checkpoint from './checkpoint.js';
 import * as daemon from './daemon.js';
@@ -32,10 +33,11 @@ export * from './template.js';
 export * from './space.js';
 export * from './resources.js';
 export * from './daemon.js';
+export * from './agent.js';
 export * from './metrics.js';
 export * from './worktree.js';
 
-const modules = [initialize, session, sessionIo, checkpoint, attach, message, interaction, events, transcript, template, space, daemon, worktree] as const;
+const modules = [initialize, session, sessionIo, checkpoint, attach, message, interaction, events, transcript, template, space, daemon, worktree, agent] as const;
 const declarations = modules.flatMap((m) => Object.values(m as Record<string, unknown>));
 
 /** Every request of the protocol. */

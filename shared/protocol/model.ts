@@ -78,6 +78,17 @@ export const SessionWorktreeSchema = z.object({
   kept: z.string().optional(),
 });
 export type SessionWorktree = z.infer<typeof SessionWorktreeSchema>;
+/** Extension: the agents whose own conversations sessd knows how to record and resume. */
+export const AgentKindSchema = z.enum(['claude', 'codex']);
+export type AgentKind = z.infer<typeof AgentKindSchema>;
+
+/**
+ * Extension: the conversation of the agent running in a session, as the agent names
+ * it (Claude Code's `session_id`, Codex's thread id). A restore or restart resumes it
+ * (`claude --resume ID`, `codex resume ID`).
+ */
+export const AgentSessionSchema = z.object({ agent: AgentKindSchema, id: z.string() });
+export type AgentSession = z.infer<typeof AgentSessionSchema>;
 
 export const SessionSchema = z.object({
   /** Short, lowercase, tmux-safe id, e.g. `s7k2m9qv`. Never reused. */
@@ -125,6 +136,12 @@ export const SessionSchema = z.object({
   limits: ResourceLimitsSchema.optional(),
   /** Extension: the git worktree the session runs in; absent for a session without one. */
   worktree: SessionWorktreeSchema.optional(),
+  /**
+   * Extension: the agent's own conversation, once the agent reported it (through its
+   * hooks or notify program); null until then, and for programs that are not agents;
+   * absent in records written before it existed.
+   */
+  agentSession: AgentSessionSchema.nullable().optional(),
   runtime: SessionRuntimeSchema,
 });
 export type Session = z.infer<typeof SessionSchema>;
@@ -177,6 +194,8 @@ export const CheckpointSchema = CheckpointSummarySchema.extend({
   env: z.record(z.string(), z.string()),
   /** The pane's text; omitted from `session/checkpoint` replies. */
   scrollback: z.string().optional(),
+  /** Extension: the agent's conversation when the checkpoint was taken (a restore resumes it); absent in checkpoints written before. */
+  agentSession: AgentSessionSchema.nullable().optional(),
 });
 export type Checkpoint = z.infer<typeof CheckpointSchema>;
 
@@ -189,6 +208,19 @@ export const INTERACTION_STATUSES: readonly InteractionStatus[] = InteractionSta
 export const InteractionChoiceSchema = z.object({ id: z.string(), label: z.string() });
 export type InteractionChoice = z.infer<typeof InteractionChoiceSchema>;
 
+/** Extension: what an approval is about: the tool and its input, as the agent's hook or the screen tells it. */
+export const InteractionDetailSchema = z.object({
+  /** The tool to be run (`Bash`), when known. */
+  tool: z.string().nullable(),
+  /** The command to be run, for a shell tool. */
+  command: z.string().nullable(),
+  /** The tool's input as the agent gave it (from its hook); null when read from the screen. */
+  input: JsonObjectSchema.nullable(),
+  /** Where it was read: the agent's own hook, or the screen. */
+  source: z.enum(['hook', 'screen']),
+});
+export type InteractionDetail = z.infer<typeof InteractionDetailSchema>;
+
 export const InteractionSchema = z.object({
   id: z.string(),
   sessionId: z.string(),
@@ -197,6 +229,8 @@ export const InteractionSchema = z.object({
   prompt: z.string(),
   /** In screen order; empty for a free-text question. */
   choices: z.array(InteractionChoiceSchema),
+  /** Extension: what is to be approved, when known; absent in records written before it existed. */
+  detail: InteractionDetailSchema.nullable().optional(),
   status: InteractionStatusSchema,
   /** The answer given: a choice id or text. */
   response: z.string().nullable(),
@@ -254,8 +288,8 @@ export const EVENT_TYPES: readonly EventType[] = EventTypeSchema.options;
  * `data` by type:
  * - `session.created`: the Session.
  * - `session.status`: `{status, previous, exitCode?, reason?}`.
- * - `session.activity`: `{activity, previous}`.
- * - `session.updated`: `{labels, context, name, restartPolicy}` as they are after the update.
+ * - `session.activity`: `{activity, previous, source?}` (`source: "hook"` when the agent's own hook told it, else read from the screen).
+ * - `session.updated`: `{labels, context, name, restartPolicy}` as they are after the update; `{agentSession}` alone when the agent reported its conversation.
  * - `session.exited`: `{exitCode, exitSignal}`.
  * - `session.deleted`: `{name, space}`.
  * - `message.*`: the Message. `message.failed` also reports an `expired` or `cancelled` one (its status says which).
