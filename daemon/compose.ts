@@ -95,7 +95,7 @@ export async function compose(
   const committer = new Committer(store, registry, events);
   const stopPublishingGaps = publishGaps(transcripts, committer, log);
   const locks = new KeyedLock();
-  const launcher = await AgentLauncher.prepare(await helper('sessd-hook', 'agents will not report through hooks', log), join(paths.stateDir, 'agents'));
+  const launcher = await AgentLauncher.prepare(await helper('sessd-hook', 'agents will not report through hooks', log), join(paths.stateDir, 'agents'), log);
   const defaults = { ...sessionDefaults(paths), command: launcher.command.bind(launcher) };
 
   const lifecycle = new SessionLifecycle({ registry, committer, backend, transcripts, locks, log, defaults });

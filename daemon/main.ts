@@ -11,6 +11,22 @@ async function main(): Promise<void> {
   const options = await parseOptions(process.argv.slice(2));
   const logger = await createLogger(options.logLevel ?? process.env.SESSD_LOG_LEVEL ?? 'info');
   const { log } = logger;
+  // A bug must not leave a daemon that half works: log it and exit; systemd restarts it
+  // and the sessions, owned by the tmux server, are adopted again. Installed before
+  // start-up: writes begin then (taps resend output), and lmdb's duplicate rejection of
+  // a refused commit must not end a start on a full disk.
+  process.on('uncaughtException', (error) => {
+    log.fatal({ err: error }, 'uncaught exception');
+    process.exit(1);
+  });
+  process.on('unhandledRejection', (error) => {
+    if (isDuplicateCommitFailure(error)) {
+      log.debug({ err: error }, 'lmdb left a refused commit unobserved; its writer was told');
+      return;
+    }
+    log.fatal({ err: error }, 'unhandled rejection');
+    process.exit(1);
+  });
   let daemon: Daemon;
   try {
     daemon = await Daemon.start(options, log, logger);
@@ -27,20 +43,6 @@ async function main(): Promise<void> {
   const stop = (signal: string): void => void daemon.stop(signal);
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
-  // A bug must not leave a daemon that half works: log it and exit; systemd restarts it
-  // and the sessions, owned by the tmux server, are adopted again.
-  process.on('uncaughtException', (error) => {
-    log.fatal({ err: error }, 'uncaught exception');
-    process.exit(1);
-  });
-  process.on('unhandledRejection', (error) => {
-    if (isDuplicateCommitFailure(error)) {
-      log.debug({ err: error }, 'lmdb left a refused commit unobserved; its writer was told');
-      return;
-    }
-    log.fatal({ err: error }, 'unhandled rejection');
-    process.exit(1);
-  });
   daemon.onStopped(() => {
     logger.close();
     process.exitCode = 0;

@@ -54,7 +54,7 @@ function run(argv, held = false) {
 function vitestCounts(file) {
   try {
     const report = JSON.parse(readFileSync(file, 'utf8'));
-    return { passed: report.numPassedTests, failed: report.numFailedTests + (report.numFailedTestSuites ?? 0) };
+    return { passed: report.numPassedTests, failed: report.numFailedTests };
   } catch {
     return null;
   }

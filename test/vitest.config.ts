@@ -18,7 +18,7 @@ export default defineConfig({
     // Files run side by side: each has its own daemon, tmux server and store, and most
     // of a file's time is spent waiting on them, not computing. (vitest's default on
     // two cores is one file at a time.)
-    maxWorkers: 4,
+    maxWorkers: 3,
     reporters: ['default'],
   },
 });

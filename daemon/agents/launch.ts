@@ -1,4 +1,5 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import type { Logger } from 'pino';
 import { basename, join } from 'node:path';
 import type { AgentSession, Session } from '../../shared/protocol/model.js';
 
@@ -43,10 +44,9 @@ export function claudeHookSettings(hook: string): object {
   return { hooks: Object.fromEntries(CLAUDE_HOOK_EVENTS.map((event) => [event, entry])) };
 }
 
-/** Where the agent's program is in argv: `claude`, `codex`, or a launcher such as `node …/codex.js`. */
+/** Where the agent's program is in argv: `claude`, `codex`, or a launcher such as `node …/codex.js`; -1 when it is not there. */
 function programIndex(argv: readonly string[], agent: 'claude' | 'codex'): number {
-  const at = argv.findIndex((word) => new RegExp(`^${agent}(?:\\.js|\\.exe)?$`).test(basename(word)));
-  return at === -1 ? 0 : at;
+  return argv.findIndex((word) => new RegExp(`^${agent}(?:\\.js|\\.exe)?$`).test(basename(word)));
 }
 
 /** The argv that runs Claude Code reporting to sessd (when `settings` is given) and resuming `conversation`. */
@@ -61,7 +61,7 @@ export function claudeCommand(argv: readonly string[], settings: string | null, 
 
 /** The argv that runs Codex with `hook` as its notify program (when given), resuming `conversation`. */
 export function codexCommand(argv: readonly string[], hook: string | null, conversation: AgentSession | null): string[] {
-  const at = programIndex(argv, 'codex');
+  const at = Math.max(0, programIndex(argv, 'codex'));
   const head = argv.slice(0, at + 1);
   const rest = argv.slice(at + 1);
   const notify = hook === null ? [] : ['-c', `notify=${JSON.stringify([hook, 'codex'])}`];
@@ -80,22 +80,40 @@ export class AgentLauncher {
     private readonly claudeSettings: string | null,
   ) {}
 
-  /** Writes Claude's hook settings into `dir` (sessd's state directory). */
-  static async prepare(hook: string | null, dir: string): Promise<AgentLauncher> {
+  /**
+   * Writes Claude's hook settings into `dir` (sessd's state directory), unless the
+   * file there already says the same. A full disk must not keep sessd from starting:
+   * a file that cannot be written leaves the one already there in use, or, with none,
+   * Claude runs without sessd's hooks (read from its screen only), with a warning.
+   */
+  static async prepare(hook: string | null, dir: string, log?: Logger): Promise<AgentLauncher> {
     if (hook === null) return new AgentLauncher(null, null);
-    await mkdir(dir, { recursive: true, mode: 0o700 });
     const file = join(dir, 'claude-settings.json');
-    // Written aside and renamed: a Claude starting meanwhile never reads half a file.
-    await writeFile(`${file}.tmp`, `${JSON.stringify(claudeHookSettings(hook), null, 2)}\n`, { mode: 0o600 });
-    await rename(`${file}.tmp`, file);
-    return new AgentLauncher(hook, file);
+    const text = `${JSON.stringify(claudeHookSettings(hook), null, 2)}\n`;
+    const existing = await readFile(file, 'utf8').catch(() => null);
+    if (existing === text) return new AgentLauncher(hook, file);
+    try {
+      await mkdir(dir, { recursive: true, mode: 0o700 });
+      // Written aside and renamed: a Claude starting meanwhile never reads half a file.
+      await writeFile(`${file}.tmp`, text, { mode: 0o600 });
+      await rename(`${file}.tmp`, file);
+      return new AgentLauncher(hook, file);
+    } catch (error) {
+      log?.warn({ err: error, file }, existing === null ? 'cannot write Claude hook settings; Claude sessions are read from their screens only' : 'cannot update Claude hook settings; the ones there stay in use');
+      return new AgentLauncher(hook, existing === null ? null : file);
+    }
   }
 
-  /** What to run for `session`: its own command, made to report and to resume for an agent profile. */
+  /**
+   * What to run for `session`: its own command, made to report and to resume when it
+   * runs that agent's program. The profile alone is not enough: a session read with
+   * the `claude` profile may run a wrapper script or anything else, and flags meant for
+   * Claude would break it.
+   */
   command(session: Pick<Session, 'agent' | 'command' | 'agentSession'>): string[] {
     const conversation = session.agentSession ?? null;
-    if (session.agent === 'claude') return claudeCommand(session.command, this.claudeSettings, conversation);
-    if (session.agent === 'codex') return codexCommand(session.command, this.hook, conversation);
+    if (session.agent === 'claude' && programIndex(session.command, 'claude') !== -1) return claudeCommand(session.command, this.claudeSettings, conversation);
+    if (session.agent === 'codex' && programIndex(session.command, 'codex') !== -1) return codexCommand(session.command, this.hook, conversation);
     return session.command;
   }
 }

@@ -110,7 +110,7 @@ export class ClientConnection {
    */
   private checkUnread(unread: number): void {
     if (unread <= this.limits.maxBufferedBytes || this.closed) return;
-    this.log.warn({ conn: this.id, buffered: unread, limit: this.limits.maxBufferedBytes }, 'client is not reading; disconnecting it (limits.clientBufferBytes)');
+    this.log.warn({ conn: this.id, buffered: unread, limit: this.limits.maxBufferedBytes }, 'client is not reading; disconnecting it');
     this.close();
   }
 

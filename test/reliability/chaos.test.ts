@@ -82,13 +82,13 @@ describe('kill -9 at random moments under a mixed workload', () => {
         } else if (roll < 0.45) {
           const m = await client.request(SessionSendRequest, { session: target, text: `echo sent-${serial++}` });
           if (killing) return;
-          ledger.delivered.add(m.id);
+          ledger.delivered.set(m.id, m.sessionId);
         } else if (roll < 0.6 && idleSends !== false) {
           try {
             const m = await client.request(SessionSendRequest, { session: target, text: `echo queued-${serial++}`, when: 'idle' });
             idleSends = true;
             if (killing) return;
-            ledger.queued.add(m.id);
+            ledger.queued.set(m.id, m.sessionId);
           } catch (error) {
             if (!(error instanceof ResponseError) || (error.data as { field?: string } | undefined)?.field !== 'when') throw error;
             idleSends = false; // this sessd cannot queue by activity yet; queued messages come from resume prompts

@@ -52,7 +52,7 @@ describe('32 concurrent clients', () => {
             own.push(s.id);
           } else if (roll < 0.35) {
             const m = await timed('send', client.request(SessionSendRequest, { session: target, text: `line ${c}-${op}` }));
-            ledger.delivered.add(m.id);
+            ledger.delivered.set(m.id, m.sessionId);
           } else if (roll < 0.5) {
             const cp = await timed('checkpoint', client.request(SessionCheckpointRequest, { session: target, label: `l${c}-${op}` }));
             ledger.checkpoint(target, cp.seq, `l${c}-${op}`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { claudeCommand, claudeHookSettings, codexCommand } from '../../daemon/agents/launch.js';
+import { AgentLauncher, claudeCommand, claudeHookSettings, codexCommand } from '../../daemon/agents/launch.js';
 import { readClaude, readCodex } from '../../daemon/agents/hooks.js';
 
 const claude = { agent: 'claude' as const, id: '6f1c1d1e-0000-4000-8000-000000000001' };
@@ -18,6 +18,14 @@ describe('agent launch', () => {
     expect(codexCommand(['codex'], '/d/sessd-hook', null)).toEqual(['codex', ...notify]);
     expect(codexCommand(['node', '/m/codex.js', '--no-daemon'], '/d/sessd-hook', codex)).toEqual(['node', '/m/codex.js', 'resume', codex.id, ...notify, '--no-daemon']);
     expect(codexCommand(['codex', 'exec', 'x'], null, codex)).toEqual(['codex', 'exec', 'x']);
+  });
+
+  it('leaves a command alone that does not run the agent its profile reads (a wrapper, a test program)', async () => {
+    const launcher = await AgentLauncher.prepare(null, '/nonexistent');
+    const conversation = { agent: 'claude' as const, id: 'c1' };
+    expect(launcher.command({ agent: 'claude', command: ['sleep', '1000'], agentSession: conversation })).toEqual(['sleep', '1000']);
+    expect(launcher.command({ agent: 'codex', command: ['./my-codex-wrapper.sh'], agentSession: null })).toEqual(['./my-codex-wrapper.sh']);
+    expect(launcher.command({ agent: 'claude', command: ['/opt/bin/claude'], agentSession: conversation })).toEqual(['/opt/bin/claude', '--resume', 'c1']);
   });
 
   it('runs the forwarder for every hook event, quoted for the shell', () => {
