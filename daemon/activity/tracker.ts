@@ -53,6 +53,10 @@ export interface TrackerDeps {
  * before are classified by the session's profile (classify), each change is recorded
  * (ActivityRecorder), and a recognised prompt opens an interaction. A restored
  * session's preface is not the program's output (PrefaceFilter).
+ *
+ * Over 300 lines because it joins two sources for one state per session, the screen
+ * and the agent's hooks (`report`), and the rule for which one wins lives with that
+ * state; the pure parts (classify, scheduler, preface, recorder) are files of their own.
  */
 export class ActivityTracker {
   private readonly tracked = new Map<string, Tracked>();

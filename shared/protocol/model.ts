@@ -7,6 +7,9 @@
  * - A field that has no value is `null`, never missing, so a client can rely on
  *   every documented field being present.
  * - Maps (`env`, `labels`) are JSON objects of strings.
+ *
+ * Over 300 lines: it is the protocol's whole data model, field by field, documented
+ * densely on purpose (DESIGN.md: contracts are documented, implementations sparingly).
  */
 import { z } from 'zod';
 import { agent, command, env, identifier, JsonObjectSchema, labels, name, oneLine, TerminalSizeSchema, text } from './fields.js';

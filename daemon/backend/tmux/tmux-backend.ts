@@ -47,6 +47,11 @@ export interface TmuxBackendOptions {
  * Sessions in a private tmux server: one tmux session per sessd session, named by its
  * id, its program in the first pane. Commands go over a persistent control client
  * (TmuxConnection); deaths are reported by DeathWatch.
+ *
+ * Over 300 lines on purpose: it is the `SessionBackend` interface, method by method,
+ * each a few tmux commands; the parts with ideas of their own (the control client,
+ * the death watch, panes, quoting, server settings, process groups) are in their own
+ * files beside it.
  */
 export class TmuxBackend implements SessionBackend {
   readonly name = 'tmux';
