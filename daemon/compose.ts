@@ -106,9 +106,8 @@ export async function compose(
   const activity = new ActivityTracker({ registry, backend, transcripts, events }, profiles, recorder, log.child({ component: 'activity' }));
   const readiness = new Readiness(activity);
   const io = new SessionIO({ registry, committer, backend, transcripts, locks, limits: sessionLimits }, readiness, activity);
-  const interactions = new Interactions({ committer }, store.interactions, io, activity);
   const agentHooks = new AgentHooks({ registry, committer, locks }, activity, process.env.CODEX_HOME ?? join(homedir(), '.codex'), log.child({ component: 'hooks' }));
-  interactions.setDetails((id) => agentHooks.detail(id));
+  const interactions = new Interactions({ committer }, store.interactions, io, activity, agentHooks);
   const checkpoints = new CheckpointService(
     { registry, committer, backend, transcripts, locks },
     store.checkpoints,

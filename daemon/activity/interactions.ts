@@ -49,6 +49,8 @@ export class Interactions implements PromptWatcher {
     private readonly stored: SessionRecords<Interaction>,
     private readonly input: AnswerInput,
     private readonly screens: PromptSource,
+    /** What the agent's hook told of the approval it waits on (AgentHooks), taken by the interaction the screen opens. */
+    private readonly details: { detail(sessionId: string): InteractionDetail | null } = { detail: () => null },
   ) {
     for (const value of stored.all()) if (value.status === 'open') this.index(value);
     this.off = screens.watchPrompts(this);
@@ -56,13 +58,6 @@ export class Interactions implements PromptWatcher {
 
   dispose(): void {
     this.off();
-  }
-
-  /** What the agent's hook told of the approval it waits on (AgentHooks), taken by the interaction the screen opens. */
-  private detailOf: (sessionId: string) => InteractionDetail | null = () => null;
-
-  setDetails(detailOf: (sessionId: string) => InteractionDetail | null): void {
-    this.detailOf = detailOf;
   }
 
   /**
@@ -87,7 +82,7 @@ export class Interactions implements PromptWatcher {
       kind: prompt.kind,
       prompt: prompt.prompt,
       choices: prompt.choices.map(({ id, label }) => ({ id, label })),
-      detail: prompt.kind === 'approval' ? this.detailOf(sessionId) : null,
+      detail: prompt.kind === 'approval' ? this.details.detail(sessionId) : null,
       status: 'open',
       response: null,
       createdAt: new Date().toISOString(),
