@@ -86,6 +86,12 @@ export const SessionSchema = z.object({
    * or a crash, with backoff); null when no restart is pending.
    */
   nextRestartAt: z.string().nullable(),
+  /**
+   * Extension: what the program's screen says keeps it from working, read by its
+   * profile (e.g. "Unable to connect to Anthropic services: Failed to connect to
+   * api.anthropic.com: ENOTFOUND", or Claude's API retry line); null or absent when nothing does.
+   */
+  notice: z.string().nullable().optional(),
   /** Extension: the resource limits its program runs under; absent in records written before limits existed. */
   limits: ResourceLimitsSchema.optional(),
   runtime: SessionRuntimeSchema,
@@ -151,6 +157,19 @@ export const INTERACTION_STATUSES: readonly InteractionStatus[] = InteractionSta
 export const InteractionChoiceSchema = z.object({ id: z.string(), label: z.string() });
 export type InteractionChoice = z.infer<typeof InteractionChoiceSchema>;
 
+/**
+ * Extension: what an approval is about, as the program shows it: `tool` (`Bash` for
+ * Claude Code's "Bash command", `shell` for Codex's `$ command`), `command` (the command
+ * line, or the tool's first detail row), and the program's `description` or `reason`.
+ */
+export const InteractionDetailSchema = z.object({
+  tool: z.string(),
+  command: z.string().optional(),
+  description: z.string().optional(),
+  reason: z.string().optional(),
+});
+export type InteractionDetail = z.infer<typeof InteractionDetailSchema>;
+
 export const InteractionSchema = z.object({
   id: z.string(),
   sessionId: z.string(),
@@ -159,6 +178,8 @@ export const InteractionSchema = z.object({
   prompt: z.string(),
   /** In screen order; empty for a free-text question. */
   choices: z.array(InteractionChoiceSchema),
+  /** Extension: what is to be approved, when the screen says (null or absent otherwise; absent in older records). */
+  detail: InteractionDetailSchema.nullable().optional(),
   status: InteractionStatusSchema,
   /** The answer given: a choice id or text. */
   response: z.string().nullable(),
@@ -213,7 +234,7 @@ export const EVENT_TYPES: readonly EventType[] = EventTypeSchema.options;
  * `data` by type:
  * - `session.created`: the Session.
  * - `session.status`: `{status, previous, exitCode?, reason?}`.
- * - `session.activity`: `{activity, previous}`.
+ * - `session.activity`: `{activity, previous, notice?}` (`notice`: the session's notice when it changed with this reading).
  * - `session.updated`: `{labels, context}` as they are after the update.
  * - `session.exited`: `{exitCode, exitSignal}`.
  * - `session.deleted`: `{name, space}`.

@@ -5,10 +5,10 @@ import type { Screen } from '../../daemon/activity/screen.js';
 const SCREENS = join(import.meta.dirname, '..', 'fixtures', 'screens');
 const CURSOR = '█';
 
-/** The names of the recorded screens in test/fixtures/screens (`claude-idle`, …). */
+/** The names of the hand-made screens in test/fixtures/screens (`claude-idle`, …; the real programs' `real-*` are read by real-screens.ts). */
 export function fixtureScreenNames(): string[] {
   return readdirSync(SCREENS)
-    .filter((f) => f.endsWith('.txt'))
+    .filter((f) => f.endsWith('.txt') && !f.startsWith('real-'))
     .map((f) => f.slice(0, -'.txt'.length))
     .sort();
 }
@@ -17,5 +17,6 @@ export function fixtureScreenNames(): string[] {
 export function fixtureScreen(name: string): Screen {
   const rows = readFileSync(join(SCREENS, `${name}.txt`), 'utf8').replace(/\n$/, '').split('\n');
   const cursorRow = rows.findIndex((r) => r.includes(CURSOR));
-  return { rows: rows.map((r) => r.replace(CURSOR, ' ')), cursorRow: cursorRow === -1 ? null : cursorRow };
+  const cursorCol = cursorRow === -1 ? null : [...rows[cursorRow]!].indexOf(CURSOR);
+  return { rows: rows.map((r) => r.replace(CURSOR, ' ')), cursorRow: cursorRow === -1 ? null : cursorRow, cursorCol };
 }
