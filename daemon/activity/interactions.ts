@@ -69,6 +69,7 @@ export class Interactions {
       kind: prompt.kind,
       prompt: prompt.prompt,
       choices: prompt.choices.map(({ id, label }) => ({ id, label })),
+      detail: prompt.detail,
       status: 'open',
       response: null,
       createdAt: new Date().toISOString(),
@@ -151,6 +152,11 @@ export class Interactions {
 
   get(id: string): Interaction | undefined {
     return this.stored.get(id);
+  }
+
+  /** The session's open interaction (the newest, if a restart left several), if any. */
+  openOf(sessionId: string): Interaction | undefined {
+    return this.open.get(sessionId)?.interaction ?? this.storedOpen(sessionId).at(-1);
   }
 
   /** Oldest first; only the session's own records when one is given. */

@@ -16,19 +16,33 @@ export class ActivityRecorder {
 
   constructor(private readonly ctx: Pick<SessionContext, 'locks' | 'registry' | 'committer'>) {}
 
-  /** Stores the session's activity with its event, unless it is already stored; null when it no longer runs. */
-  store(id: string, activity: Activity): Promise<Session | null> {
+  /**
+   * Stores the session's activity (and its notice: what the screen says keeps the
+   * program from working) with its event, unless both are already stored; null when it
+   * no longer runs.
+   */
+  store(id: string, activity: Activity, notice: string | null = null): Promise<Session | null> {
     return this.ctx.locks.run(id, async () => {
       const current = this.ctx.registry.get(id);
       if (current?.status !== 'running') return null;
-      if (current.activity === activity) return current;
+      const noticeChanged = (current.notice ?? null) !== notice;
+      if (current.activity === activity && !noticeChanged) return current;
       const now = new Date().toISOString();
-      const next: Session = { ...current, activity, lastActivityAt: now, updatedAt: now };
+      const next: Session = { ...current, activity, notice, lastActivityAt: now, updatedAt: now };
       await this.ctx.committer.commit({
         put: [next],
-        events: [{ type: 'session.activity', sessionId: id, data: { activity, previous: current.activity } }],
+        events: [{ type: 'session.activity', sessionId: id, data: { activity, previous: current.activity, ...(noticeChanged ? { notice } : {}) } }],
       });
       return next;
+    });
+  }
+
+  /** Stores what an ended program's last screen says stopped it (a first-run check that could not reach its model). */
+  ended(id: string, notice: string): Promise<void> {
+    return this.ctx.locks.run(id, async () => {
+      const current = this.ctx.registry.get(id);
+      if (current === undefined || current.status === 'running' || current.notice === notice) return;
+      await this.ctx.committer.commit({ put: [{ ...current, notice, updatedAt: new Date().toISOString() }] });
     });
   }
 

@@ -1,13 +1,13 @@
 import type { Logger } from 'pino';
-import type { Activity, SessdEvent } from '../../shared/protocol/model.js';
+import type { Activity, Interaction, SessdEvent } from '../../shared/protocol/model.js';
 import type { SessionContext } from '../sessions/context.js';
 import { classify, QUIET_MS, SILENT_START_MS } from './classify.js';
 import type { Interactions } from './interactions.js';
 import { PrefaceFilter } from './preface.js';
-import type { Profiles } from './profiles.js';
+import type { AgentProfile, Profiles } from './profiles.js';
 import type { ActivityListener, ActivityRecorder } from './recorder.js';
 import { ReadScheduler, type ReadCause } from './scheduler.js';
-import type { DetectedPrompt } from './screen.js';
+import { read, type DetectedPrompt } from './screen.js';
 import type { Phase, TrackingEvent } from './state.js';
 
 interface Deferred {
@@ -20,6 +20,8 @@ interface Tracked {
   phase: Phase;
   /** The activity recorded last (until the first reading: the session record's). */
   activity: Activity;
+  /** The notice recorded last (the session record's until the first reading). */
+  notice: string | null;
   /** When the program started. */
   startedAt: number;
   /** Settled by the first reading recorded since tracking began; null once there was one. */
@@ -61,7 +63,10 @@ export class ActivityTracker {
           if (event.data.status === 'running') this.track(event.sessionId, false);
         } else if (event.type === 'session.status') {
           if (event.data.status === 'running') this.track(event.sessionId, event.data.previous === 'paused');
-          else this.untrack(event.sessionId);
+          else {
+            this.untrack(event.sessionId);
+            if (event.data.status === 'exited') void this.lastScreen(event.sessionId);
+          }
         } else if (event.type === 'session.deleted') {
           this.untrack(event.sessionId);
           this.interactions.forget(event.sessionId);
@@ -104,6 +109,15 @@ export class ActivityTracker {
 
   activity(sessionId: string): Activity {
     return this.tracked.get(sessionId)?.activity ?? 'unknown';
+  }
+
+  openInteraction(sessionId: string): Interaction | undefined {
+    return this.interactions.openOf(sessionId);
+  }
+
+  /** How the session's profile says a message is submitted. */
+  submitStyle(sessionId: string): AgentProfile['submit'] {
+    return this.profiles.get(this.ctx.registry.get(sessionId)?.agent ?? 'generic').submit;
   }
 
   /**
@@ -165,6 +179,7 @@ export class ActivityTracker {
       id,
       phase: preface !== undefined ? { kind: 'preface', filter: new PrefaceFilter(preface) } : adopted ? { kind: 'speaking' } : { kind: 'starting' },
       activity: this.ctx.registry.get(id)?.activity ?? 'unknown',
+      notice: this.ctx.registry.get(id)?.notice ?? null,
       startedAt: Date.now(),
       unread: deferred(),
       reads: new ReadScheduler(
@@ -209,6 +224,25 @@ export class ActivityTracker {
     t.reads.output();
   }
 
+  /**
+   * A program that ended on its own may have said why on its last screen (Claude
+   * Code's first run when it cannot reach its model): that is kept as the session's notice.
+   */
+  private async lastScreen(id: string): Promise<void> {
+    try {
+      const session = this.ctx.registry.get(id);
+      if (session === undefined) return;
+      const profile = this.profiles.get(session.agent);
+      if (profile.problems.length === 0) return;
+      const captured = await this.ctx.backend.capture(id, { rows: true });
+      const { problem } = read(profile, { rows: captured.text.split('\n'), cursorRow: captured.cursor.y, cursorCol: captured.cursor.x });
+      if (problem !== null) await this.recorder.ended(id, problem);
+    } catch (error) {
+      // The pane is gone already (deleted, or the server went): there is no last screen to read.
+      this.log.debug({ err: error, session: id }, 'cannot read the last screen');
+    }
+  }
+
   /** Reads the screen and records what it means. */
   private async read(t: Tracked, cause: ReadCause): Promise<void> {
     try {
@@ -217,7 +251,7 @@ export class ActivityTracker {
       const profile = this.profiles.get(this.ctx.registry.get(t.id)?.agent ?? 'generic');
       const verdict = classify(
         profile,
-        { rows: captured.text.split('\n'), cursorRow: captured.cursor.y },
+        { rows: captured.text.split('\n'), cursorRow: captured.cursor.y, cursorCol: captured.cursor.x },
         {
           activity: t.activity,
           printed: cause.printed,
@@ -233,19 +267,19 @@ export class ActivityTracker {
       if (verdict.quiet === 'clear') t.reads.clearQuiet();
       else if (verdict.quiet !== 'keep') t.reads.armQuiet(verdict.quiet.arm);
       if (verdict.settledQuiet) this.tell({ type: 'quiet', sessionId: t.id });
-      await this.set(t, verdict.activity, verdict.prompt);
+      await this.set(t, verdict.activity, verdict.prompt, verdict.problem);
     } catch (error) {
       this.log.debug({ err: error, session: t.id }, 'cannot read the screen');
     }
   }
 
-  private set(t: Tracked, activity: Activity, prompt: DetectedPrompt | null): Promise<void> {
+  private set(t: Tracked, activity: Activity, prompt: DetectedPrompt | null, notice: string | null): Promise<void> {
     t.chain = t.chain.then(async () => {
       if (isStopped(t)) return;
       // A question that went away is cancelled before the new activity is told; one that
       // came is opened after it: whoever hears of an interaction finds the session waiting.
       if (prompt === null) await this.interactions.gone(t.id);
-      const firstReading = await this.change(t, activity);
+      const firstReading = await this.change(t, activity, notice);
       if (prompt !== null && !isStopped(t)) await this.interactions.shown(t.id, prompt);
       firstReading?.resolve();
     }).catch((error: unknown) => this.log.warn({ err: error, session: t.id }, 'cannot record activity'));
@@ -253,12 +287,14 @@ export class ActivityTracker {
   }
 
   /** Records and tells a change of activity; the first reading's waiters when this was the first since tracking began. */
-  private async change(t: Tracked, activity: Activity): Promise<Deferred | null> {
+  private async change(t: Tracked, activity: Activity, notice: string | null): Promise<Deferred | null> {
     // The first reading is news even when the record already says it (a daemon restart:
     // what waits for idle must hear of it).
-    if (activity === t.activity && t.unread === null) return null;
-    const recorded = await this.recorder.store(t.id, activity);
+    if (activity === t.activity && notice === t.notice && t.unread === null) return null;
+    const recorded = await this.recorder.store(t.id, activity, notice);
     if (recorded === null || isStopped(t)) return null;
+    t.notice = notice;
+    if (activity === t.activity && t.unread === null) return null;
     const firstReading = t.unread;
     const previous = firstReading === null ? t.activity : 'unknown';
     t.activity = activity;

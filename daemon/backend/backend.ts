@@ -125,8 +125,11 @@ export interface SessionObserver {
 
 /** Typing into programs. */
 export interface SessionActor {
-  /** Types `text` literally; `submit` presses Enter after it. */
-  sendText(name: string, text: string, submit: boolean): Promise<void>;
+  /**
+   * Types `text` literally; `submit` presses Enter after it. `paste`: as one paste
+   * (bracketed when the program asked for it) however short it is.
+   */
+  sendText(name: string, text: string, submit: boolean, options?: { paste?: boolean }): Promise<void>;
   /** Sends key names (already validated). */
   sendKeys(name: string, keys: readonly string[]): Promise<void>;
 }

@@ -1,4 +1,4 @@
-import type { Message, Session } from '../../shared/protocol/model.js';
+import type { Interaction, Message, Session } from '../../shared/protocol/model.js';
 import type { SessionCaptureParams, SessionCaptureResult, SessionSendParams } from '../../shared/protocol/session-io.js';
 import { errors } from '../errors.js';
 import { onBackend, type SessionContext } from './context.js';
@@ -6,12 +6,22 @@ import { toJson } from './create.js';
 import { newId } from './naming.js';
 import { STARTING_READY_MS, type Readiness } from './readiness.js';
 import { isLive } from './status.js';
+import { pasteThenEnter } from './submit.js';
+
+/** How long a send to a waiting session waits for its question's interaction to be recorded (it follows the activity). */
+const QUESTION_RECORDED_MS = 1_000;
 
 /** What the input path asks of activity tracking. */
 export interface ActivityInput {
   activity(sessionId: string): string;
   /** Input went in: read the screen soon even if nothing prints. */
   poke(sessionId: string): void;
+  /** The session's open interaction (a question on its screen), if any. */
+  openInteraction(sessionId: string): Interaction | undefined;
+  /** Resolves once what the session's screen shows is recorded (at most `ms` for its first reading). */
+  settled(sessionId: string, ms: number): Promise<void>;
+  /** How its profile says a message is submitted. */
+  submitStyle(sessionId: string): 'keys' | 'paste-then-enter';
 }
 
 /** Input and screen: `session/send`, `session/keys`, `session/interrupt`, `session/capture`. */
@@ -33,14 +43,21 @@ export class SessionIO {
   /**
    * `when: "now"`: typed at once, except into a program that is still starting: that
    * first waits until the program is ready, so that no keystroke is lost to a program
-   * that does not read yet. One that starts with a question (a trust dialog) does not
-   * take it as the answer.
+   * that does not read yet. A program that shows a question (a trust dialog, an
+   * approval) does not take the text as its answer: that is refused unless `force`.
    */
   async send(session: Session, params: SessionSendParams): Promise<Message> {
     this.checkSize(params.text);
-    const starting = await this.readiness.startedReady(session.id, STARTING_READY_MS);
-    if (starting && this.activity.activity(session.id) === 'waiting') {
-      throw errors.invalidState(session, 'send to', 'its program waits for an answer: answer it (sess inbox), or send with when: "idle"');
+    await this.readiness.startedReady(session.id, STARTING_READY_MS);
+    if (params.force !== true) {
+      let open = this.activity.openInteraction(session.id);
+      if (open === undefined && this.activity.activity(session.id) === 'waiting') {
+        await this.activity.settled(session.id, QUESTION_RECORDED_MS);
+        open = this.activity.openInteraction(session.id);
+      }
+      if (open !== undefined || this.activity.activity(session.id) === 'waiting') {
+        throw errors.waitingForAnswer(this.ctx.registry.get(session.id) ?? session, open ?? null);
+      }
     }
     return this.deliver({
       id: newId('m', 11),
@@ -66,7 +83,7 @@ export class SessionIO {
       if (!isLive(current.status)) throw errors.invalidState(current, 'send to');
       // Marked where the output stands before it is typed.
       const recorded = this.ctx.transcripts.input(current.id, message.text, 'text', message.submit);
-      await onBackend(current, 'send to', () => this.ctx.backend.sendText(current.id, message.text, message.submit));
+      await onBackend(current, 'send to', () => this.type(current.id, message.text, message.submit));
       this.activity.poke(current.id);
       return { recorded, current };
     });
@@ -90,7 +107,7 @@ export class SessionIO {
       await this.ctx.locks.run(`${sessionId}:input`, async () => {
         const current = this.live(session, 'answer');
         const recorded = this.ctx.transcripts.input(current.id, answer.text, 'text', answer.submit);
-        await onBackend(current, 'answer', () => this.ctx.backend.sendText(current.id, answer.text, answer.submit));
+        await onBackend(current, 'answer', () => this.type(current.id, answer.text, answer.submit));
         this.activity.poke(current.id);
         await recorded;
       });
@@ -118,6 +135,12 @@ export class SessionIO {
       throw errors.invalidState(current, 'capture', 'it has no screen');
     }
     return onBackend(current, 'capture', () => this.ctx.backend.capture(current.id, { lines: params.lines, ansi: params.ansi }));
+  }
+
+  /** Types text the way the session's profile submits it. */
+  private type(id: string, text: string, submit: boolean): Promise<void> {
+    if (submit && this.activity.submitStyle(id) === 'paste-then-enter') return pasteThenEnter(this.ctx, id, text);
+    return this.ctx.backend.sendText(id, text, submit);
   }
 
   private live(session: Session, action: string): Session {
