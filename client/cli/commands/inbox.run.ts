@@ -1,4 +1,4 @@
-import type { Interaction } from '../../../shared/protocol/model.js';
+import type { Interaction, InteractionDetail } from '../../../shared/protocol/model.js';
 import { UsageError } from '../args.js';
 import type { Context } from '../context.js';
 import { EXIT } from '../failure.js';
@@ -8,6 +8,18 @@ import type * as specs from './inbox.js';
 
 function choices(i: Interaction): string {
   return i.choices.length === 0 ? '(free text)' : i.choices.map((c) => `${c.id}) ${c.label}`).join('  ');
+}
+
+/** What an approval is about, as a person reads it: "Bash: echo hi > out.txt". */
+export function describeDetail(detail: InteractionDetail): string {
+  return detail.command === undefined ? detail.tool : `${detail.tool}: ${detail.command.replaceAll('\n', ' ⏎ ')}`;
+}
+
+/** The question, and what it is about: `Do you want to proceed? — wants to run \`npm test\` (Bash)`. */
+function question(i: Interaction): string {
+  if (i.detail == null) return i.prompt;
+  if (i.detail.command === undefined) return `${i.prompt} (${i.detail.tool})`;
+  return `${i.prompt} — wants to run \`${i.detail.command.replaceAll('\n', ' ⏎ ')}\` (${i.detail.tool})`;
 }
 
 /** `sess approve`. */
@@ -65,7 +77,7 @@ export async function inbox(_: Input<typeof specs.inbox>, ctx: Context): Promise
   const names = new Map((await client.listAll({})).map((s) => [s.id, `${s.space === 'default' ? '' : `${s.space}/`}${s.name}`]));
   ctx.out.table(
     ['SESSION', 'KIND', 'AGE', 'QUESTION', 'CHOICES'],
-    interactions.map((i) => [visible(names.get(i.sessionId) ?? i.sessionId), i.kind, age(i.createdAt), visible(i.prompt), visible(choices(i))]),
+    interactions.map((i) => [visible(names.get(i.sessionId) ?? i.sessionId), i.kind, age(i.createdAt), visible(question(i)), visible(choices(i))]),
   );
   ctx.out.line();
   ctx.out.line('Answer with `sess approve SESSION`, `sess deny SESSION` or `sess answer SESSION CHOICE`.');

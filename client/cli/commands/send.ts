@@ -11,6 +11,7 @@ export const spec = defineCommand({
     noEnter: { type: 'boolean', description: 'Do not press Enter after the text' },
     when: { type: 'string', value: 'WHEN', choices: ['now', 'idle'], description: 'now (default), or idle: queue it, typed the next time the program is idle (in order, one per idle)' },
     expires: { type: 'number', value: 'MS', description: 'With --when idle: give up after this long (default 24h)' },
+    force: { type: 'boolean', description: 'Type it even while the program shows a question (it would take the text as its answer)' },
   },
   examples: ['sess send api "npm test"', 'sess send --when idle agent "now run the tests"', 'git diff | sess send review', 'sess send --no-enter shell "ls -l"'],
 });
