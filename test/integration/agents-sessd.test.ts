@@ -112,7 +112,7 @@ async function conversation(s: Session, at: AgentHome, detail: Interaction['deta
   from = await idleShowing(s, 'tool finished: ok');
 
   await send(s, 'run: touch refused.txt');
-  const second = await opened(s, from);
+  await opened(s, from);
   // Queued for idle: waiting is not idle, so it stays queued until the question is answered.
   const queued = await send(s, 'never mind', { when: 'idle' });
   expect(queued.status).toBe('queued');
