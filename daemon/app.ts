@@ -42,6 +42,7 @@ export class Daemon {
   private stopping: Promise<void> | undefined;
   private readonly stopListeners = new Set<() => void>();
   private composed: Composed | undefined;
+  private config: LiveConfig | undefined;
 
   private constructor(
     private readonly log: Logger,
@@ -63,6 +64,7 @@ export class Daemon {
     const config = new LiveConfig(loaded, paths.configCandidates, paths.configExplicit, homedir(), log.child({ component: 'config' }));
     const systemdFd = systemdSocketFd(process.env);
     const daemon = new Daemon(log, paths, [await claim(paths, systemdFd !== undefined, log)]);
+    daemon.config = config;
     try {
       const composed = (daemon.composed = await compose(options, paths, config, log, {
         connections: () => daemon.connections.size,
@@ -73,26 +75,26 @@ export class Daemon {
       await daemon.listen(systemdFd);
       // Edits from here on apply without a restart (the watch is ready before `ready`).
       await config.watch();
-      const { services, tapSocket } = composed;
+      const { registry, tapSocket } = composed;
       daemon.tap = await TapServer.listen(
         tapSocket,
-        services.transcripts,
-        (id) => services.registry.get(id) !== undefined || services.registry.isReservedId(id),
+        composed.transcripts,
+        (id) => registry.get(id) !== undefined || registry.isReservedId(id),
         log,
       );
-      await services.backend.start();
-      if (services.backend.status().available) await services.reconciler.reconcile();
+      await composed.backend.start();
+      if (composed.backend.status().available) await composed.reconciler.reconcile();
       // What the last daemon left waiting: restarts and queued messages; activity of what runs.
-      services.supervisor.rearm();
-      services.activity.trackRunning();
-      services.queue.rearm();
+      composed.supervisor.rearm();
+      composed.activity.trackRunning();
+      composed.queue.rearm();
       composed.backups.start();
     } catch (error) {
       await daemon.stop('start-up failed');
       throw error;
     }
     daemon.serveHeld();
-    log.info({ socket: paths.socket, tmuxSocket: paths.tmuxSocket, stateDir: paths.stateDir, sessions: daemon.composed.services.registry.size }, 'ready');
+    log.info({ socket: paths.socket, tmuxSocket: paths.tmuxSocket, stateDir: paths.stateDir, sessions: daemon.composed.registry.size }, 'ready');
     return daemon;
   }
 
@@ -136,7 +138,7 @@ export class Daemon {
       return;
     }
     const composed = this.composed!;
-    const { limits } = composed.services;
+    const { limits } = composed;
     const over = this.connections.size >= limits.maxConnections;
     // Past the limit, a few more are kept just long enough to say why; the rest are cut at once.
     if (over && this.refusing >= REFUSED_KEPT) {
@@ -153,7 +155,7 @@ export class Daemon {
     }
     const conn = new ClientConnection(this.nextConnectionId++, socket, connectionLimits, this.log, (closed) => this.connections.delete(closed));
     this.connections.add(conn);
-    composed.services.metrics.connectionAccepted();
+    composed.metrics.connectionAccepted();
     composed.dispatcher.attach(conn);
   }
 
@@ -162,12 +164,12 @@ export class Daemon {
     for (const socket of this.held ?? []) socket.destroy();
     const closed = new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
     // Attachers hear why before their connections end, and no tmux client outlives the daemon.
-    await this.composed?.services.attaches.closeAll();
+    await this.composed?.attaches.closeAll();
     await Promise.all([...this.connections].map((conn) => conn.end(DRAIN_MS)));
     await closed;
     await this.tap?.close();
     await this.composed?.dispose();
-    await this.composed?.services.config.dispose();
+    await this.config?.dispose();
     await this.removeSocketFile();
     await Promise.all(this.locks.map((l) => l.release()));
     this.log.info('stopped');

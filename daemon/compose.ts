@@ -1,33 +1,29 @@
-import { constants } from 'node:fs';
-import { access, mkdir } from 'node:fs/promises';
-import { homedir, userInfo } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { socketPathProblem, type SessdPaths } from '../shared/paths.js';
-import { AttachService } from './attach/service.js';
-import { TmuxBackend } from './backend/tmux/tmux-backend.js';
-import type { LiveConfig } from './config/live.js';
-import { SessionResolver } from './config/resolver.js';
-import { TemplateService } from './config/templates.js';
-import { ResourceLimiter } from './backend/resource-limits.js';
-import { userManagerRunning } from './systemd/manager.js';
-import { scopedServerStarter } from './systemd/tmux-scope.js';
-import { EventLog } from './events/event-log.js';
-import { Subscriptions } from './events/subscriptions.js';
-import { HANDLERS } from './handlers/index.js';
-import { MetricsCollector } from './metrics/collector.js';
-import type { DaemonOptions } from './options.js';
-import { Dispatcher } from './rpc/dispatcher.js';
-import { ListenError } from './rpc/listener.js';
-import type { DaemonInfo, Limits, Services } from './services.js';
+import type { SessdPaths } from '../shared/paths.js';
 import { Interactions } from './activity/interactions.js';
 import { Profiles } from './activity/profiles.js';
 import { ActivityRecorder } from './activity/recorder.js';
 import { ActivityTracker } from './activity/tracker.js';
-import { Committer } from './sessions/commit.js';
+import { AttachService } from './attach/service.js';
+import type { SessionBackend } from './backend/backend.js';
+import { createTmuxBackend, tmuxSockets } from './backend/tmux-setup.js';
+import type { LiveConfig } from './config/live.js';
+import { LiveSettings } from './config/live-settings.js';
+import { SessionResolver } from './config/resolver.js';
+import { TemplateService } from './config/templates.js';
+import type { DaemonInfo, Limits } from './daemon-info.js';
+import { EventLog } from './events/event-log.js';
+import { Subscriptions } from './events/subscriptions.js';
+import { buildHandlers } from './handlers/index.js';
+import { MetricsCollector } from './metrics/collector.js';
+import type { DaemonOptions } from './options.js';
+import { Dispatcher } from './rpc/dispatcher.js';
 import { CheckpointService } from './sessions/checkpoints.js';
+import { Committer } from './sessions/commit.js';
 import { SessionCreator } from './sessions/create.js';
+import { sessionDefaults } from './sessions/helpers.js';
 import { SessionIO } from './sessions/io.js';
 import { SessionLifecycle } from './sessions/lifecycle.js';
 import { KeyedLock } from './sessions/lock.js';
@@ -38,36 +34,25 @@ import { SessionRegistry } from './sessions/registry.js';
 import { Restorer } from './sessions/restore.js';
 import { Supervisor } from './sessions/supervisor.js';
 import { StoreBackups } from './store/backup.js';
-import { StoreDamaged, storeProblem } from './store/check.js';
-import { Store } from './store/store.js';
+import { openStores } from './store/open.js';
 import { TranscriptService } from './transcripts/service.js';
-import { TranscriptStore } from './transcripts/store.js';
 
-/** Default terminal size: wide enough for agents' TUIs. */
-const DEFAULT_SIZE = { cols: 120, rows: 40 };
 /** Output waiting to be written per session before new output is dropped (with a gap). */
 const TRANSCRIPT_PENDING_BYTES = 16 * 1024 * 1024;
 
-/** Variables that describe sessd's own process, not what a session should inherit. */
-const PRIVATE_ENV = [
-  'TMUX', 'TMUX_PANE', 'LISTEN_FDS', 'LISTEN_PID', 'LISTEN_FDNAMES', 'NOTIFY_SOCKET',
-  'SESSD_SOCKET', 'SESSD_TMUX_SOCKET', 'SESSD_STATE_DIR', 'SESSD_CONFIG',
-];
-
-/** A helper program built beside this file, or null (with a warning) when it is missing. */
-async function helper(name: string, without: string, log: Logger): Promise<string | null> {
-  const path = fileURLToPath(new URL(name, import.meta.url));
-  try {
-    await access(path, constants.X_OK);
-    return path;
-  } catch {
-    log.warn({ path }, `${name} is missing (run npm run build); ${without}`);
-    return null;
-  }
-}
-
+/** The parts the daemon's life (app.ts) starts, serves with and stops. */
 export interface Composed {
-  services: Services;
+  /** The RPC boundary's limits, hot-reloaded. */
+  limits: Limits;
+  registry: SessionRegistry;
+  transcripts: TranscriptService;
+  backend: SessionBackend;
+  reconciler: Reconciler;
+  supervisor: Supervisor;
+  activity: ActivityTracker;
+  queue: MessageQueue;
+  attaches: AttachService;
+  metrics: MetricsCollector;
   /** Keeps the store's backup fresh once started. */
   backups: StoreBackups;
   dispatcher: Dispatcher;
@@ -77,187 +62,121 @@ export interface Composed {
   dispose(): Promise<void>;
 }
 
-/** Builds every part of the daemon. Wiring only: no part is started here. */
+/** Builds every part of the daemon in dependency order. Wiring only: no part is started here. */
 export async function compose(
   options: DaemonOptions,
   paths: SessdPaths,
   config: LiveConfig,
   log: Logger,
-  daemon: Pick<DaemonInfo, 'connections' | 'shutdown'>,
+  owner: Pick<DaemonInfo, 'connections' | 'shutdown'>,
 ): Promise<Composed> {
-  const configured = config.current.limits;
-  const limits: Limits = {
-    maxSessions: configured.sessions,
-    maxFrameBytes: configured.frameBytes,
-    maxMessageBytes: configured.messageBytes,
-    maxBufferedBytes: configured.clientBufferBytes,
-    maxConnections: configured.connections,
-    headerTimeoutMs: configured.headerTimeMs,
-    eventRetention: configured.events,
-  };
-  const tapSocket = `${paths.tmuxSocket}.tap`;
-  for (const socket of [paths.tmuxSocket, tapSocket]) {
-    const tooLong = socketPathProblem(socket);
-    if (tooLong !== null) throw new ListenError(tooLong);
-  }
-  await mkdir(dirname(paths.tmuxSocket), { recursive: true, mode: 0o700 });
-
-  const store = await Store.open(paths.storeDir);
-  const transcriptsDir = join(paths.stateDir, 'transcripts');
-  const transcriptsProblem = await storeProblem(transcriptsDir);
-  if (transcriptsProblem !== null) {
-    await store.close();
-    throw new StoreDamaged(transcriptsDir, transcriptsProblem, null, 'the output kept of every session is forgotten; sessions and checkpoints are kept');
-  }
-  const transcriptStore = await TranscriptStore.open(transcriptsDir);
+  const configured = config.current.limits; // the limits read at start-up only
+  const { tapSocket } = await tmuxSockets(paths);
+  const { store, transcriptStore } = await openStores(paths.storeDir, paths.stateDir);
   const backups = new StoreBackups(store.root, paths.storeDir, configured.backupIntervalMs, log.child({ component: 'backup' }));
+  const profiles = new Profiles();
+  const settings = new LiveSettings(config, profiles, log);
+  const { limits, sessionLimits } = settings;
+
   const registry = new SessionRegistry();
-  // Records written before a field existed get its empty value.
-  registry.load(store.sessions.getRange().map(({ value }) => ({ ...value, nextRestartAt: value.nextRestartAt ?? null })));
+  registry.load(store.sessions.getRange().map(({ value }) => value));
   const events = new EventLog(store, limits.eventRetention);
   const transcripts = new TranscriptService(
     transcriptStore,
     { maxBytes: configured.transcriptBytes, maxAgeMs: configured.transcriptAgeMs, pendingBytes: TRANSCRIPT_PENDING_BYTES },
     log.child({ component: 'transcripts' }),
   );
-  const tap = await helper('sessd-tap', 'no output will be captured', log);
-  const userManager = await userManagerRunning();
-  const limiter = await ResourceLimiter.detect(userManager);
-  const tmuxEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => !PRIVATE_ENV.includes(key)));
-  const backend = new TmuxBackend({
-    tmux: options.tmux,
-    socket: paths.tmuxSocket,
-    configPath: join(paths.stateDir, 'tmux.conf'),
-    paneHelper: await helper('sessd-pane', 'sessions will run without it and cannot be paused', log),
-    tap: tap === null ? null : { program: tap, socket: tapSocket },
-    env: tmuxEnv,
-    commandTimeoutMs: configured.tmuxTimeoutMs,
-    limiter,
-    // With a user manager, the tmux server gets a scope of its own, outside sessd's cgroup.
-    ...(userManager ? { startServer: scopedServerStarter(options.tmux, paths.tmuxSocket, tmuxEnv, log.child({ component: 'tmux' })) } : {}),
-    log: log.child({ component: 'tmux' }),
-  });
-  const ctx = {
-    registry,
-    committer: new Committer(store, registry, events),
-    backend,
-    transcripts,
-    locks: new KeyedLock(),
-    log,
-    defaults: {
-      shell: process.env.SHELL || userInfo().shell || '/bin/sh',
-      home: homedir(),
-      size: DEFAULT_SIZE,
-      // Read at each spawn: under socket activation the path is known only once listening.
-      env: () => ({ SESSD_SOCKET: paths.socket }),
-    },
-    limits: {
-      maxSessions: limits.maxSessions,
-      maxMessageBytes: limits.maxMessageBytes,
-      maxContextBytes: configured.contextBytes,
-      maxLabels: configured.labels,
-      maxQueuedMessages: configured.queuedMessages,
-    },
-  };
-  const lifecycle = new SessionLifecycle(ctx);
+  const { backend, limiter } = await createTmuxBackend(options.tmux, paths, tapSocket, configured.tmuxTimeoutMs, log);
+  const committer = new Committer(store, registry, events);
+  const locks = new KeyedLock();
+  const defaults = sessionDefaults(paths);
+
+  const lifecycle = new SessionLifecycle({ registry, committer, backend, transcripts, locks, log, defaults });
   const templates = new TemplateService(store, config);
-  const resolver = new SessionResolver(config, templates, limiter, ctx.defaults);
-  const creator = new SessionCreator(ctx, resolver);
-  const profiles = new Profiles();
-  const configureProfiles = (agents: Record<string, Record<string, unknown>>): void => {
-    const problem = profiles.configure(agents);
-    if (problem !== null) log.warn({ file: config.status().file }, `agent profiles from the config file not used: ${problem}`);
-  };
-  configureProfiles(config.current.agents);
-  // What a config edit changes at once; the other limits are read at start-up only.
-  const stopFollowing = config.onChange((next) => {
-    ctx.limits.maxSessions = limits.maxSessions = next.limits.sessions;
-    ctx.limits.maxMessageBytes = limits.maxMessageBytes = next.limits.messageBytes;
-    ctx.limits.maxContextBytes = next.limits.contextBytes;
-    ctx.limits.maxLabels = next.limits.labels;
-    ctx.limits.maxQueuedMessages = next.limits.queuedMessages;
-    limits.maxFrameBytes = next.limits.frameBytes;
-    limits.maxBufferedBytes = next.limits.clientBufferBytes;
-    limits.maxConnections = next.limits.connections;
-    limits.headerTimeoutMs = next.limits.headerTimeMs;
-    if (next.log.level !== undefined) log.level = next.log.level;
-    configureProfiles(next.agents);
-  });
-  const interactions: Interactions = new Interactions(ctx, store.interactions, (id, answer): Promise<void> => io.answer(id, answer));
-  const activity = new ActivityTracker(ctx, profiles, interactions, new ActivityRecorder(ctx), log.child({ component: 'activity' }));
-  activity.start(events);
-  interactions.setReader((id, ms) => activity.settled(id, ms));
+  const resolver = new SessionResolver(config, templates, limiter, defaults);
+  const creator = new SessionCreator({ registry, committer, backend, transcripts, locks, defaults, limits: sessionLimits }, resolver);
+  const recorder = new ActivityRecorder({ registry, committer, locks });
+  const activity = new ActivityTracker({ registry, backend, transcripts, events }, profiles, recorder, log.child({ component: 'activity' }));
   const readiness = new Readiness(activity);
-  const io: SessionIO = new SessionIO(ctx, readiness, activity);
-  const checkpoints = new CheckpointService(ctx, store.checkpoints, configured.checkpoints, log.child({ component: 'checkpoints' }));
-  const queue = new MessageQueue(ctx, io, activity, store.messages, log.child({ component: 'messages' }));
-  const restorer = new Restorer(ctx, lifecycle, creator, checkpoints, queue, activity, join(paths.stateDir, 'prefaces'));
+  const io = new SessionIO({ registry, committer, backend, transcripts, locks, limits: sessionLimits }, readiness, activity);
+  const interactions = new Interactions({ committer }, store.interactions, io, activity);
+  const checkpoints = new CheckpointService(
+    { registry, committer, backend, transcripts, locks },
+    store.checkpoints,
+    configured.checkpoints,
+    log.child({ component: 'checkpoints' }),
+  );
+  const queue = new MessageQueue({ registry, committer, limits: sessionLimits }, io, activity, lifecycle, store.messages, log.child({ component: 'messages' }));
+  const restorer = new Restorer({ registry, backend, defaults }, lifecycle, creator, checkpoints, queue, activity, join(paths.stateDir, 'prefaces'));
   const supervisor = new Supervisor(
-    ctx,
+    { registry, committer },
     lifecycle,
     restorer,
     { delayMs: configured.restartDelayMs, maxDelayMs: configured.restartMaxDelayMs, limit: configured.restartLimit },
     log.child({ component: 'restarts' }),
   );
-  lifecycle.setLeftovers({
-    forget: (id) => {
-      queue.forget(id);
-      supervisor.forget(id);
-    },
-  });
   const reconciler = new Reconciler(backend, registry, lifecycle, log);
   const subscriptions = new Subscriptions(events);
   const attaches = new AttachService(backend, { cwd: homedir(), stallMs: configured.attachStallMs }, log.child({ component: 'attach' }));
-  const metrics = new MetricsCollector(events);
-  const late: { dispatcher?: Dispatcher } = {};
-  const services: Services = {
-    registry,
+  const daemon: DaemonInfo = {
+    pid: process.pid,
+    startedAt: new Date(),
+    paths,
+    get config() {
+      return config.status();
+    },
+    connections: owner.connections,
+    shutdown: owner.shutdown,
+  };
+  const metrics = new MetricsCollector({ daemon, events, registry, transcripts, subscriptions });
+
+  const handlers = buildHandlers({
+    sessions: registry,
+    log,
     creator,
     lifecycle,
-    io,
-    checkpoints,
     restorer,
+    io,
     queue,
-    supervisor,
-    profiles,
+    messages: store.messages,
+    checkpoints,
     interactions,
-    activity,
-    events,
-    subscriptions,
-    reconciler,
-    backend,
     transcripts,
     attaches,
-    limits,
+    subscriptions,
+    backend,
+    limiter,
+    reconciler,
     templates,
     config,
-    limiter,
+    daemon,
+    limits,
     metrics,
-    daemon: {
-      pid: process.pid,
-      startedAt: new Date(),
-      paths,
-      get config() {
-        return config.status();
-      },
-      methods: () => late.dispatcher?.methods ?? [],
-      ...daemon,
-    },
-  };
-  const dispatcher = (late.dispatcher = new Dispatcher(HANDLERS, services, log));
+  });
+  const dispatcher = new Dispatcher(handlers, metrics.requests, log);
   return {
-    services,
+    limits,
+    registry,
+    transcripts,
+    backend,
+    reconciler,
+    supervisor,
+    activity,
+    queue,
+    attaches,
+    metrics,
     backups,
     dispatcher,
     tapSocket,
     dispose: async () => {
-      stopFollowing();
+      settings.dispose();
       subscriptions.dispose();
       metrics.dispose();
       reconciler.dispose();
       supervisor.dispose();
       queue.dispose();
-      activity.dispose();
+      activity.dispose(); // tells the interactions that tracking ended, as before they stop listening
+      interactions.dispose();
       readiness.dispose();
       await backups.dispose();
       await backend.dispose();

@@ -42,6 +42,8 @@ export const errors = {
       ...(actual === undefined ? {} : { actual }),
     }),
   messageNotFound: (id: string) => sessdError('message_not_found', `message not found: ${id}`, { id }),
+  messageNotQueued: (id: string, status: string) =>
+    sessdError('invalid_state', `cannot cancel message ${id}: it is ${status}`, { id, status, action: 'cancel' }),
   interactionNotFound: (id: string) => sessdError('interaction_not_found', `interaction not found: ${id}`, { id }),
   interactionClosed: (id: string, status: string) =>
     sessdError('invalid_state', `cannot answer interaction ${id}: it is ${status}`, { id, status, action: 'respond' }),

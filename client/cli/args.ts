@@ -10,7 +10,10 @@
  * `--model x` to claude.
  */
 
-export type OptionType = 'string' | 'boolean' | 'number' | 'strings';
+import { parseDuration } from '../../shared/duration.js';
+import { didYouMean } from './suggest.js';
+
+export type OptionType = 'string' | 'boolean' | 'number' | 'strings' | 'duration';
 
 export interface OptionSpec {
   name: string;
@@ -31,9 +34,16 @@ export interface ArgSpec {
   complete?: 'session';
 }
 
+/** The headings of `sess --help`, in the order shown. */
+export const GROUPS = ['Sessions', 'Using a session', 'Answering', 'Lifecycle', 'Checkpoints', 'Watching', 'Templates and spaces', 'sessd itself'] as const;
+
 export interface CommandSpec {
   /** One word, or a group and a word (`daemon status`). */
   name: string;
+  /** Where `sess --help` lists it. */
+  group: (typeof GROUPS)[number];
+  /** Other spellings that run it too (`templates` for `template ls`). */
+  aliases?: readonly string[];
   summary: string;
   /** Longer help, paragraphs separated by blank lines. */
   description?: string;
@@ -64,6 +74,8 @@ export interface Parsed<C extends CommandSpec = CommandSpec> {
   program: string[];
   help: boolean;
   version: boolean;
+  /** The words typed when they name a group of commands but no command (`sess daemon`). */
+  group?: string;
 }
 
 export function parse<C extends CommandSpec>(argv: readonly string[], commands: readonly C[], globals: readonly OptionSpec[]): Parsed<C> {
@@ -85,7 +97,10 @@ export function parse<C extends CommandSpec>(argv: readonly string[], commands: 
     const long = token.startsWith('--');
     const [key, inline] = long ? splitInline(token.slice(2)) : [token.slice(1), undefined];
     const found = long ? options.long.get(key) : options.short.get(key);
-    if (found === undefined) throw new UsageError(`unknown option ${token}${spec ? ` for sess ${spec.name}` : ''}`, spec?.name);
+    if (found === undefined) {
+      const hint = long ? didYouMean(key, options.long.keys(), (c) => `--${c}`) : '';
+      throw new UsageError(`unknown option ${token}${spec ? ` for sess ${spec.name}` : ''}${hint}`, spec?.name);
+    }
     if (found.type === 'boolean') {
       if (inline !== undefined) throw new UsageError(`--${found.name} takes no value`, spec?.name);
       out.options[found.name] = true;
@@ -98,33 +113,44 @@ export function parse<C extends CommandSpec>(argv: readonly string[], commands: 
   };
   const isOption = (token: string): boolean => token.startsWith('-') && token !== '-' && token !== '--' && !/^-\d/.test(token);
 
-  // The command: the longest run of words that names one; global options may come first.
+  // The command: the longest run of words that names one (or one of its aliases); global options may come first.
+  const names = commands.flatMap((c) => [c.name, ...(c.aliases ?? [])].map((name) => ({ name, spec: c })));
   const words: string[] = [];
   let i = 0;
   for (; i < argv.length; i++) {
     const token = argv[i]!;
     if (isOption(token)) {
+      // After a whole command (`messages`, which `messages cancel` extends), options are that command's.
+      if (words.length > 0 && names.some((n) => n.name === words.join(' '))) break;
       i = option(i);
       continue;
     }
     const candidate = [...words, token].join(' ');
-    if (!commands.some((c) => c.name === candidate || c.name.startsWith(candidate + ' '))) break;
+    if (!names.some((n) => n.name === candidate || n.name.startsWith(candidate + ' '))) break;
     words.push(token);
-    const exact = commands.find((c) => c.name === candidate);
-    if (exact !== undefined && !commands.some((c) => c.name.startsWith(candidate + ' '))) {
+    const exact = names.find((n) => n.name === candidate);
+    if (exact !== undefined && !names.some((n) => n.name.startsWith(candidate + ' '))) {
       i++;
       break;
     }
   }
   const name = words.join(' ');
-  const spec = (out.command = commands.find((c) => c.name === name));
+  const spec = (out.command = names.find((n) => n.name === name)?.spec);
   if (spec === undefined) {
-    if (out.help || out.version) return out;
-    if (words.length > 0) {
-      const group = commands.filter((c) => c.name.startsWith(name + ' ')).map((c) => c.name);
-      throw new UsageError(`sess ${name} needs a subcommand: ${group.join(', ')}`);
+    if (words.length > 0) out.group = name;
+    const next = argv.slice(i).find((t) => !isOption(t));
+    if ((out.help || out.version) && (next === undefined || words.length > 0)) return out;
+    const group = names.filter((n) => n.name.startsWith(name + ' ')).map((n) => n.name);
+    if (words.length > 0 && next !== undefined) {
+      const typed = `${name} ${next}`;
+      const hint = didYouMean(typed, group, (c) => `"sess ${c}"`);
+      throw new UsageError(`unknown command "sess ${typed}"${hint === '' ? `; sess ${name} takes ${group.join(', ')}` : hint}`, name);
     }
-    if (i < argv.length) throw new UsageError(`unknown command ${JSON.stringify(argv[i])}`);
+    if (words.length > 0) throw new UsageError(`sess ${name} needs a subcommand: ${group.join(', ')}`, name);
+    if (i < argv.length) {
+      const firstWords = [...new Set(names.map((n) => n.name.split(' ')[0]!))];
+      throw new UsageError(`unknown command ${JSON.stringify(argv[i])}${didYouMean(argv[i]!, firstWords, (c) => `"${c}"`)}`);
+    }
     return out;
   }
   options = index([...spec.options, ...globals]);
@@ -175,7 +201,14 @@ function splitInline(text: string): [string, string | undefined] {
 
 function convert(option: OptionSpec, value: string, command: string | undefined, previous: unknown): string | number | string[] {
   if (option.choices !== undefined && !option.choices.includes(value)) {
-    throw new UsageError(`--${option.name} must be one of ${option.choices.join(', ')} (got ${JSON.stringify(value)})`, command);
+    const hint = didYouMean(value, option.choices);
+    throw new UsageError(`--${option.name} must be one of ${option.choices.join(', ')} (got ${JSON.stringify(value)}${hint})`, command);
+  }
+  if (option.type === 'duration') {
+    // Plain milliseconds, as these options took before they took words.
+    const ms = /^\d+$/.test(value) ? Number(value) : parseDuration(value);
+    if (ms === null) throw new UsageError(`--${option.name} takes a duration such as 500ms, 5s, 10m, 1h30m or 2d (got ${JSON.stringify(value)})`, command);
+    return ms;
   }
   if (option.type === 'number') {
     const n = Number(value);

@@ -18,7 +18,7 @@ function commandBuilder(spec: CommandSpec) {
     for (const o of spec.options) {
       y.option(o.name, {
         ...(o.alias === undefined ? {} : { alias: o.alias }),
-        type: o.type === 'strings' ? 'array' : o.type,
+        type: o.type === 'strings' ? 'array' : o.type === 'duration' ? 'string' : o.type,
         describe: o.description,
         ...(o.choices === undefined ? {} : { choices: [...o.choices] }),
       });

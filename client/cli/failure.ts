@@ -3,7 +3,7 @@ import { UsageError } from './args.js';
 import type { Output } from './output.js';
 
 /** Exit codes: what a script can rely on. */
-export const EXIT = { ok: 0, failed: 1, usage: 2, unreachable: 3, notFound: 4 } as const;
+export const EXIT = { ok: 0, failed: 1, usage: 2, unreachable: 3, notFound: 4, timeout: 5 } as const;
 
 /** One failure, as a person reads it (and as JSON with --json), and its exit code. */
 export function report(error: unknown, out: Output, json: boolean): number {
@@ -11,6 +11,23 @@ export function report(error: unknown, out: Output, json: boolean): number {
   if (json && error instanceof SessdError) out.error(JSON.stringify({ error: { code: error.code, message: error.message, data: error.data } }));
   else out.error(`sess: ${message}`);
   return code;
+}
+
+/** Protocol fields whose option is spelled otherwise, as a person typed them. */
+const FLAGS: Record<string, string> = {
+  olderThan: '--older-than',
+  expiresInMs: '--expires',
+  timeoutMs: '--timeout',
+  restartPolicy: '--restart',
+  taskId: '--task',
+  agentId: '--agent-id',
+  sessionType: '--type',
+  resumePrompt: '--resume-prompt',
+};
+
+/** `invalid params: olderThan: must be a duration` is `invalid params: --older-than: must be a duration`. */
+function userWords(message: string): string {
+  return message.replace(/\b(\w+)(?=(\.\w+)*: )/g, (word) => FLAGS[word] ?? word);
 }
 
 function describe(error: unknown): { code: number; message: string } {
@@ -47,7 +64,7 @@ function describe(error: unknown): { code: number; message: string } {
     if (error.unsupported) return { code: EXIT.failed, message: `this sessd does not support ${error.method}; upgrade it` };
     if (error.kind === 'checkpoint_not_found') return { code: EXIT.notFound, message: `${error.message} (list them with \`sess checkpoints\`, save one with \`sess checkpoint\`)` };
     if (error.notFound) return { code: EXIT.notFound, message: error.message };
-    if (error.kind === 'invalid_params') return { code: EXIT.usage, message: error.message };
+    if (error.kind === 'invalid_params') return { code: EXIT.usage, message: userWords(error.message) };
     return { code: EXIT.failed, message: `${error.message} (${error.kind})` };
   }
   return { code: EXIT.failed, message: error instanceof Error ? error.message : String(error) };

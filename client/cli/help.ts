@@ -1,13 +1,5 @@
-import type { CommandSpec, OptionSpec } from './args.js';
+import { GROUPS, type CommandSpec, type OptionSpec } from './args.js';
 import { COMMANDS, GLOBAL_OPTIONS } from './registry.js';
-
-const GROUPS: [string, string[]][] = [
-  ['Sessions', ['new', 'ls', 'show', 'update', 'rm']],
-  ['Using a session', ['attach', 'send', 'keys', 'interrupt', 'capture', 'logs']],
-  ['Lifecycle', ['start', 'stop', 'restart', 'pause', 'resume']],
-  ['Watching', ['events']],
-  ['sessd itself', ['daemon status', 'daemon start', 'daemon stop', 'completion']],
-];
 
 const HELP_OPTIONS: readonly OptionSpec[] = [
   { name: 'help', alias: 'h', type: 'boolean', description: 'Show help' },
@@ -53,31 +45,50 @@ function usage(spec: CommandSpec): string {
 export function commandHelp(spec: CommandSpec, width = process.stdout.columns ?? 80): string {
   const parts = [`sess ${spec.name}: ${spec.summary}`, '', `Usage: ${usage(spec)}`];
   if (spec.description !== undefined) parts.push('', wrap(spec.description, 0, width));
+  if (spec.aliases !== undefined) parts.push('', `Also spelled: ${spec.aliases.map((a) => `sess ${a}`).join(', ')}`);
   if (spec.options.length > 0) parts.push('', 'Options:', optionRows(spec.options, width));
   parts.push('', 'Global options:', optionRows([...GLOBAL_OPTIONS, HELP_OPTIONS[0]!], width));
   if (spec.examples !== undefined) parts.push('', 'Examples:', ...spec.examples.map((e) => `  ${e}`));
   return parts.join('\n') + '\n';
 }
 
+/** Each command under its group's heading, in registry order. */
+function listing(pad: number): string[] {
+  const parts: string[] = [];
+  for (const group of GROUPS) {
+    const members = COMMANDS.filter((c) => c.group === group);
+    if (members.length === 0) continue;
+    parts.push('', `${group}:`);
+    for (const c of members) parts.push(`  ${c.name.padEnd(pad)}${c.summary}`);
+  }
+  return parts;
+}
+
+/** `sess daemon --help`: the commands of one group of words. */
+export function groupHelp(words: string): string {
+  const members = COMMANDS.filter((c) => c.name.startsWith(words + ' '));
+  const pad = Math.max(...members.map((c) => c.name.length)) + 4;
+  const parts = [`Usage: sess ${words} <command> [options]`, ''];
+  for (const c of members) parts.push(`  ${c.name.padEnd(pad)}${c.summary}`);
+  parts.push('', `Run \`sess help ${words} <command>\` for what one takes.`);
+  return parts.join('\n') + '\n';
+}
+
 export function mainHelp(width = process.stdout.columns ?? 80): string {
-  const byName = new Map(COMMANDS.map((c) => [c.name, c]));
   const pad = Math.max(...COMMANDS.map((c) => c.name.length)) + 4;
   const parts = [
     'sess: start, watch and talk to long-running terminal sessions (AI coding agents, dev servers, shells) that sessd keeps for you.',
     '',
     'Usage: sess <command> [options]',
+    ...listing(pad),
   ];
-  for (const [group, names] of GROUPS) {
-    parts.push('', `${group}:`);
-    for (const name of names) parts.push(`  ${name.padEnd(pad)}${byName.get(name)!.summary}`);
-  }
   parts.push(
     '',
     'Options for every command:',
     optionRows([...GLOBAL_OPTIONS, ...HELP_OPTIONS], width),
     '',
     wrap(
-      'SESSION is an id (s7k2m9qv), SPACE/NAME, or a NAME in the default space. sess starts sessd when it is not running. Exit codes: 0 done, 1 failed, 2 usage error, 3 sessd unreachable, 4 not found.\n\nRun `sess <command> --help` for what a command takes.',
+      'SESSION is an id (s7k2m9qv), SPACE/NAME, or a NAME in the default space. sess starts sessd when it is not running. Exit codes: 0 done, 1 failed, 2 usage error, 3 sessd unreachable, 4 not found, 5 timed out (sess wait).\n\nRun `sess help <command>` (or `sess <command> --help`) for what a command takes.',
       0,
       width,
     ),

@@ -8,7 +8,7 @@ import { SESSD_VERSION } from '../../shared/protocol/version.js';
 import { parse } from './args.js';
 import { Context } from './context.js';
 import { EXIT, report } from './failure.js';
-import { commandHelp, mainHelp } from './help.js';
+import { commandHelp, groupHelp, mainHelp } from './help.js';
 import { globalValues } from './options.js';
 import { Output } from './output.js';
 import { COMMANDS, GLOBAL_OPTIONS } from './registry.js';
@@ -20,7 +20,10 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 });
 
 async function main(argv: string[]): Promise<number> {
-  if (argv.includes('--get-yargs-completions') || argv[0] === 'completion') {
+  // `sess help CMD` is `sess CMD --help`.
+  if (argv[0] === 'help') argv = [...argv.slice(1), '--help'];
+  const help = argv.includes('--help') || argv.includes('-h');
+  if (argv.includes('--get-yargs-completions') || (argv[0] === 'completion' && !help)) {
     const completion = await import('./completion.js');
     return completion.complete(argv);
   }
@@ -35,7 +38,8 @@ async function main(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   if (parsed.command === undefined || parsed.help) {
-    process.stdout.write(parsed.command === undefined ? mainHelp() : commandHelp(parsed.command));
+    const text = parsed.command !== undefined ? commandHelp(parsed.command) : parsed.group !== undefined ? groupHelp(parsed.group) : mainHelp();
+    process.stdout.write(text);
     return parsed.help ? EXIT.ok : EXIT.usage;
   }
   const ctx = new Context(parsed.command.name, globalValues(parsed));

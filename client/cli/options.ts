@@ -31,7 +31,7 @@ export const SELECTOR = {
 
 export const STOP_OPTIONS = {
   force: { alias: 'f', type: 'boolean', description: 'Kill at once (SIGKILL) instead of asking the program to end' },
-  timeout: { type: 'number', value: 'MS', description: 'How long to wait for a graceful stop before SIGKILL (default 5000)' },
+  timeout: { type: 'duration', value: 'DURATION', description: 'How long to wait for a graceful stop before SIGKILL, e.g. 10s (default 5s; plain numbers are milliseconds)' },
 } as const satisfies OptionDefs;
 
 export const SESSION_ARG = { name: 'session', required: true, complete: 'session' } as const;

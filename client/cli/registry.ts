@@ -9,12 +9,14 @@ import * as daemonUnits from './commands/daemon-units.js';
 import * as daemon from './commands/daemon.js';
 import * as events from './commands/events.js';
 import * as gc from './commands/gc.js';
+import * as help from './commands/help.js';
 import * as inbox from './commands/inbox.js';
 import * as interrupt from './commands/interrupt.js';
 import * as keys from './commands/keys.js';
 import * as lifecycle from './commands/lifecycle.js';
 import * as logs from './commands/logs.js';
 import * as ls from './commands/ls.js';
+import * as messages from './commands/messages.js';
 import * as metrics from './commands/metrics.js';
 import * as create from './commands/new.js';
 import * as rm from './commands/rm.js';
@@ -23,6 +25,7 @@ import * as show from './commands/show.js';
 import * as spaces from './commands/spaces.js';
 import * as template from './commands/template.js';
 import * as update from './commands/update.js';
+import * as wait from './commands/wait.js';
 
 export { GLOBAL_OPTIONS } from './options.js';
 
@@ -56,11 +59,14 @@ export const COMMANDS: readonly Command[] = [
   command(inbox.approve, async () => (await import('./commands/inbox.run.js')).approve),
   command(inbox.deny, async () => (await import('./commands/inbox.run.js')).deny),
   command(inbox.answer, async () => (await import('./commands/inbox.run.js')).answer),
+  command(messages.messages, async () => (await import('./commands/messages.run.js')).messages),
+  command(messages.cancel, async () => (await import('./commands/messages.run.js')).cancel),
   command(keys.spec, async () => (await import('./commands/keys.run.js')).run),
   command(interrupt.spec, async () => (await import('./commands/interrupt.run.js')).run),
   command(capture.spec, async () => (await import('./commands/capture.run.js')).run),
   command(logs.spec, async () => (await import('./commands/logs.run.js')).run),
   command(events.spec, async () => (await import('./commands/events.run.js')).run),
+  command(wait.spec, async () => (await import('./commands/wait.run.js')).run),
   command(lifecycle.start, async () => (await import('./commands/lifecycle.run.js')).start),
   command(lifecycle.stop, async () => (await import('./commands/lifecycle.run.js')).stop),
   command(lifecycle.restart, async () => (await import('./commands/lifecycle.run.js')).restart),
@@ -86,4 +92,5 @@ export const COMMANDS: readonly Command[] = [
   command(spaces.providers, async () => (await import('./commands/spaces.run.js')).providers),
   command(metrics.spec, async () => (await import('./commands/metrics.run.js')).run),
   command(completion.spec, () => Promise.resolve(completion.run)),
+  command(help.spec, () => Promise.resolve(help.run)),
 ];

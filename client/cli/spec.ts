@@ -11,6 +11,7 @@ import type { ArgSpec, CommandSpec, OptionSpec, Parsed } from './args.js';
  * |---|---|
  * | `boolean` | `boolean` (false when absent) |
  * | `string` / `number` | `string \| undefined` / `number \| undefined` |
+ * | `duration` (`10m`, `5s`, or plain milliseconds) | `number \| undefined` (milliseconds) |
  * | `string` with `choices` | the union of the choices, or undefined |
  * | `strings` | `string[]` (empty when absent), or an array of the choices |
  * | arg, `required` / optional / `variadic` | `string` / `string \| undefined` / `string[]` |
@@ -29,13 +30,15 @@ interface OptionBase {
 export type OptionDef =
   | (OptionBase & { type: 'boolean' })
   | (OptionBase & { type: 'number' })
+  /** A duration in user words (`10m`, `5s`, `1h30m`) or plain milliseconds; the run receives milliseconds. */
+  | (OptionBase & { type: 'duration' })
   | (OptionBase & { type: 'string' | 'strings'; choices?: readonly string[] });
 
 export type OptionDefs = Readonly<Record<string, OptionDef>>;
 
 type ValueOf<D extends OptionDef> = D extends { type: 'boolean' }
   ? boolean
-  : D extends { type: 'number' }
+  : D extends { type: 'number' | 'duration' }
     ? number | undefined
     : D extends { type: 'string'; choices: readonly (infer C)[] }
       ? C | undefined
@@ -57,6 +60,10 @@ type ProgramValue<P> = P extends true ? { program: string[] } : unknown;
 export interface CommandDef<O extends OptionDefs, A extends readonly ArgSpec[], P extends boolean> {
   /** One word, or a group and a word (`daemon status`). */
   name: string;
+  /** Where `sess --help` lists it (see GROUPS in args.ts). */
+  group: CommandSpec['group'];
+  /** Older or other spellings that run it too (`templates` for `template ls`); not listed in help. */
+  aliases?: readonly string[];
   summary: string;
   /** Longer help, paragraphs separated by blank lines. */
   description?: string;

@@ -9,6 +9,17 @@ export interface UnitPaths {
   node: string;
   /** sessd's entry point (dist/daemon/main.js), absolute. */
   main: string;
+  /**
+   * The PATH sessions find programs on. A user manager's own is minimal
+   * (`/usr/local/bin:/usr/bin:/bin`), so `sess daemon install` writes the PATH it
+   * was run with; the packaged units leave it to the manager.
+   */
+  path?: string;
+}
+
+/** A value for `Environment=`: quoted, with systemd's specifiers (`%`) and quoting characters escaped. */
+function environmentValue(name: string, value: string): string {
+  return `"${`${name}=${value}`.replace(/[\\"]/g, (c) => `\\${c}`).replace(/%/g, '%%')}"`;
 }
 
 /** The paths the checked-in units use: node from the distribution, sessd from `npm install -g`. */
@@ -48,7 +59,7 @@ After=sessd.socket
 [Service]
 Type=exec
 ExecStart=${paths.node} ${paths.main}
-Restart=on-failure
+${paths.path === undefined ? '' : `Environment=${environmentValue('PATH', paths.path)}\n`}Restart=on-failure
 RestartSec=1s
 # SIGTERM to sessd alone; what is left in this cgroup (its tmux control clients) is
 # killed once sessd has exited. The tmux server is not in this cgroup.

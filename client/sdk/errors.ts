@@ -1,6 +1,12 @@
 import { RpcErrorCode, SessdErrorCode, sessdErrorName } from '../../shared/errors.js';
 import type { DirProblem } from '../../shared/paths.js';
-import type { RpcErrorObject } from './transport.js';
+
+/** An error reply, as the daemon sent it. */
+export interface RpcErrorObject {
+  code: number;
+  message: string;
+  data?: unknown;
+}
 
 const STANDARD_NAMES = new Map<number, string>([
   [RpcErrorCode.ParseError, 'parse_error'],

@@ -1,5 +1,8 @@
 import { createConnection, type Socket } from 'node:net';
+import type { RpcErrorObject } from './errors.js';
 import { checkSocketDir } from './socket-dir.js';
+
+export type { RpcErrorObject };
 
 /**
  * JSON-RPC 2.0 with Content-Length framing over a unix socket, written against the
@@ -11,13 +14,6 @@ import { checkSocketDir } from './socket-dir.js';
 /** A frame this large from the daemon means something is wrong with the stream. */
 const MAX_FRAME_BYTES = 256 * 1024 * 1024;
 const HEADER_END = Buffer.from('\r\n\r\n');
-
-/** An error reply, as the daemon sent it. */
-export interface RpcErrorObject {
-  code: number;
-  message: string;
-  data?: unknown;
-}
 
 export class RpcReplyError extends Error {
   constructor(readonly error: RpcErrorObject) {

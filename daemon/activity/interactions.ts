@@ -1,10 +1,11 @@
 import type { Interaction, InteractionStatus } from '../../shared/protocol/model.js';
-import type { SessionContext } from '../sessions/context.js';
+import type { Committer } from '../sessions/commit.js';
 import { toJson } from '../sessions/create.js';
 import { newId } from '../sessions/naming.js';
 import type { SessionRecords } from '../store/records.js';
 import { errors } from '../errors.js';
 import { answerFor, promptKey, type DetectedPrompt } from './screen.js';
+import type { PromptWatcher } from './state.js';
 
 /** How long an answer waits for a session's screen to be read for the first time (a daemon just started). */
 const FIRST_READING_MS = 2_000;
@@ -15,36 +16,46 @@ interface Open {
   prompt: DetectedPrompt;
 }
 
-/** Types an answer into a session (keys or text), recorded as its input. */
-export type Answerer = (sessionId: string, answer: { keys: string[] } | { text: string; submit: boolean }) => Promise<void>;
+/** Where answers are typed: the session's input path (SessionIO), recorded as its input. */
+export interface AnswerInput {
+  answer(sessionId: string, answer: { keys: string[] } | { text: string; submit: boolean }): Promise<void>;
+}
+
+/** Where questions come from: the activity tracker, which reads every screen. */
+export interface PromptSource {
+  watchPrompts(watcher: PromptWatcher): () => void;
+  /** Resolves once what the session's screen shows is recorded (after a daemon restart, its prompt is known only then). */
+  settled(sessionId: string, ms: number): Promise<void>;
+}
 
 /**
  * Interactions: a question a session's program shows (an approval menu, a
  * password prompt) opened as a record that a person or a script answers. Opened
  * and cancelled by the activity tracker as prompts come and go; answered here.
  */
-export class Interactions {
+export class Interactions implements PromptWatcher {
   /** By session: its open interaction, with what answering it takes. */
   private readonly open = new Map<string, Open>();
   /** Interactions whose answer is being typed: the prompt's going away is their doing, not a cancel. */
   private readonly answering = new Set<string>();
 
-  /** Resolves once what the session's screen shows is recorded (after a daemon restart, its prompt is known only then). */
-  private settled: (sessionId: string, ms: number) => Promise<void> = () => Promise.resolve();
-
   /** By session: the ids of its stored interactions that are open (read on every screen reading, so kept here). */
   private readonly openIds = new Map<string, Set<string>>();
 
+  private readonly off: () => void;
+
   constructor(
-    private readonly ctx: SessionContext,
+    private readonly deps: { committer: Committer },
     private readonly stored: SessionRecords<Interaction>,
-    private readonly answer: Answerer,
+    private readonly input: AnswerInput,
+    private readonly screens: PromptSource,
   ) {
     for (const value of stored.all()) if (value.status === 'open') this.index(value);
+    this.off = screens.watchPrompts(this);
   }
 
-  setReader(settled: (sessionId: string, ms: number) => Promise<void>): void {
-    this.settled = settled;
+  dispose(): void {
+    this.off();
   }
 
   /**
@@ -76,7 +87,7 @@ export class Interactions {
       resolvedAt: null,
     };
     const cancelled = stored.map((i) => ({ ...i, status: 'cancelled' as const, resolvedAt: interaction.createdAt }));
-    await this.ctx.committer.commit({
+    await this.deps.committer.commit({
       interactions: [...cancelled, interaction],
       events: [
         ...cancelled.map((i) => ({ type: 'interaction.resolved' as const, sessionId, data: toJson(i) })),
@@ -98,7 +109,7 @@ export class Interactions {
   async respond(id: string, response: { choice?: string | undefined; text?: string | undefined }): Promise<Interaction> {
     const stored = this.stored.get(id);
     if (stored === undefined) throw errors.interactionNotFound(id);
-    if (stored.status === 'open' && !this.open.has(stored.sessionId)) await this.settled(stored.sessionId, FIRST_READING_MS);
+    if (stored.status === 'open' && !this.open.has(stored.sessionId)) await this.screens.settled(stored.sessionId, FIRST_READING_MS);
     const open = this.open.get(stored.sessionId);
     if (stored.status !== 'open' || open === undefined || open.interaction.id !== id) {
       throw errors.interactionClosed(id, stored.status === 'open' ? 'no longer on screen' : stored.status);
@@ -113,10 +124,10 @@ export class Interactions {
           const ids = open.prompt.choices.map((c) => c.id).join(', ') || 'none (answer with text)';
           throw errors.invalidParams('choice', `no choice ${response.choice}; the choices are ${ids}`);
         }
-        await this.answer(stored.sessionId, answerFor(open.prompt.spec, { choice }));
+        await this.input.answer(stored.sessionId, answerFor(open.prompt.spec, { choice }));
         given = choice.id;
       } else if (response.text !== undefined) {
-        await this.answer(stored.sessionId, answerFor(open.prompt.spec, { text: response.text }));
+        await this.input.answer(stored.sessionId, answerFor(open.prompt.spec, { text: response.text }));
         given = response.text;
       } else {
         throw errors.invalidParams('choice', 'give a choice or text');
@@ -137,7 +148,7 @@ export class Interactions {
 
   /** `session/approve`: answers the session's open approval with its approve (or deny) choice. */
   async approve(sessionId: string, deny: boolean): Promise<Interaction> {
-    if (!this.open.has(sessionId)) await this.settled(sessionId, FIRST_READING_MS);
+    if (!this.open.has(sessionId)) await this.screens.settled(sessionId, FIRST_READING_MS);
     const open = this.open.get(sessionId);
     if (open === undefined || open.interaction.kind !== 'approval') {
       throw errors.interactionNotFound(`an open approval of session ${sessionId}`);
@@ -191,7 +202,7 @@ export class Interactions {
     if (closing.length === 0) return [];
     const resolvedAt = new Date().toISOString();
     const closed = closing.map((i) => ({ ...i, status, response, resolvedAt }));
-    await this.ctx.committer.commit({
+    await this.deps.committer.commit({
       interactions: closed,
       events: closed.map((i) => ({ type: 'interaction.resolved' as const, sessionId, data: toJson(i) })),
     });

@@ -1,7 +1,16 @@
 import type { Activity, Session } from '../../shared/protocol/model.js';
-import type { SessionContext } from '../sessions/context.js';
+import type { Committer } from '../sessions/commit.js';
+import type { KeyedLock } from '../sessions/lock.js';
+import type { SessionRegistry } from '../sessions/registry.js';
 
 export type ActivityListener = (session: Session, previous: Activity) => void;
+
+/** What activity is recorded with. */
+export interface RecorderDeps {
+  registry: SessionRegistry;
+  committer: Committer;
+  locks: KeyedLock;
+}
 
 /**
  * Records sessions' activity: each change on the session (`activity`,
@@ -14,7 +23,7 @@ export class ActivityRecorder {
   private readonly idleTimes = new Map<string, number>();
   private readonly inputIn = new Map<string, number>();
 
-  constructor(private readonly ctx: Pick<SessionContext, 'locks' | 'registry' | 'committer'>) {}
+  constructor(private readonly deps: RecorderDeps) {}
 
   /**
    * Stores the session's activity (and its notice: what the screen says keeps the
@@ -22,14 +31,14 @@ export class ActivityRecorder {
    * no longer runs.
    */
   store(id: string, activity: Activity, notice: string | null = null): Promise<Session | null> {
-    return this.ctx.locks.run(id, async () => {
-      const current = this.ctx.registry.get(id);
+    return this.deps.locks.run(id, async () => {
+      const current = this.deps.registry.get(id);
       if (current?.status !== 'running') return null;
       const noticeChanged = (current.notice ?? null) !== notice;
       if (current.activity === activity && !noticeChanged) return current;
       const now = new Date().toISOString();
       const next: Session = { ...current, activity, notice, lastActivityAt: now, updatedAt: now };
-      await this.ctx.committer.commit({
+      await this.deps.committer.commit({
         put: [next],
         events: [{ type: 'session.activity', sessionId: id, data: { activity, previous: current.activity, ...(noticeChanged ? { notice } : {}) } }],
       });
@@ -39,10 +48,10 @@ export class ActivityRecorder {
 
   /** Stores what an ended program's last screen says stopped it (a first-run check that could not reach its model). */
   ended(id: string, notice: string): Promise<void> {
-    return this.ctx.locks.run(id, async () => {
-      const current = this.ctx.registry.get(id);
+    return this.deps.locks.run(id, async () => {
+      const current = this.deps.registry.get(id);
       if (current === undefined || current.status === 'running' || current.notice === notice) return;
-      await this.ctx.committer.commit({ put: [{ ...current, notice, updatedAt: new Date().toISOString() }] });
+      await this.deps.committer.commit({ put: [{ ...current, notice, updatedAt: new Date().toISOString() }] });
     });
   }
 

@@ -1,4 +1,5 @@
 import type { PrefaceFilter } from './preface.js';
+import type { DetectedPrompt } from './screen.js';
 
 /**
  * Where a tracked session's output stands: the one state of a tracked session that
@@ -30,3 +31,15 @@ export type TrackingEvent =
   /** Quiet with nothing recognisable on screen: the program is as ready for input as can be told. */
   | { type: 'quiet'; sessionId: string }
   | { type: 'untracked'; sessionId: string };
+
+/**
+ * Told of the questions a session's screen shows, in order with its activity: a
+ * question that went away before the new activity is recorded, one that came after.
+ */
+export interface PromptWatcher {
+  shown(sessionId: string, prompt: DetectedPrompt): Promise<void>;
+  /** The question went away (or tracking ended). */
+  gone(sessionId: string): Promise<void>;
+  /** The session was deleted. */
+  forget(sessionId: string): void;
+}

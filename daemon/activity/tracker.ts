@@ -1,14 +1,15 @@
 import type { Logger } from 'pino';
-import type { Activity, Interaction, SessdEvent } from '../../shared/protocol/model.js';
-import type { SessionContext } from '../sessions/context.js';
+import type { Activity, SessdEvent } from '../../shared/protocol/model.js';
+import type { SessionBackend } from '../backend/backend.js';
+import type { SessionRegistry } from '../sessions/registry.js';
+import type { TranscriptService } from '../transcripts/service.js';
 import { classify, QUIET_MS, SILENT_START_MS } from './classify.js';
-import type { Interactions } from './interactions.js';
 import { PrefaceFilter } from './preface.js';
 import type { AgentProfile, Profiles } from './profiles.js';
 import type { ActivityListener, ActivityRecorder } from './recorder.js';
 import { ReadScheduler, type ReadCause } from './scheduler.js';
 import { read, type DetectedPrompt } from './screen.js';
-import type { Phase, TrackingEvent } from './state.js';
+import type { Phase, PromptWatcher, TrackingEvent } from './state.js';
 
 interface Deferred {
   promise: Promise<void>;
@@ -31,6 +32,15 @@ interface Tracked {
   chain: Promise<void>;
 }
 
+/** What activity is read from. */
+export interface TrackerDeps {
+  registry: SessionRegistry;
+  backend: Pick<SessionBackend, 'capture'>;
+  transcripts: Pick<TranscriptService, 'onOutput'>;
+  /** Sessions' status changes: tracking begins and ends with them. */
+  events: { onEvent(listener: (event: SessdEvent) => void): () => void };
+}
+
 /**
  * Keeps every running session's activity current from its output as it happens:
  * output schedules a reading of the screen (ReadScheduler), the screen and what came
@@ -43,21 +53,19 @@ export class ActivityTracker {
   /** Sessions made ready for a start that is under way (a restore's preface); the start's event takes them over. */
   private readonly preparing = new Set<string>();
   private readonly trackingListeners = new Set<(event: TrackingEvent) => void>();
+  private readonly promptWatchers = new Set<PromptWatcher>();
   private readonly offs: (() => void)[] = [];
 
   constructor(
-    private readonly ctx: Pick<SessionContext, 'registry' | 'backend' | 'transcripts'>,
+    private readonly deps: TrackerDeps,
     private readonly profiles: Profiles,
-    private readonly interactions: Interactions,
     private readonly recorder: ActivityRecorder,
     private readonly log: Logger,
-  ) {}
-
-  /** Follows output and status changes; call once, before sessions start. */
-  start(events: { onEvent(listener: (event: SessdEvent) => void): () => void }): void {
+  ) {
+    // Output and status changes are followed from the start: it is built before sessions start.
     this.offs.push(
-      this.ctx.transcripts.onOutput((id, _offset, data) => this.output(id, data)),
-      events.onEvent((event) => {
+      this.deps.transcripts.onOutput((id, _offset, data) => this.output(id, data)),
+      this.deps.events.onEvent((event) => {
         if (event.sessionId === null) return;
         if (event.type === 'session.created') {
           if (event.data.status === 'running') this.track(event.sessionId, false);
@@ -69,7 +77,7 @@ export class ActivityTracker {
           }
         } else if (event.type === 'session.deleted') {
           this.untrack(event.sessionId);
-          this.interactions.forget(event.sessionId);
+          for (const watcher of this.promptWatchers) watcher.forget(event.sessionId);
           this.recorder.forget(event.sessionId);
         }
       }),
@@ -78,7 +86,7 @@ export class ActivityTracker {
 
   /** Starts tracking every running session (at daemon start, after the first reconcile). */
   trackRunning(): void {
-    for (const session of this.ctx.registry.all()) if (session.status === 'running') this.track(session.id, true);
+    for (const session of this.deps.registry.all()) if (session.status === 'running') this.track(session.id, true);
   }
 
   /**
@@ -97,6 +105,12 @@ export class ActivityTracker {
     return this.recorder.onChange(listener);
   }
 
+  /** Questions on screen as they come and go (interactions are opened from these). */
+  watchPrompts(watcher: PromptWatcher): () => void {
+    this.promptWatchers.add(watcher);
+    return () => this.promptWatchers.delete(watcher);
+  }
+
   onTracking(listener: (event: TrackingEvent) => void): () => void {
     this.trackingListeners.add(listener);
     return () => this.trackingListeners.delete(listener);
@@ -111,13 +125,9 @@ export class ActivityTracker {
     return this.tracked.get(sessionId)?.activity ?? 'unknown';
   }
 
-  openInteraction(sessionId: string): Interaction | undefined {
-    return this.interactions.openOf(sessionId);
-  }
-
   /** How the session's profile says a message is submitted. */
   submitStyle(sessionId: string): AgentProfile['submit'] {
-    return this.profiles.get(this.ctx.registry.get(sessionId)?.agent ?? 'generic').submit;
+    return this.profiles.get(this.deps.registry.get(sessionId)?.agent ?? 'generic').submit;
   }
 
   /**
@@ -159,6 +169,7 @@ export class ActivityTracker {
     for (const off of this.offs.splice(0)) off();
     for (const id of [...this.tracked.keys()]) this.untrack(id);
     this.trackingListeners.clear();
+    this.promptWatchers.clear();
   }
 
   /**
@@ -178,8 +189,8 @@ export class ActivityTracker {
     const t: Tracked = {
       id,
       phase: preface !== undefined ? { kind: 'preface', filter: new PrefaceFilter(preface) } : adopted ? { kind: 'speaking' } : { kind: 'starting' },
-      activity: this.ctx.registry.get(id)?.activity ?? 'unknown',
-      notice: this.ctx.registry.get(id)?.notice ?? null,
+      activity: this.deps.registry.get(id)?.activity ?? 'unknown',
+      notice: this.deps.registry.get(id)?.notice ?? null,
       startedAt: Date.now(),
       unread: deferred(),
       reads: new ReadScheduler(
@@ -204,7 +215,9 @@ export class ActivityTracker {
     this.tracked.delete(id);
     this.preparing.delete(id);
     this.tell({ type: 'untracked', sessionId: id });
-    this.interactions.gone(id).catch((error: unknown) => this.log.warn({ err: error, session: id }, 'cannot cancel an interaction'));
+    for (const watcher of this.promptWatchers) {
+      watcher.gone(id).catch((error: unknown) => this.log.warn({ err: error, session: id }, 'cannot cancel an interaction'));
+    }
   }
 
   private tell(event: TrackingEvent): void {
@@ -230,11 +243,11 @@ export class ActivityTracker {
    */
   private async lastScreen(id: string): Promise<void> {
     try {
-      const session = this.ctx.registry.get(id);
+      const session = this.deps.registry.get(id);
       if (session === undefined) return;
       const profile = this.profiles.get(session.agent);
       if (profile.problems.length === 0) return;
-      const captured = await this.ctx.backend.capture(id, { rows: true });
+      const captured = await this.deps.backend.capture(id, { rows: true });
       const { problem } = read(profile, { rows: captured.text.split('\n'), cursorRow: captured.cursor.y, cursorCol: captured.cursor.x });
       if (problem !== null) await this.recorder.ended(id, problem);
     } catch (error) {
@@ -246,9 +259,9 @@ export class ActivityTracker {
   /** Reads the screen and records what it means. */
   private async read(t: Tracked, cause: ReadCause): Promise<void> {
     try {
-      const captured = await this.ctx.backend.capture(t.id, { rows: true });
+      const captured = await this.deps.backend.capture(t.id, { rows: true });
       if (isStopped(t)) return;
-      const profile = this.profiles.get(this.ctx.registry.get(t.id)?.agent ?? 'generic');
+      const profile = this.profiles.get(this.deps.registry.get(t.id)?.agent ?? 'generic');
       const verdict = classify(
         profile,
         { rows: captured.text.split('\n'), cursorRow: captured.cursor.y, cursorCol: captured.cursor.x },
@@ -278,9 +291,9 @@ export class ActivityTracker {
       if (isStopped(t)) return;
       // A question that went away is cancelled before the new activity is told; one that
       // came is opened after it: whoever hears of an interaction finds the session waiting.
-      if (prompt === null) await this.interactions.gone(t.id);
+      if (prompt === null) for (const watcher of this.promptWatchers) await watcher.gone(t.id);
       const firstReading = await this.change(t, activity, notice);
-      if (prompt !== null && !isStopped(t)) await this.interactions.shown(t.id, prompt);
+      if (prompt !== null && !isStopped(t)) for (const watcher of this.promptWatchers) await watcher.shown(t.id, prompt);
       firstReading?.resolve();
     }).catch((error: unknown) => this.log.warn({ err: error, session: t.id }, 'cannot record activity'));
     return t.chain;

@@ -102,38 +102,6 @@ export class BackendSessionMissing extends Error {
   }
 }
 
-/** Starting, stopping and enumerating programs. */
-export interface SessionLifecycle {
-  spawn(spec: SpawnSpec): Promise<RuntimeInfo>;
-  /** Runs the program again in an existing backend session whose program ended. */
-  respawn(spec: SpawnSpec): Promise<RuntimeInfo>;
-  /** Removes the backend session; no error when it is already gone. */
-  destroy(name: string): Promise<void>;
-  /** Sends the signals, in order, to every process group of the program's terminal session. */
-  signal(name: string, signals: readonly NodeJS.Signals[]): Promise<void>;
-  list(): Promise<BackendSessionState[]>;
-}
-
-/** Watching programs and reading their screens. */
-export interface SessionObserver {
-  onEvent(listener: (event: BackendEvent) => void): () => void;
-  /** Makes sure the program's output streams to sessd's transcripts (after sessd restarted, say). */
-  ensureCapture(name: string): Promise<void>;
-  state(name: string): Promise<BackendSessionState | null>;
-  capture(name: string, options: CaptureOptions): Promise<CaptureResult>;
-}
-
-/** Typing into programs. */
-export interface SessionActor {
-  /**
-   * Types `text` literally; `submit` presses Enter after it. `paste`: as one paste
-   * (bracketed when the program asked for it) however short it is.
-   */
-  sendText(name: string, text: string, submit: boolean, options?: { paste?: boolean }): Promise<void>;
-  /** Sends key names (already validated). */
-  sendKeys(name: string, keys: readonly string[]): Promise<void>;
-}
-
 /** A program to run in a terminal that shows a backend session (a `tmux attach` client). */
 export interface AttachCommand {
   file: string;
@@ -147,7 +115,12 @@ export interface SessionAttacher {
   attachCommand(name: string, readOnly: boolean): AttachCommand;
 }
 
-export interface SessionBackend extends SessionLifecycle, SessionObserver, SessionActor, SessionAttacher {
+/**
+ * Where sessions' programs run (tmux is the reference implementation): starting,
+ * stopping and enumerating programs, watching them and reading their screens, typing
+ * into them, and showing them in a caller's terminal (SessionAttacher).
+ */
+export interface SessionBackend extends SessionAttacher {
   readonly name: string;
   /** Connects; resolves once the first connection attempt has succeeded or failed. */
   start(): Promise<void>;
@@ -156,4 +129,27 @@ export interface SessionBackend extends SessionLifecycle, SessionObserver, Sessi
   isInternal(name: string): boolean;
   /** Disconnects without touching any session. */
   dispose(): Promise<void>;
+
+  spawn(spec: SpawnSpec): Promise<RuntimeInfo>;
+  /** Runs the program again in an existing backend session whose program ended. */
+  respawn(spec: SpawnSpec): Promise<RuntimeInfo>;
+  /** Removes the backend session; no error when it is already gone. */
+  destroy(name: string): Promise<void>;
+  /** Sends the signals, in order, to every process group of the program's terminal session. */
+  signal(name: string, signals: readonly NodeJS.Signals[]): Promise<void>;
+  list(): Promise<BackendSessionState[]>;
+
+  onEvent(listener: (event: BackendEvent) => void): () => void;
+  /** Makes sure the program's output streams to sessd's transcripts (after sessd restarted, say). */
+  ensureCapture(name: string): Promise<void>;
+  state(name: string): Promise<BackendSessionState | null>;
+  capture(name: string, options: CaptureOptions): Promise<CaptureResult>;
+
+  /**
+   * Types `text` literally; `submit` presses Enter after it. `paste`: as one paste
+   * (bracketed when the program asked for it) however short it is.
+   */
+  sendText(name: string, text: string, submit: boolean, options?: { paste?: boolean }): Promise<void>;
+  /** Sends key names (already validated). */
+  sendKeys(name: string, keys: readonly string[]): Promise<void>;
 }

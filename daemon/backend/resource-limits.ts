@@ -26,32 +26,50 @@ async function findProgram(name: string): Promise<string | null> {
 
 /**
  * Per-session resource limits, as the machine allows: a transient systemd scope for
- * `memoryMax`, `cpuQuota` and `tasksMax` when a user manager runs, and rlimits set by
- * `prlimit` for `openFiles`, `addressSpace` and `cpuSeconds`. Both exec the program
- * in place, so its pid is the one the session reports.
+ * `memoryMax`, `cpuQuota` and `tasksMax` when a user manager runs, and rlimits for
+ * `openFiles`, `addressSpace` and `cpuSeconds`, set by sessd-pane before it forks the
+ * program (`paneRlimits`) or else by `prlimit`. Each execs the program in place, so
+ * its pid is the one the session reports; sessd-pane's way also has the limits in
+ * place before that pid exists.
  */
 export class ResourceLimiter {
   private constructor(
     private readonly systemdRun: string | null,
     private readonly prlimit: string | null,
+    /** sessd-pane runs every program and takes `--rlimit`. */
+    private readonly paneRlimits: boolean,
   ) {}
 
-  static async detect(userManager: boolean): Promise<ResourceLimiter> {
-    const [systemdRun, prlimit] = await Promise.all([userManager ? findProgram('systemd-run') : null, findProgram('prlimit')]);
-    return new ResourceLimiter(systemdRun, prlimit);
+  static async detect(userManager: boolean, paneRlimits: boolean): Promise<ResourceLimiter> {
+    const [systemdRun, prlimit] = await Promise.all([userManager ? findProgram('systemd-run') : null, paneRlimits ? null : findProgram('prlimit')]);
+    return new ResourceLimiter(systemdRun, prlimit, paneRlimits);
   }
 
   /** For tests of pure logic and for machines without either program. */
   static none(): ResourceLimiter {
-    return new ResourceLimiter(null, null);
+    return new ResourceLimiter(null, null, false);
+  }
+
+  private get rlimits(): boolean {
+    return this.paneRlimits || this.prlimit !== null;
   }
 
   get mechanism(): ResourceLimitMechanism {
-    return this.systemdRun !== null ? 'systemd-scope' : this.prlimit !== null ? 'prlimit' : null;
+    return this.systemdRun !== null ? 'systemd-scope' : this.rlimits ? 'prlimit' : null;
   }
 
   get fields(): ResourceLimitField[] {
-    return [...(this.systemdRun !== null ? SCOPE_LIMIT_FIELDS : []), ...(this.prlimit !== null ? RLIMIT_FIELDS : [])];
+    return [...(this.systemdRun !== null ? SCOPE_LIMIT_FIELDS : []), ...(this.rlimits ? RLIMIT_FIELDS : [])];
+  }
+
+  /** sessd-pane's options that set `limits`' rlimits (empty unless sessd-pane sets them). */
+  paneArgs(limits: ResourceLimits | undefined): string[] {
+    if (limits === undefined || !this.paneRlimits) return [];
+    const args: string[] = [];
+    if (limits.openFiles !== undefined) args.push('--rlimit', `nofile=${limits.openFiles}`);
+    if (limits.addressSpace !== undefined) args.push('--rlimit', `as=${limits.addressSpace}`);
+    if (limits.cpuSeconds !== undefined) args.push('--rlimit', `cpu=${limits.cpuSeconds}`);
+    return args;
   }
 
   /** The first limit that cannot be enforced here, with why; null when all can. */
@@ -83,7 +101,7 @@ export class ResourceLimiter {
     if (limits.openFiles !== undefined) rlimits.push(`--nofile=${limits.openFiles}`);
     if (limits.addressSpace !== undefined) rlimits.push(`--as=${limits.addressSpace}`);
     if (limits.cpuSeconds !== undefined) rlimits.push(`--cpu=${limits.cpuSeconds}`);
-    if (rlimits.length > 0 && this.prlimit !== null) argv.push(this.prlimit, ...rlimits, '--');
+    if (rlimits.length > 0 && this.prlimit !== null && !this.paneRlimits) argv.push(this.prlimit, ...rlimits, '--');
     return argv;
   }
 }

@@ -69,29 +69,44 @@ export class LiveConfig {
     return () => this.listeners.delete(listener);
   }
 
-  /** Starts watching; resolves once the watcher is ready, so an edit from then on is seen. */
+  /**
+   * Starts watching; resolves once the watcher is ready, so an edit from then on is
+   * seen. A config directory that does not exist yet is awaited from its nearest
+   * existing ancestor: each directory on the way is watched as it appears (`mkdir -p`
+   * included), so a config file created after start-up applies without a restart.
+   */
   async watch(): Promise<void> {
     const dirs = [...new Set(this.candidates.map((c) => dirname(c)))];
-    const existing = dirs.filter((d) => existsSync(d));
-    // A config directory that does not exist yet is awaited in its parent.
-    const parents = [...new Set(dirs.filter((d) => !existsSync(d)).map((d) => dirname(d)).filter((p) => existsSync(p)))];
-    if (existing.length === 0 && parents.length === 0) {
-      this.log.info({ dirs }, 'no config directory exists; the config file will not be watched');
-      return;
-    }
     const names = new Set(this.candidates);
-    const watched = new Set<string>([...existing, ...parents, ...dirs, ...names]);
-    const watcher = (this.watcher = watch([...existing, ...parents], {
+    // Every directory from a config directory up to its nearest existing ancestor.
+    const route = new Set<string>();
+    const roots = new Set<string>();
+    for (const dir of dirs) {
+      let at = dir;
+      while (!existsSync(at) && dirname(at) !== at) {
+        route.add(at);
+        at = dirname(at);
+      }
+      route.add(at);
+      roots.add(at);
+    }
+    const watched = new Set<string>([...route, ...names]);
+    const watcher = (this.watcher = watch([...roots], {
       ignoreInitial: true,
       depth: 0,
-      // Only the config files and their directories: the state dir or a log file may
-      // sit beside them, and a watch on each of their files is wasted (and a watch
-      // chokidar adds for a new file while closing could outlive close()).
+      // Only the config files and the directories leading to them: the state dir or a
+      // log file may sit beside them, and a watch on each of their files is wasted (and
+      // a watch chokidar adds for a new file while closing could outlive close()).
       ignored: (path: string) => !watched.has(path),
     }));
+    const appeared = (dir: string): void => {
+      watcher.add(dir);
+      // `mkdir -p` may have made the next ones before this one was watched.
+      for (const next of route) if (dirname(next) === dir && existsSync(next)) appeared(next);
+    };
     watcher.on('all', (event, path) => {
-      if (event === 'addDir' && dirs.includes(path)) {
-        watcher.add(path);
+      if (event === 'addDir' && route.has(path) && !roots.has(path)) {
+        appeared(path);
         this.schedule();
       } else if (names.has(path)) {
         this.schedule();
@@ -99,7 +114,7 @@ export class LiveConfig {
     });
     watcher.on('error', (error) => this.log.warn({ err: error }, 'watching the config file failed'));
     await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
-    this.log.debug({ dirs: [...existing, ...parents], files: this.candidates.map((c) => basename(c)) }, 'watching the config file');
+    this.log.debug({ dirs: [...roots], files: this.candidates.map((c) => basename(c)) }, 'watching the config file');
   }
 
   /** Reads the file again now (also what a change triggers). Resolves once applied or refused. */

@@ -53,7 +53,7 @@ const MAPS: readonly MapField[] = ['env', 'labels', 'context', 'limits'];
  * both apply. The space is chosen first (request, else template, else `default`),
  * because its overrides are one of the layers. Pure.
  */
-export function resolveSession(request: SessionCreateParams, layers: ResolutionLayers, builtin: BuiltinDefaults): Resolution {
+export function resolveCreate(request: SessionCreateParams, layers: ResolutionLayers, builtin: BuiltinDefaults): Resolution {
   const sources: Record<string, ValueSource> = {};
   const template = layers.template;
   let space = DEFAULT_SPACE;

@@ -2,7 +2,7 @@ import type { SessionCreateParams, SessionResolution } from '../../shared/protoc
 import type { ResourceLimiter } from '../backend/resource-limits.js';
 import { errors, sessdError } from '../errors.js';
 import type { LiveConfig } from './live.js';
-import { resolveSession, type BuiltinDefaults, type Resolution } from './resolve.js';
+import { resolveCreate, type BuiltinDefaults, type Resolution } from './resolve.js';
 import type { TemplateService } from './templates.js';
 
 /**
@@ -22,7 +22,7 @@ export class SessionResolver {
     const found = params.template === undefined ? null : this.templates.find(params.template);
     if (params.template !== undefined && found === null) throw errors.templateNotFound(params.template);
     const current = this.config.current;
-    const resolved = resolveSession(params, { defaults: current.defaults, spaces: current.spaces, template: found?.template ?? null }, this.builtin);
+    const resolved = resolveCreate(params, { defaults: current.defaults, spaces: current.spaces, template: found?.template ?? null }, this.builtin);
     const problem = this.limiter.problem(resolved.values.limits);
     if (problem !== null) {
       const source = resolved.sources[problem.field];

@@ -1,16 +1,23 @@
 import { CheckpointGetRequest, CheckpointListRequest, SessionCheckpointRequest, SessionRestoreRequest } from '../../shared/protocol/checkpoint.js';
-import { sessionRequest } from '../rpc/handler.js';
-import { summary, withoutScrollback } from '../sessions/checkpoints.js';
+import { sessionRequest, type Handler, type SessionLookup } from '../rpc/handler.js';
+import { summary, withoutScrollback, type CheckpointService } from '../sessions/checkpoints.js';
+import type { Restorer } from '../sessions/restore.js';
 
-export const sessionCheckpoint = sessionRequest(SessionCheckpointRequest, async (p, session, { services }) =>
-  withoutScrollback(await services.checkpoints.create(session, p)),
-);
+export function sessionCheckpoint({ sessions, checkpoints }: { sessions: SessionLookup; checkpoints: CheckpointService }): Handler {
+  return sessionRequest(SessionCheckpointRequest, sessions, async (p, session) => withoutScrollback(await checkpoints.create(session, p)));
+}
 
-export const checkpointList = sessionRequest(CheckpointListRequest, (_p, session, { services }) => {
-  const { checkpoints, unreadable } = services.checkpoints.list(session.id);
-  return { checkpoints: checkpoints.map(summary), unreadable };
-});
+export function checkpointList({ sessions, checkpoints }: { sessions: SessionLookup; checkpoints: CheckpointService }): Handler {
+  return sessionRequest(CheckpointListRequest, sessions, (_p, session) => {
+    const { checkpoints: found, unreadable } = checkpoints.list(session.id);
+    return { checkpoints: found.map(summary), unreadable };
+  });
+}
 
-export const checkpointGet = sessionRequest(CheckpointGetRequest, (p, session, { services }) => services.checkpoints.get(session, p.seq));
+export function checkpointGet({ sessions, checkpoints }: { sessions: SessionLookup; checkpoints: CheckpointService }): Handler {
+  return sessionRequest(CheckpointGetRequest, sessions, (p, session) => checkpoints.get(session, p.seq));
+}
 
-export const sessionRestore = sessionRequest(SessionRestoreRequest, (p, session, { services }) => services.restorer.restore(session, p));
+export function sessionRestore({ sessions, restorer }: { sessions: SessionLookup; restorer: Restorer }): Handler {
+  return sessionRequest(SessionRestoreRequest, sessions, (p, session) => restorer.restore(session, p));
+}

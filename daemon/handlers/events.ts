@@ -1,12 +1,17 @@
 import { EventsSubscribeRequest, EventsUnsubscribeRequest } from '../../shared/protocol/events.js';
-import { request, resolveSession } from '../rpc/handler.js';
+import type { Subscriptions } from '../events/subscriptions.js';
+import { request, resolveSession, type Handler, type SessionLookup } from '../rpc/handler.js';
 
-export const eventsSubscribe = request(EventsSubscribeRequest, (p, ctx) => {
-  const sessions = p.sessions?.map((ref) => resolveSession(ctx, ref).id);
-  return ctx.services.subscriptions.subscribe(ctx.conn, { fromSeq: p.fromSeq, sessions, types: p.types });
-});
+export function eventsSubscribe({ sessions, subscriptions }: { sessions: SessionLookup; subscriptions: Subscriptions }): Handler {
+  return request(EventsSubscribeRequest, (p, { conn }) => {
+    const ids = p.sessions?.map((ref) => resolveSession(sessions, ref).id);
+    return subscriptions.subscribe(conn, { fromSeq: p.fromSeq, sessions: ids, types: p.types });
+  });
+}
 
-export const eventsUnsubscribe = request(EventsUnsubscribeRequest, (p, { conn, services }) => {
-  services.subscriptions.unsubscribe(conn, p.subscriptionId);
-  return {};
-});
+export function eventsUnsubscribe({ subscriptions }: { subscriptions: Subscriptions }): Handler {
+  return request(EventsUnsubscribeRequest, (p, { conn }) => {
+    subscriptions.unsubscribe(conn, p.subscriptionId);
+    return {};
+  });
+}

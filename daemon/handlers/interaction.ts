@@ -1,15 +1,23 @@
 import { InteractionListRequest, InteractionRespondRequest, SessionApproveRequest } from '../../shared/protocol/interaction.js';
-import { request, resolveSession, sessionRequest } from '../rpc/handler.js';
+import type { Interactions } from '../activity/interactions.js';
+import { request, resolveSession, sessionRequest, type Handler, type SessionLookup } from '../rpc/handler.js';
+import { page } from '../sessions/paging.js';
 
-export const interactionList = request(InteractionListRequest, (p, ctx) => ({
-  interactions: ctx.services.interactions.list({
-    sessionId: p.session === undefined ? undefined : resolveSession(ctx, p.session).id,
-    status: p.status,
-  }),
-}));
+export function interactionList({ sessions, interactions }: { sessions: SessionLookup; interactions: Interactions }): Handler {
+  return request(InteractionListRequest, (p) => {
+    const found = interactions.list({
+      sessionId: p.session === undefined ? undefined : resolveSession(sessions, p.session).id,
+      status: p.status,
+    });
+    const { items, nextCursor } = page(found, p, 'interaction/list');
+    return nextCursor === undefined ? { interactions: items } : { interactions: items, nextCursor };
+  });
+}
 
-export const interactionRespond = request(InteractionRespondRequest, (p, { services }) => services.interactions.respond(p.id, p));
+export function interactionRespond({ interactions }: { interactions: Interactions }): Handler {
+  return request(InteractionRespondRequest, (p) => interactions.respond(p.id, p));
+}
 
-export const sessionApprove = sessionRequest(SessionApproveRequest, (p, session, { services }) =>
-  services.interactions.approve(session.id, p.deny === true),
-);
+export function sessionApprove({ sessions, interactions }: { sessions: SessionLookup; interactions: Interactions }): Handler {
+  return sessionRequest(SessionApproveRequest, sessions, (p, session) => interactions.approve(session.id, p.deny === true));
+}

@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import {
   SessionCreateRequest,
   SessionDeleteRequest,
@@ -13,27 +14,66 @@ import {
   SessionUpdateRequest,
 } from '../../shared/protocol/session.js';
 import { parseDuration } from '../../shared/duration.js';
-import { lifecycleRequest, request, sessionRequest } from '../rpc/handler.js';
+import { lifecycleRequest, request, sessionRequest, type Handler, type SessionLookup } from '../rpc/handler.js';
+import type { SessionCreator } from '../sessions/create.js';
+import type { SessionLifecycle } from '../sessions/lifecycle.js';
 import { querySessions } from '../sessions/query.js';
+import type { Restorer } from '../sessions/restore.js';
 
-export const sessionCreate = request(SessionCreateRequest, (p, { services }) => services.creator.create(p));
+/** What a lifecycle request resolves its sessions in, and logs a batch's failures to. */
+interface Batch {
+  sessions: SessionLookup;
+  log: Logger;
+}
 
-export const sessionList = request(SessionListRequest, (p, { services }) => querySessions(services.registry.all(), p));
+export function sessionCreate({ creator }: { creator: SessionCreator }): Handler {
+  return request(SessionCreateRequest, (p) => creator.create(p));
+}
 
-export const sessionGet = sessionRequest(SessionGetRequest, (_p, session) => session);
+export function sessionList({ sessions }: { sessions: SessionLookup }): Handler {
+  return request(SessionListRequest, (p) => querySessions(sessions.all(), p));
+}
 
-export const sessionUpdate = sessionRequest(SessionUpdateRequest, (p, session, { services }) => services.creator.update(session, p));
+export function sessionGet({ sessions }: { sessions: SessionLookup }): Handler {
+  return sessionRequest(SessionGetRequest, sessions, (_p, session) => session);
+}
 
-export const sessionStart = lifecycleRequest(SessionStartRequest, (s, _p, { services }) => services.lifecycle.start(s));
-export const sessionStop = lifecycleRequest(SessionStopRequest, (s, p, { services }) => services.lifecycle.stop(s, p));
-export const sessionRestart = lifecycleRequest(SessionRestartRequest, (s, p, { services }) => services.lifecycle.restart(s, p));
-export const sessionPause = lifecycleRequest(SessionPauseRequest, (s, _p, { services }) => services.lifecycle.pause(s));
+export function sessionUpdate({ sessions, creator }: { sessions: SessionLookup; creator: SessionCreator }): Handler {
+  return sessionRequest(SessionUpdateRequest, sessions, (p, session) => creator.update(session, p));
+}
+
+export function sessionStart({ lifecycle, ...batch }: Batch & { lifecycle: SessionLifecycle }): Handler {
+  return lifecycleRequest(SessionStartRequest, batch, (s) => lifecycle.start(s));
+}
+
+export function sessionStop({ lifecycle, ...batch }: Batch & { lifecycle: SessionLifecycle }): Handler {
+  return lifecycleRequest(SessionStopRequest, batch, (s, p) => lifecycle.stop(s, p));
+}
+
+export function sessionRestart({ lifecycle, ...batch }: Batch & { lifecycle: SessionLifecycle }): Handler {
+  return lifecycleRequest(SessionRestartRequest, batch, (s, p) => lifecycle.restart(s, p));
+}
+
+export function sessionPause({ lifecycle, ...batch }: Batch & { lifecycle: SessionLifecycle }): Handler {
+  return lifecycleRequest(SessionPauseRequest, batch, (s) => lifecycle.pause(s));
+}
+
 /** A paused session continues; a suspended one is restored from its latest checkpoint. */
-export const sessionResume = lifecycleRequest(SessionResumeRequest, (s, _p, { services }) => services.restorer.resume(s));
-export const sessionSuspend = lifecycleRequest(SessionSuspendRequest, (s, p, { services }) => services.restorer.suspend(s, p));
-export const sessionDelete = lifecycleRequest(SessionDeleteRequest, (s, p, { services }) => services.lifecycle.delete(s, p));
+export function sessionResume({ restorer, ...batch }: Batch & { restorer: Restorer }): Handler {
+  return lifecycleRequest(SessionResumeRequest, batch, (s) => restorer.resume(s));
+}
 
-export const sessionGc = request(SessionGcRequest, async (p, { services }) => ({
-  // The params schema accepted only durations parseDuration reads.
-  deleted: await services.lifecycle.collect(parseDuration(p.olderThan)!, p.status),
-}));
+export function sessionSuspend({ restorer, ...batch }: Batch & { restorer: Restorer }): Handler {
+  return lifecycleRequest(SessionSuspendRequest, batch, (s, p) => restorer.suspend(s, p));
+}
+
+export function sessionDelete({ lifecycle, ...batch }: Batch & { lifecycle: SessionLifecycle }): Handler {
+  return lifecycleRequest(SessionDeleteRequest, batch, (s, p) => lifecycle.delete(s, p));
+}
+
+export function sessionGc({ lifecycle }: { lifecycle: SessionLifecycle }): Handler {
+  return request(SessionGcRequest, async (p) => ({
+    // The params schema accepted only durations parseDuration reads.
+    deleted: await lifecycle.collect(parseDuration(p.olderThan)!, p.status),
+  }));
+}

@@ -1,37 +1,43 @@
 import { ProviderListRequest, SpaceListRequest, type SpaceInfo } from '../../shared/protocol/space.js';
-import { request } from '../rpc/handler.js';
+import type { SessionBackend } from '../backend/backend.js';
+import type { ResourceLimiter } from '../backend/resource-limits.js';
+import type { LiveConfig } from '../config/live.js';
+import { request, type Handler, type SessionLookup } from '../rpc/handler.js';
 
 /** Spaces that hold sessions, and those the config file has overrides for, with counts. */
-export const spaceList = request(SpaceListRequest, (_p, { services }) => {
-  const spaces = new Map<string, SpaceInfo>();
-  const configured = services.config.current.spaces;
-  const entry = (name: string): SpaceInfo => {
-    let info = spaces.get(name);
-    if (info === undefined) spaces.set(name, (info = { name, sessions: 0, byStatus: {}, configured: configured[name] !== undefined }));
-    return info;
-  };
-  for (const name of Object.keys(configured)) entry(name);
-  for (const session of services.registry.all()) {
-    const info = entry(session.space);
-    info.sessions++;
-    info.byStatus[session.status] = (info.byStatus[session.status] ?? 0) + 1;
-  }
-  return { spaces: [...spaces.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)) };
-});
+export function spaceList({ sessions, config }: { sessions: SessionLookup; config: Pick<LiveConfig, 'current'> }): Handler {
+  return request(SpaceListRequest, () => {
+    const spaces = new Map<string, SpaceInfo>();
+    const configured = config.current.spaces;
+    const entry = (name: string): SpaceInfo => {
+      let info = spaces.get(name);
+      if (info === undefined) spaces.set(name, (info = { name, sessions: 0, byStatus: {}, configured: configured[name] !== undefined }));
+      return info;
+    };
+    for (const name of Object.keys(configured)) entry(name);
+    for (const session of sessions.all()) {
+      const info = entry(session.space);
+      info.sessions++;
+      info.byStatus[session.status] = (info.byStatus[session.status] ?? 0) + 1;
+    }
+    return { spaces: [...spaces.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)) };
+  });
+}
 
-export const providerList = request(ProviderListRequest, (_p, { services }) => {
-  const status = services.backend.status();
-  const { limiter } = services;
-  return {
-    providers: [
-      {
-        name: status.name,
-        available: status.available,
-        version: status.version,
-        reason: status.reason,
-        capabilities: status.capabilities,
-        resourceLimits: { mechanism: limiter.mechanism, fields: limiter.fields },
-      },
-    ],
-  };
-});
+export function providerList({ backend, limiter }: { backend: SessionBackend; limiter: ResourceLimiter }): Handler {
+  return request(ProviderListRequest, () => {
+    const status = backend.status();
+    return {
+      providers: [
+        {
+          name: status.name,
+          available: status.available,
+          version: status.version,
+          reason: status.reason,
+          capabilities: status.capabilities,
+          resourceLimits: { mechanism: limiter.mechanism, fields: limiter.fields },
+        },
+      ],
+    };
+  });
+}

@@ -1,10 +1,22 @@
 import { TemplateDeleteRequest, TemplateGetRequest, TemplateListRequest, TemplateSetRequest } from '../../shared/protocol/template.js';
-import { request } from '../rpc/handler.js';
+import type { TemplateService } from '../config/templates.js';
+import { request, type Handler } from '../rpc/handler.js';
 
-export const templateList = request(TemplateListRequest, (_p, { services }) => ({ templates: services.templates.list() }));
-export const templateGet = request(TemplateGetRequest, (p, { services }) => services.templates.get(p.name));
-export const templateSet = request(TemplateSetRequest, (p, { services }) => services.templates.set(p.template));
-export const templateDelete = request(TemplateDeleteRequest, async (p, { services }) => {
-  await services.templates.delete(p.name);
-  return {};
-});
+export function templateList({ templates }: { templates: TemplateService }): Handler {
+  return request(TemplateListRequest, () => ({ templates: templates.list() }));
+}
+
+export function templateGet({ templates }: { templates: TemplateService }): Handler {
+  return request(TemplateGetRequest, (p) => templates.get(p.name));
+}
+
+export function templateSet({ templates }: { templates: TemplateService }): Handler {
+  return request(TemplateSetRequest, (p) => templates.set(p.template));
+}
+
+export function templateDelete({ templates }: { templates: TemplateService }): Handler {
+  return request(TemplateDeleteRequest, async (p) => {
+    await templates.delete(p.name);
+    return {};
+  });
+}

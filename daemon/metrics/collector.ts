@@ -7,10 +7,21 @@ import { ALL_REQUESTS } from '../../shared/protocol/index.js';
 import { SESSD_VERSION } from '../../shared/protocol/version.js';
 import type { EventLog } from '../events/event-log.js';
 import { RequestMetrics } from '../rpc/request-metrics.js';
-import type { Services } from '../services.js';
+import type { DaemonInfo } from '../daemon-info.js';
+import type { Subscriptions } from '../events/subscriptions.js';
+import type { SessionRegistry } from '../sessions/registry.js';
+import type { TranscriptService } from '../transcripts/service.js';
 import { isLive } from '../sessions/status.js';
 import { RESTART_REASON_PREFIX } from '../sessions/supervisor.js';
 
+/** What the gauges are read from. */
+export interface MetricsSources {
+  daemon: Pick<DaemonInfo, 'pid' | 'startedAt' | 'paths' | 'connections'>;
+  events: Pick<EventLog, 'onEvent' | 'lastPublishedSeq'>;
+  registry: Pick<SessionRegistry, 'all' | 'size'>;
+  transcripts: Pick<TranscriptService, 'totals'>;
+  subscriptions: Pick<Subscriptions, 'count'>;
+}
 
 /**
  * The daemon's counters. Requests are recorded by the dispatcher; everything else is
@@ -35,8 +46,8 @@ export class MetricsCollector {
   };
   private readonly off: () => void;
 
-  constructor(events: EventLog) {
-    this.off = events.onEvent((event) => this.count(event));
+  constructor(private readonly sources: MetricsSources) {
+    this.off = sources.events.onEvent((event) => this.count(event));
   }
 
   connectionAccepted(): void {
@@ -47,8 +58,8 @@ export class MetricsCollector {
     this.off();
   }
 
-  async snapshot(services: Services): Promise<DaemonMetrics> {
-    const { daemon, registry } = services;
+  async snapshot(): Promise<DaemonMetrics> {
+    const { daemon, registry, transcripts, events, subscriptions } = this.sources;
     const byStatus: Partial<Record<SessionStatus, number>> = {};
     const byActivity: Partial<Record<Activity, number>> = {};
     let restarts = 0;
@@ -81,8 +92,8 @@ export class MetricsCollector {
       messages: { queued: c.queued, delivered: c.delivered, failed: c.failed, expired: c.expired },
       checkpoints: { created: c.checkpoints },
       restarts: { sinceStart: c.restarts, total: restarts },
-      transcripts: { bytes: services.transcripts.totals.bytes, droppedBytes: services.transcripts.totals.dropped },
-      events: { lastSeq: services.events.lastPublishedSeq, published: c.published, subscriptions: services.subscriptions.count },
+      transcripts: { bytes: transcripts.totals.bytes, droppedBytes: transcripts.totals.dropped },
+      events: { lastSeq: events.lastPublishedSeq, published: c.published, subscriptions: subscriptions.count },
       store: { bytes: storeBytes, transcriptBytes },
     };
   }

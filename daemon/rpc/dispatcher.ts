@@ -5,9 +5,9 @@ import { RpcErrorCode, sessdErrorName, type NotImplementedData } from '../../sha
 import { ALL_REQUESTS } from '../../shared/protocol/index.js';
 import { BackendTimeout, BackendUnavailable } from '../backend/backend.js';
 import { errors } from '../errors.js';
-import type { Services } from '../services.js';
 import type { ClientConnection } from './connection.js';
 import type { Handler, HandlerContext } from './handler.js';
+import type { RequestMetrics } from './request-metrics.js';
 import { parseParams } from './validate.js';
 
 /** LSP's RequestCancelled: the reply to a request nobody waits for any more (it is never sent). */
@@ -23,15 +23,11 @@ export class Dispatcher {
 
   constructor(
     handlers: readonly Handler[],
-    private readonly services: Services,
+    /** Every request's duration and outcome, by method. */
+    private readonly metrics: Pick<RequestMetrics, 'record'>,
     private readonly log: Logger,
   ) {
     for (const handler of handlers) this.handlers.set(handler.method, handler);
-  }
-
-  /** Methods served (for `initialize`'s capabilities). */
-  get methods(): string[] {
-    return [...this.handlers.keys()];
   }
 
   /**
@@ -44,7 +40,7 @@ export class Dispatcher {
       // Requests read before the client went (or was cut off) are dropped, not run for no one.
       conn.isClosed
         ? Promise.reject(new ResponseError(REQUEST_CANCELLED, 'the connection is closed'))
-        : conn.track(this.dispatch({ conn, services: this.services, token }, method, params)),
+        : conn.track(this.dispatch({ conn, token }, method, params)),
     );
   }
 
@@ -53,12 +49,12 @@ export class Dispatcher {
     const started = performance.now();
     try {
       const result = await this.invoke(ctx, method, params);
-      this.services.metrics.requests.record(method, performance.now() - started);
+      this.metrics.record(method, performance.now() - started);
       this.log.debug({ conn: conn.id, method, ms: elapsed(started), outcome: 'ok' }, 'request');
       return result;
     } catch (error) {
       const reply = toResponseError(error, method);
-      this.services.metrics.requests.record(method, performance.now() - started, errorName(reply));
+      this.metrics.record(method, performance.now() - started, errorName(reply));
       const line = { conn: conn.id, method, ms: elapsed(started), outcome: 'error', code: reply.code, error: reply.message };
       if (reply.code === RpcErrorCode.InternalError) this.log.error({ ...line, err: error }, 'request failed');
       else if (sessdErrorName(reply.code) === 'storage_error') this.log.warn(line, 'request failed');

@@ -3,10 +3,14 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { SessionCheckpointParams } from '../../shared/protocol/checkpoint.js';
 import type { Checkpoint, CheckpointSummary, JsonObject, Session } from '../../shared/protocol/model.js';
-import { BackendSessionMissing } from '../backend/backend.js';
+import { BackendSessionMissing, type SessionBackend } from '../backend/backend.js';
 import { errors, sessdError } from '../errors.js';
 import { gitState } from '../git.js';
-import { backendError, type SessionContext } from './context.js';
+import type { TranscriptService } from '../transcripts/service.js';
+import type { Committer } from './commit.js';
+import { backendError } from './helpers.js';
+import type { KeyedLock } from './lock.js';
+import type { SessionRegistry } from './registry.js';
 import { toJson } from './create.js';
 import { mergePatch } from './merge-patch.js';
 
@@ -59,6 +63,15 @@ function tail(text: string, max: number): string {
   return nl === -1 ? cut : cut.slice(nl + 1);
 }
 
+/** What a checkpoint is taken from and written with. */
+export interface CheckpointDeps {
+  registry: SessionRegistry;
+  committer: Committer;
+  backend: SessionBackend;
+  transcripts: Pick<TranscriptService, 'end'>;
+  locks: KeyedLock;
+}
+
 /**
  * `session/checkpoint`, `checkpoint/list`, `checkpoint/get`. A checkpoint is built
  * whole, validated, and written with the session's `lastCheckpointAt` and its event
@@ -68,15 +81,15 @@ function tail(text: string, max: number): string {
  */
 export class CheckpointService {
   constructor(
-    private readonly ctx: SessionContext,
+    private readonly deps: CheckpointDeps,
     private readonly stored: Database<unknown, [string, number]>,
     private readonly maxGenerations: number,
     private readonly log: Logger,
   ) {}
 
   async create(session: Session, params: Omit<SessionCheckpointParams, 'session'>): Promise<StoredCheckpoint> {
-    return this.ctx.locks.run(session.id, async () => {
-      const current = this.ctx.registry.get(session.id);
+    return this.deps.locks.run(session.id, async () => {
+      const current = this.deps.registry.get(session.id);
       if (current === undefined) throw errors.sessionNotFound(session.id);
       return this.write(current, params);
     });
@@ -89,7 +102,7 @@ export class CheckpointService {
     }
     // The screen and its history: a capture that fails refuses the checkpoint, it is never saved empty.
     const [screen, git] = await Promise.all([
-      this.ctx.backend.capture(current.id, { history: true }).catch((error: unknown) => {
+      this.deps.backend.capture(current.id, { history: true }).catch((error: unknown) => {
         if (error instanceof BackendSessionMissing) throw errors.invalidState(current, 'checkpoint', 'its tmux session is gone');
         throw backendError(error, current, 'checkpoint');
       }),
@@ -101,7 +114,7 @@ export class CheckpointService {
       seq: (existing.at(-1) ?? 0) + 1,
       label: params.label ?? null,
       createdAt: new Date().toISOString(),
-      transcriptOffset: this.ctx.transcripts.end(current.id),
+      transcriptOffset: this.deps.transcripts.end(current.id),
       git,
       context: mergePatch(current.context, params.context ?? {}) as JsonObject,
       resumePrompt: params.resumePrompt ?? null,
@@ -114,7 +127,7 @@ export class CheckpointService {
     if (!valid.ok) throw sessdError('storage_error', `checkpoint refused: ${valid.reason}`, { reason: valid.reason });
     const drop = existing.slice(0, Math.max(0, existing.length + 1 - this.maxGenerations)).map((seq): [string, number] => [current.id, seq]);
     const next: Session = { ...current, lastCheckpointAt: checkpoint.createdAt, updatedAt: checkpoint.createdAt };
-    await this.ctx.committer.commit({
+    await this.deps.committer.commit({
       put: [next],
       checkpoints: [checkpoint],
       removeCheckpoints: drop,

@@ -6,7 +6,12 @@ import type { SessionCreateParams, SessionCreateResult, SessionResolution, Sessi
 import type { Resolution } from '../config/resolve.js';
 import type { SessionResolver } from '../config/resolver.js';
 import { errors } from '../errors.js';
-import { checkSessionLimits, onBackend, spawnSpec, type SessionContext } from './context.js';
+import type { SessionBackend } from '../backend/backend.js';
+import type { TranscriptService } from '../transcripts/service.js';
+import type { Committer } from './commit.js';
+import { checkSessionLimits, onBackend, spawnSpec, type SessionDefaults, type SessionLimits } from './helpers.js';
+import type { KeyedLock } from './lock.js';
+import type { SessionRegistry } from './registry.js';
 import { mergePatch } from './merge-patch.js';
 import { defaultName, DEFAULT_SPACE, newId } from './naming.js';
 
@@ -38,16 +43,27 @@ async function checkDirectory(cwd: string): Promise<void> {
   if (!info.isDirectory()) throw errors.invalidParams('cwd', `not a directory: ${cwd}`);
 }
 
+/** What creating and updating sessions takes. */
+export interface CreatorDeps {
+  registry: SessionRegistry;
+  committer: Committer;
+  backend: SessionBackend;
+  transcripts: Pick<TranscriptService, 'delete'>;
+  locks: KeyedLock;
+  defaults: SessionDefaults;
+  limits: SessionLimits;
+}
+
 /** `session/create` and `session/update`. */
 export class SessionCreator {
   constructor(
-    private readonly ctx: SessionContext,
+    private readonly deps: CreatorDeps,
     private readonly resolver: SessionResolver,
   ) {}
 
   /** Creates a session from the request over the config's layers; with `dryRun`, only says what it would create. */
   async create(params: SessionCreateParams): Promise<SessionCreateResult> {
-    const { registry, defaults, limits, backend, committer, locks } = this.ctx;
+    const { registry, defaults, limits, backend, committer, locks } = this.deps;
     const { values, resolution } = this.resolver.resolve(params);
     if (registry.size >= limits.maxSessions && params.dryRun !== true) {
       throw errors.limitExceeded('sessions', limits.maxSessions, registry.size + 1);
@@ -60,7 +76,7 @@ export class SessionCreator {
       throw errors.invalidParams('command[0]', `program not found: ${command[0]}`);
     }
     if (params.dryRun === true) return this.preview(params, values, resolution);
-    checkSessionLimits(values.labels, params.context ?? {}, this.ctx.limits);
+    checkSessionLimits(values.labels, params.context ?? {}, this.deps.limits);
 
     // An id never equals a name in the default space, where a bare reference could mean either.
     const idTaken = (id: string): boolean =>
@@ -95,7 +111,7 @@ export class SessionCreator {
           // The record was refused: take the program down again rather than leave an unknown session.
           await backend.destroy(id).catch(() => undefined);
         }
-        await this.ctx.transcripts.delete(id).catch(() => undefined);
+        await this.deps.transcripts.delete(id).catch(() => undefined);
         throw error;
       }
       return session;
@@ -104,7 +120,7 @@ export class SessionCreator {
 
   /** The session a dry run would create: nothing is reserved, started or stored. */
   private preview(params: SessionCreateParams, values: Resolution['values'], resolution: SessionResolution): SessionCreateResult {
-    const { registry } = this.ctx;
+    const { registry } = this.deps;
     const name = params.name ?? defaultName(values.command, (n) => registry.nameHolder(values.space, n) !== undefined);
     const holder = registry.nameHolder(values.space, name);
     if (holder !== undefined) throw errors.sessionExists(values.space, name, holder);
@@ -116,8 +132,8 @@ export class SessionCreator {
   }
 
   async update(session: Session, params: SessionUpdateParams): Promise<Session> {
-    return this.ctx.locks.run(session.id, async () => {
-      const current = this.ctx.registry.get(session.id);
+    return this.deps.locks.run(session.id, async () => {
+      const current = this.deps.registry.get(session.id);
       if (current === undefined) throw errors.sessionNotFound(params.session);
       const labels = { ...current.labels };
       for (const [key, value] of Object.entries(params.labels ?? {})) {
@@ -128,18 +144,33 @@ export class SessionCreator {
       if (params.context !== undefined) {
         context = params.contextMode === 'replace' ? params.context : (mergePatch(current.context, params.context) as JsonObject);
       }
-      checkSessionLimits(labels, context, this.ctx.limits);
-      const next: Session = { ...current, labels, context, updatedAt: new Date().toISOString() };
-      await this.ctx.committer.commit({
-        put: [next],
-        events: [{ type: 'session.updated', sessionId: next.id, data: { labels, context } }],
-      });
+      checkSessionLimits(labels, context, this.deps.limits);
+      const name = params.name ?? current.name;
+      const restartPolicy = params.restartPolicy ?? current.restartPolicy;
+      const renamed = name !== current.name;
+      if (renamed) this.reserveName(current, name);
+      const next: Session = { ...current, name, restartPolicy, labels, context, updatedAt: new Date().toISOString() };
+      try {
+        await this.deps.committer.commit({
+          put: [next],
+          events: [{ type: 'session.updated', sessionId: next.id, data: { labels, context, name, restartPolicy } }],
+        });
+      } finally {
+        if (renamed) this.deps.registry.release(current.space, name);
+      }
       return next;
     });
   }
+
+  /** Holds a session's new name until the rename commits: taken by another, or another's id, is refused. */
+  private reserveName(session: Session, name: string): void {
+    const { registry } = this.deps;
+    const other = session.space === DEFAULT_SPACE ? registry.get(name) : undefined;
+    if (other !== undefined && other.id !== session.id) throw errors.invalidParams('name', `is the id of session ${other.space}/${other.name}`);
+    if (!registry.reserve(session.space, name, session.id)) throw errors.sessionExists(session.space, name, registry.nameHolder(session.space, name) ?? '');
+  }
 }
 
-/** A protocol object as an event payload. */
 /** A new session's record, not started, from the request and its resolved values. */
 function newRecord(id: string, name: string, params: SessionCreateParams, values: Resolution['values'], now: string): Session {
   return {

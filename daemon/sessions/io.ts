@@ -1,7 +1,12 @@
 import type { Interaction, Message, Session } from '../../shared/protocol/model.js';
 import type { SessionCaptureParams, SessionCaptureResult, SessionSendParams } from '../../shared/protocol/session-io.js';
 import { errors } from '../errors.js';
-import { onBackend, type SessionContext } from './context.js';
+import type { SessionBackend } from '../backend/backend.js';
+import type { TranscriptService } from '../transcripts/service.js';
+import type { Committer } from './commit.js';
+import { onBackend, type SessionLimits } from './helpers.js';
+import type { KeyedLock } from './lock.js';
+import type { SessionRegistry } from './registry.js';
 import { toJson } from './create.js';
 import { newId } from './naming.js';
 import { STARTING_READY_MS, type Readiness } from './readiness.js';
@@ -16,18 +21,31 @@ export interface ActivityInput {
   activity(sessionId: string): string;
   /** Input went in: read the screen soon even if nothing prints. */
   poke(sessionId: string): void;
-  /** The session's open interaction (a question on its screen), if any. */
-  openInteraction(sessionId: string): Interaction | undefined;
   /** Resolves once what the session's screen shows is recorded (at most `ms` for its first reading). */
   settled(sessionId: string, ms: number): Promise<void>;
   /** How its profile says a message is submitted. */
   submitStyle(sessionId: string): 'keys' | 'paste-then-enter';
 }
 
+/** The questions sessions' programs show (Interactions). */
+export interface OpenQuestions {
+  openOf(sessionId: string): Interaction | undefined;
+}
+
+/** What the input path types with and records to. */
+export interface IODeps {
+  registry: SessionRegistry;
+  committer: Committer;
+  backend: SessionBackend;
+  transcripts: Pick<TranscriptService, 'input' | 'onOutput'>;
+  locks: KeyedLock;
+  limits: Pick<SessionLimits, 'maxMessageBytes'>;
+}
+
 /** Input and screen: `session/send`, `session/keys`, `session/interrupt`, `session/capture`. */
 export class SessionIO {
   constructor(
-    private readonly ctx: SessionContext,
+    private readonly deps: IODeps,
     private readonly readiness: Readiness,
     private readonly activity: ActivityInput,
   ) {}
@@ -35,8 +53,8 @@ export class SessionIO {
   /** Checks a message's size (for `now` and `idle` alike). */
   checkSize(text: string): void {
     const bytes = Buffer.byteLength(text);
-    if (bytes > this.ctx.limits.maxMessageBytes) {
-      throw errors.limitExceeded('message bytes', this.ctx.limits.maxMessageBytes, bytes);
+    if (bytes > this.deps.limits.maxMessageBytes) {
+      throw errors.limitExceeded('message bytes', this.deps.limits.maxMessageBytes, bytes);
     }
   }
 
@@ -46,17 +64,17 @@ export class SessionIO {
    * that does not read yet. A program that shows a question (a trust dialog, an
    * approval) does not take the text as its answer: that is refused unless `force`.
    */
-  async send(session: Session, params: SessionSendParams): Promise<Message> {
+  async send(session: Session, params: SessionSendParams, questions: OpenQuestions): Promise<Message> {
     this.checkSize(params.text);
     await this.readiness.startedReady(session.id, STARTING_READY_MS);
     if (params.force !== true) {
-      let open = this.activity.openInteraction(session.id);
+      let open = questions.openOf(session.id);
       if (open === undefined && this.activity.activity(session.id) === 'waiting') {
         await this.activity.settled(session.id, QUESTION_RECORDED_MS);
-        open = this.activity.openInteraction(session.id);
+        open = questions.openOf(session.id);
       }
       if (open !== undefined || this.activity.activity(session.id) === 'waiting') {
-        throw errors.waitingForAnswer(this.ctx.registry.get(session.id) ?? session, open ?? null);
+        throw errors.waitingForAnswer(this.deps.registry.get(session.id) ?? session, open ?? null);
       }
     }
     return this.deliver({
@@ -75,22 +93,14 @@ export class SessionIO {
 
   /** Types a message into its session and records it delivered. */
   async deliver(message: Message): Promise<Message> {
-    // Input to one session is serialized, so two sends arrive in the order they were made;
-    // what is recorded of it is written meanwhile, and stored by the time of the reply.
-    const { recorded, current } = await this.ctx.locks.run(`${message.sessionId}:input`, async () => {
-      const current = this.ctx.registry.get(message.sessionId);
-      if (current === undefined) throw errors.sessionNotFound(message.sessionId);
-      if (!isLive(current.status)) throw errors.invalidState(current, 'send to');
-      // Marked where the output stands before it is typed.
-      const recorded = this.ctx.transcripts.input(current.id, message.text, 'text', message.submit);
-      await onBackend(current, 'send to', () => this.type(current.id, message.text, message.submit));
-      this.activity.poke(current.id);
-      return { recorded, current };
-    });
+    // What is recorded of the input is written meanwhile, and stored by the time of the reply.
+    const { recorded, current } = await this.type(message.sessionId, 'send to', { text: message.text, via: 'text', submit: message.submit }, false, (id) =>
+      this.submit(id, message.text, message.submit),
+    );
     const delivered: Message = { ...message, status: 'delivered', deliveredAt: new Date().toISOString() };
     await Promise.all([
       recorded,
-      this.ctx.committer.commit({
+      this.deps.committer.commit({
         messages: [delivered],
         events: [{ type: 'message.delivered', sessionId: current.id, data: toJson(delivered) }],
       }),
@@ -100,28 +110,14 @@ export class SessionIO {
 
   /** Types an answer to a program's prompt, recorded as input. */
   async answer(sessionId: string, answer: { keys: string[] } | { text: string; submit: boolean }): Promise<void> {
-    const session = this.ctx.registry.get(sessionId);
+    const session = this.deps.registry.get(sessionId);
     if (session === undefined) throw errors.sessionNotFound(sessionId);
     if ('keys' in answer) await this.keys(session, answer.keys);
-    else {
-      await this.ctx.locks.run(`${sessionId}:input`, async () => {
-        const current = this.live(session, 'answer');
-        const recorded = this.ctx.transcripts.input(current.id, answer.text, 'text', answer.submit);
-        await onBackend(current, 'answer', () => this.type(current.id, answer.text, answer.submit));
-        this.activity.poke(current.id);
-        await recorded;
-      });
-    }
+    else await this.type(sessionId, 'answer', { text: answer.text, via: 'text', submit: answer.submit }, true, (id) => this.submit(id, answer.text, answer.submit));
   }
 
   async keys(session: Session, keys: readonly string[]): Promise<Record<string, never>> {
-    await this.ctx.locks.run(`${session.id}:input`, async () => {
-      const current = this.live(session, 'send keys to');
-      const recorded = this.ctx.transcripts.input(current.id, keys.join(' '), 'keys', false);
-      await onBackend(current, 'send keys to', () => this.ctx.backend.sendKeys(current.id, keys));
-      this.activity.poke(current.id);
-      await recorded;
-    });
+    await this.type(session.id, 'send keys to', { text: keys.join(' '), via: 'keys', submit: false }, true, (id) => this.deps.backend.sendKeys(id, keys));
     return {};
   }
 
@@ -130,23 +126,42 @@ export class SessionIO {
   }
 
   async capture(session: Session, params: SessionCaptureParams): Promise<SessionCaptureResult> {
-    const current = this.ctx.registry.get(session.id) ?? session;
+    const current = this.deps.registry.get(session.id) ?? session;
     if (current.runtime.tmuxSession === null) {
       throw errors.invalidState(current, 'capture', 'it has no screen');
     }
-    return onBackend(current, 'capture', () => this.ctx.backend.capture(current.id, { lines: params.lines, ansi: params.ansi }));
+    return onBackend(current, 'capture', () => this.deps.backend.capture(current.id, { lines: params.lines, ansi: params.ansi }));
   }
 
   /** Types text the way the session's profile submits it. */
-  private type(id: string, text: string, submit: boolean): Promise<void> {
-    if (submit && this.activity.submitStyle(id) === 'paste-then-enter') return pasteThenEnter(this.ctx, id, text);
-    return this.ctx.backend.sendText(id, text, submit);
+  private submit(id: string, text: string, submit: boolean): Promise<void> {
+    if (submit && this.activity.submitStyle(id) === 'paste-then-enter') return pasteThenEnter(this.deps, id, text);
+    return this.deps.backend.sendText(id, text, submit);
   }
 
-  private live(session: Session, action: string): Session {
-    const current = this.ctx.registry.get(session.id);
-    if (current === undefined) throw errors.sessionNotFound(session.id);
-    if (!isLive(current.status)) throw errors.invalidState(current, action);
-    return current;
+  /**
+   * How every input goes in: under the session's input lock (input to one session is
+   * serialized, so two sends arrive in the order they were made), to a live session
+   * only, marked in the transcript where the output stands before it is typed, then
+   * typed, and activity told. `holdUntilMarked` keeps the lock until the mark is
+   * stored; otherwise the caller awaits `recorded` with its own writes.
+   */
+  private type(
+    sessionId: string,
+    action: string,
+    mark: { text: string; via: 'text' | 'keys'; submit: boolean },
+    holdUntilMarked: boolean,
+    send: (id: string) => Promise<void>,
+  ): Promise<{ current: Session; recorded: Promise<void> }> {
+    return this.deps.locks.run(`${sessionId}:input`, async () => {
+      const current = this.deps.registry.get(sessionId);
+      if (current === undefined) throw errors.sessionNotFound(sessionId);
+      if (!isLive(current.status)) throw errors.invalidState(current, action);
+      const recorded = this.deps.transcripts.input(current.id, mark.text, mark.via, mark.submit);
+      await onBackend(current, action, () => send(current.id));
+      this.activity.poke(current.id);
+      if (holdUntilMarked) await recorded;
+      return { current, recorded };
+    });
   }
 }

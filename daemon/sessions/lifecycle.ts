@@ -1,7 +1,13 @@
+import type { Logger } from 'pino';
 import type { Session, SessionStatus } from '../../shared/protocol/model.js';
-import type { SpawnSpec } from '../backend/backend.js';
+import type { SessionBackend } from '../backend/backend.js';
 import { errors } from '../errors.js';
-import { onBackend, spawnSpec, transition, type SessionContext } from './context.js';
+import type { TranscriptService } from '../transcripts/service.js';
+import type { Committer } from './commit.js';
+import { onBackend, spawnSpec, transition, type SessionDefaults } from './helpers.js';
+import type { KeyedLock } from './lock.js';
+import type { DeletingListener, EndedListener, ExitInfo, StartOptions, StopOptions } from './lifecycle-types.js';
+import type { SessionRegistry } from './registry.js';
 import { isLive, type SessionAction } from './status.js';
 
 /** How long a graceful stop waits by default before SIGKILL: long enough for an agent to save its state. */
@@ -14,34 +20,15 @@ export const GC_STATUSES: readonly SessionStatus[] = ['stopped', 'exited', 'cras
 /** How long to wait for a SIGKILLed program to be reported dead before giving up with `timeout`. */
 const KILL_WAIT_MS = 3_000;
 
-export interface ExitInfo {
-  /** The pane process whose death this is (to tell it from an earlier run's). */
-  panePid: number | null;
-  exitCode: number | null;
-  exitSignal: string | null;
-}
-
-export interface StopOptions {
-  force?: boolean | undefined;
-  timeoutMs?: number | undefined;
-}
-
-export interface StartOptions {
-  /** What to run, when not the session's own command (a restore adds its preface). */
-  spec?: SpawnSpec;
-  /** Recorded with the start (a restore's command, cwd, env and context; a restart's count). */
-  patch?: Partial<Session>;
-  /** The reason in the `session.status` event. */
-  reason?: string;
-}
-
-/** A program ended on its own (`exit`) or its pane vanished (`crash`); the session is recorded so. */
-export type EndedListener = (session: Session, how: 'exit' | 'crash') => void;
-
-/** What `delete` must call off besides the stored records (which go with the session's, by key range). */
-export interface Leftovers {
-  /** Stops waiting on the session's behalf (queued messages, a pending restart). */
-  forget(sessionId: string): void;
+/** What the lifecycle acts with. */
+export interface LifecycleDeps {
+  registry: SessionRegistry;
+  committer: Committer;
+  backend: SessionBackend;
+  transcripts: Pick<TranscriptService, 'delete'>;
+  locks: KeyedLock;
+  log: Logger;
+  defaults: SessionDefaults;
 }
 
 /**
@@ -52,18 +39,18 @@ export class SessionLifecycle {
   /** Stops in progress wait here for the program's death instead of recording it as an exit. */
   private readonly deathWaiters = new Map<string, (info: ExitInfo) => void>();
   private readonly endedListeners = new Set<EndedListener>();
-  private leftovers: Leftovers = { forget: () => undefined };
+  private readonly deletingListeners = new Set<DeletingListener>();
 
-  constructor(private readonly ctx: SessionContext) {}
+  constructor(private readonly deps: LifecycleDeps) {}
 
   onEnded(listener: EndedListener): () => void {
     this.endedListeners.add(listener);
     return () => this.endedListeners.delete(listener);
   }
 
-  /** Where `delete` finds what else to remove with a session. */
-  setLeftovers(leftovers: Leftovers): void {
-    this.leftovers = leftovers;
+  onDeleting(listener: DeletingListener): () => void {
+    this.deletingListeners.add(listener);
+    return () => this.deletingListeners.delete(listener);
   }
 
   start(session: Session): Promise<Session> {
@@ -79,7 +66,7 @@ export class SessionLifecycle {
     return this.locked(session, async (current) => {
       if (!isLive(current.status) && current.nextRestartAt !== null) {
         const next = { ...current, status: 'stopped' as const, nextRestartAt: null, updatedAt: new Date().toISOString() };
-        await this.ctx.committer.commit({
+        await this.deps.committer.commit({
           put: [next],
           events: [{ type: 'session.status', sessionId: current.id, data: { status: 'stopped', previous: current.status, reason: 'restart called off' } }],
         });
@@ -100,8 +87,8 @@ export class SessionLifecycle {
   pause(session: Session): Promise<Session> {
     return this.locked(session, async (current) => {
       const next = transition(current, 'pause');
-      await onBackend(current, 'pause', () => this.ctx.backend.signal(current.id, ['SIGSTOP']));
-      await this.ctx.committer.commit({ put: [next.session], events: next.events });
+      await onBackend(current, 'pause', () => this.deps.backend.signal(current.id, ['SIGSTOP']));
+      await this.deps.committer.commit({ put: [next.session], events: next.events });
       return next.session;
     });
   }
@@ -110,8 +97,8 @@ export class SessionLifecycle {
   async resumePaused(current: Session): Promise<Session> {
     if (current.status !== 'paused') throw errors.invalidState(current, 'resume');
     const next = transition(current, 'resume');
-    await onBackend(current, 'resume', () => this.ctx.backend.signal(current.id, ['SIGCONT']));
-    await this.ctx.committer.commit({ put: [next.session], events: next.events });
+    await onBackend(current, 'resume', () => this.deps.backend.signal(current.id, ['SIGCONT']));
+    await this.deps.committer.commit({ put: [next.session], events: next.events });
     return next.session;
   }
 
@@ -125,13 +112,13 @@ export class SessionLifecycle {
 
   private async deleteLocked(current: Session, options: StopOptions): Promise<Session> {
     const last = isLive(current.status) ? await this.stopLocked(current, options, 'stop') : current;
-    await onBackend(last, 'delete', () => this.ctx.backend.destroy(last.id));
-    this.leftovers.forget(last.id);
-    await this.ctx.committer.commit({
+    await onBackend(last, 'delete', () => this.deps.backend.destroy(last.id));
+    for (const listener of this.deletingListeners) listener(last.id);
+    await this.deps.committer.commit({
       remove: [last], // with its checkpoints, messages and interactions
       events: [{ type: 'session.deleted', sessionId: last.id, data: { name: last.name, space: last.space } }],
     });
-    await this.ctx.transcripts.delete(last.id);
+    await this.deps.transcripts.delete(last.id);
     return last;
   }
 
@@ -144,7 +131,7 @@ export class SessionLifecycle {
     const eligible = (s: Session): boolean =>
       statuses.includes(s.status) && !isLive(s.status) && s.nextRestartAt === null && s.endedAt !== null && now - Date.parse(s.endedAt) >= olderThanMs;
     const deleted: string[] = [];
-    for (const session of this.ctx.registry.all().filter(eligible)) {
+    for (const session of this.deps.registry.all().filter(eligible)) {
       try {
         // Checked again under the lock: it may have been started meanwhile.
         await this.locked(session, async (current) => {
@@ -154,7 +141,7 @@ export class SessionLifecycle {
           return last;
         });
       } catch (error) {
-        this.ctx.log.warn({ err: error, session: session.id }, 'gc could not delete a session');
+        this.deps.log.warn({ err: error, session: session.id }, 'gc could not delete a session');
       }
     }
     return deleted;
@@ -167,14 +154,14 @@ export class SessionLifecycle {
       waiter(info);
       return;
     }
-    await this.ctx.locks.run(id, async () => {
-      const current = this.ctx.registry.get(id);
+    await this.deps.locks.run(id, async () => {
+      const current = this.deps.registry.get(id);
       // Already recorded (a reconcile saw it first), or the report is about an earlier run.
       if (current === undefined || !isLive(current.status)) return;
       const panePid = current.runtime.panePid;
       if (info.panePid !== null && panePid !== null && info.panePid !== panePid) return;
       const next = transition(current, 'exit', ended(info));
-      await this.ctx.committer.commit({
+      await this.deps.committer.commit({
         put: [next.session],
         events: [
           { type: 'session.exited', sessionId: id, data: { exitCode: info.exitCode, exitSignal: info.exitSignal } },
@@ -187,8 +174,8 @@ export class SessionLifecycle {
 
   /** The program's pane vanished without a stop. */
   async crashed(id: string, reason: string): Promise<void> {
-    await this.ctx.locks.run(id, async () => {
-      const current = this.ctx.registry.get(id);
+    await this.deps.locks.run(id, async () => {
+      const current = this.deps.registry.get(id);
       if (current === undefined || !isLive(current.status)) return;
       const next = transition(
         current,
@@ -196,15 +183,15 @@ export class SessionLifecycle {
         { pid: null, endedAt: new Date().toISOString(), runtime: { ...current.runtime, tmuxSession: null, paneId: null, panePid: null } },
         reason,
       );
-      await this.ctx.committer.commit({ put: [next.session], events: next.events });
+      await this.deps.committer.commit({ put: [next.session], events: next.events });
       for (const listener of this.endedListeners) listener(next.session, 'crash');
     });
   }
 
   /** Runs `fn` on the session as it is now, holding its lock. */
   locked(session: Session, fn: (current: Session) => Promise<Session>): Promise<Session> {
-    return this.ctx.locks.run(session.id, async () => {
-      const current = this.ctx.registry.get(session.id);
+    return this.deps.locks.run(session.id, async () => {
+      const current = this.deps.registry.get(session.id);
       if (current === undefined) throw errors.sessionNotFound(session.id);
       return fn(current);
     });
@@ -212,7 +199,7 @@ export class SessionLifecycle {
 
   /** Starts the program (the caller holds the lock); a restart pending is thereby done. */
   async startLocked(current: Session, action: SessionAction, options: StartOptions = {}): Promise<Session> {
-    const { backend, defaults, committer } = this.ctx;
+    const { backend, defaults, committer } = this.deps;
     transition(current, action);
     const state = await onBackend(current, action, () => backend.state(current.id));
     const spec = options.spec ?? spawnSpec(current, defaults);
@@ -247,7 +234,7 @@ export class SessionLifecycle {
    * program can act on them; SIGKILL once `timeoutMs` passes. `force` kills at once.
    */
   async stopLocked(current: Session, options: StopOptions, action: 'stop' | 'suspend'): Promise<Session> {
-    const { backend, committer } = this.ctx;
+    const { backend, committer } = this.deps;
     const died = new Promise<ExitInfo>((resolve) => this.deathWaiters.set(current.id, resolve));
     try {
       const state = await onBackend(current, 'stop', () => backend.state(current.id));
@@ -279,7 +266,7 @@ export class SessionLifecycle {
     const info = await Promise.race([died, timeout]);
     clearTimeout(timer);
     if (info !== null) return info;
-    const state = await this.ctx.backend.state(id).catch(() => undefined);
+    const state = await this.deps.backend.state(id).catch(() => undefined);
     if (state === null) return { panePid: null, exitCode: null, exitSignal: null }; // the whole tmux session is gone
     return state?.dead === true ? { panePid: state.panePid, exitCode: state.exitCode, exitSignal: state.exitSignal } : null;
   }

@@ -3,9 +3,12 @@ import type { Message, Session } from '../../shared/protocol/model.js';
 import type { ActivityTracker } from '../activity/tracker.js';
 import type { SessionRecords } from '../store/records.js';
 import { errors } from '../errors.js';
-import type { SessionContext } from './context.js';
+import type { Committer } from './commit.js';
+import type { SessionLimits } from './helpers.js';
+import type { SessionRegistry } from './registry.js';
 import { toJson } from './create.js';
 import type { SessionIO } from './io.js';
+import type { SessionLifecycle } from './lifecycle.js';
 import { newId } from './naming.js';
 
 /** A queued message with no expiry gives up after this long. */
@@ -19,6 +22,13 @@ interface SessionQueue {
   deliveredIn: number;
 }
 
+/** What the queue records with. */
+export interface QueueDeps {
+  registry: SessionRegistry;
+  committer: Committer;
+  limits: Pick<SessionLimits, 'maxQueuedMessages'>;
+}
+
 /**
  * Messages sent `when: "idle"`: stored as `queued` before the caller hears of them,
  * then typed one at a time, in order, each the next time the session is idle (after
@@ -30,25 +40,29 @@ interface SessionQueue {
 export class MessageQueue {
   private readonly queues = new Map<string, SessionQueue>();
   private readonly expiries = new Map<string, NodeJS.Timeout>();
-  private readonly off: () => void;
+  private readonly offs: (() => void)[];
 
   constructor(
-    private readonly ctx: SessionContext,
-    private readonly io: SessionIO,
-    private readonly activity: ActivityTracker,
-    /** Every message, by session (read by message/list and message/get). */
-    readonly stored: SessionRecords<Message>,
+    private readonly deps: QueueDeps,
+    private readonly io: Pick<SessionIO, 'deliver'>,
+    private readonly activity: Pick<ActivityTracker, 'onChange' | 'activity' | 'idleEpoch' | 'inputEpoch'>,
+    lifecycle: Pick<SessionLifecycle, 'onDeleting'>,
+    /** Every message, by session. */
+    private readonly stored: SessionRecords<Message>,
     private readonly log: Logger,
   ) {
-    this.off = activity.onChange((session) => {
-      if (session.activity === 'idle') this.kick(session.id);
-    });
+    this.offs = [
+      activity.onChange((session) => {
+        if (session.activity === 'idle') this.kick(session.id);
+      }),
+      lifecycle.onDeleting((id) => this.forget(id)),
+    ];
   }
 
   async enqueue(session: Session, text: string, options: { submit: boolean; expiresInMs?: number | undefined }): Promise<Message> {
     const queued = this.queues.get(session.id)?.messages.length ?? 0;
-    if (queued >= this.ctx.limits.maxQueuedMessages) {
-      throw errors.limitExceeded('queuedMessages', this.ctx.limits.maxQueuedMessages, queued + 1);
+    if (queued >= this.deps.limits.maxQueuedMessages) {
+      throw errors.limitExceeded('queuedMessages', this.deps.limits.maxQueuedMessages, queued + 1);
     }
     const now = Date.now();
     const message: Message = {
@@ -63,13 +77,26 @@ export class MessageQueue {
       expiresAt: new Date(now + (options.expiresInMs ?? QUEUED_MESSAGE_TTL_MS)).toISOString(),
       error: null,
     };
-    await this.ctx.committer.commit({
+    await this.deps.committer.commit({
       messages: [message],
       events: [{ type: 'message.queued', sessionId: session.id, data: toJson(message) }],
     });
     this.add(message);
     this.kick(session.id);
     return message;
+  }
+
+  /** Withdraws a queued message before it is typed (message/cancel). */
+  async cancel(id: string): Promise<Message> {
+    const message = this.stored.get(id);
+    if (message === undefined) throw errors.messageNotFound(id);
+    const queue = this.queues.get(message.sessionId);
+    const waiting = queue?.messages.find((m) => m.id === id);
+    if (waiting === undefined || message.status !== 'queued') throw errors.messageNotQueued(id, message.status === 'queued' ? 'being typed' : message.status);
+    queue!.messages.splice(queue!.messages.indexOf(waiting), 1);
+    clearTimeout(this.expiries.get(id));
+    this.expiries.delete(id);
+    return this.end(waiting, 'cancelled', 'cancelled before it was typed');
   }
 
   /** Loads every message left queued by an earlier daemon. */
@@ -80,7 +107,7 @@ export class MessageQueue {
   }
 
   /** Stops waiting for a session's messages, recording nothing (it is being deleted). */
-  forget(sessionId: string): void {
+  private forget(sessionId: string): void {
     for (const message of this.queues.get(sessionId)?.messages ?? []) {
       clearTimeout(this.expiries.get(message.id));
       this.expiries.delete(message.id);
@@ -89,7 +116,7 @@ export class MessageQueue {
   }
 
   dispose(): void {
-    this.off();
+    for (const off of this.offs) off();
     for (const timer of this.expiries.values()) clearTimeout(timer);
     this.expiries.clear();
     this.queues.clear();
@@ -144,14 +171,15 @@ export class MessageQueue {
     );
   }
 
-  private async end(message: Message, status: 'failed' | 'expired', why: string): Promise<void> {
-    if (this.ctx.registry.get(message.sessionId) === undefined) return; // deleted meanwhile, with its messages
+  private async end(message: Message, status: 'failed' | 'expired' | 'cancelled', why: string): Promise<Message> {
     const ended: Message = { ...message, status, error: why };
-    await this.ctx.committer.commit({
+    if (this.deps.registry.get(message.sessionId) === undefined) return ended; // deleted meanwhile, with its messages
+    await this.deps.committer.commit({
       messages: [ended],
-      // An expired message is reported as failed; its status says which.
+      // An expired or cancelled message is reported as failed; its status says which.
       events: [{ type: 'message.failed', sessionId: message.sessionId, data: toJson(ended) }],
     });
+    return ended;
   }
 }
 

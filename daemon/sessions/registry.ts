@@ -13,8 +13,9 @@ export class SessionRegistry {
   private readonly idByName = new Map<string, string>();
   private readonly reserved = new Map<string, string>();
 
+  /** Loads stored sessions; records written before a field existed get its empty value. */
   load(sessions: Iterable<Session>): void {
-    for (const session of sessions) this.set(session);
+    for (const session of sessions) this.set({ ...session, nextRestartAt: session.nextRestartAt ?? null });
   }
 
   get(id: string): Session | undefined {
@@ -55,6 +56,12 @@ export class SessionRegistry {
   }
 
   set(session: Session): void {
+    const before = this.byId.get(session.id);
+    // A renamed session leaves its old name free.
+    if (before !== undefined && (before.name !== session.name || before.space !== session.space)) {
+      const old = nameKey(before.space, before.name);
+      if (this.idByName.get(old) === session.id) this.idByName.delete(old);
+    }
     this.byId.set(session.id, session);
     this.idByName.set(nameKey(session.space, session.name), session.id);
     this.reserved.delete(nameKey(session.space, session.name));

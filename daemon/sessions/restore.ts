@@ -5,9 +5,12 @@ import type { SessionRestoreParams } from '../../shared/protocol/checkpoint.js';
 import type { JsonObject, Session } from '../../shared/protocol/model.js';
 import { errors } from '../errors.js';
 import type { CheckpointService, StoredCheckpoint } from './checkpoints.js';
-import { spawnSpec, transition, type SessionContext } from './context.js';
+import type { SessionBackend } from '../backend/backend.js';
+import { spawnSpec, transition, type SessionDefaults } from './helpers.js';
+import type { SessionRegistry } from './registry.js';
 import type { SessionCreator } from './create.js';
-import type { SessionLifecycle, StopOptions } from './lifecycle.js';
+import type { SessionLifecycle } from './lifecycle.js';
+import type { StopOptions } from './lifecycle-types.js';
 import { mergePatch } from './merge-patch.js';
 import type { MessageQueue } from './messages.js';
 import type { ActivityTracker } from '../activity/tracker.js';
@@ -19,6 +22,13 @@ function separator(checkpoint: StoredCheckpoint): string {
   return `── restored from checkpoint ${checkpoint.seq}${label} of ${checkpoint.createdAt} ──`;
 }
 
+/** What a restore reads. */
+export interface RestorerDeps {
+  registry: SessionRegistry;
+  backend: Pick<SessionBackend, 'status'>;
+  defaults: SessionDefaults;
+}
+
 /**
  * `session/restore`, `session/suspend` and `session/resume`: a session brought back
  * from a checkpoint runs the checkpoint's command in its cwd with its env, takes its
@@ -27,7 +37,7 @@ function separator(checkpoint: StoredCheckpoint): string {
  */
 export class Restorer {
   constructor(
-    private readonly ctx: SessionContext,
+    private readonly deps: RestorerDeps,
     private readonly lifecycle: SessionLifecycle,
     private readonly creator: SessionCreator,
     private readonly checkpoints: CheckpointService,
@@ -72,7 +82,7 @@ export class Restorer {
       // The resume prompt of the latest checkpoint carries over.
       const resumePrompt = this.checkpoints.latest(current.id)?.resumePrompt ?? undefined;
       await this.checkpoints.write(current, { label: 'suspend', ...(resumePrompt === undefined ? {} : { resumePrompt }) });
-      const checkpointed = this.ctx.registry.get(current.id) ?? current;
+      const checkpointed = this.deps.registry.get(current.id) ?? current;
       return this.lifecycle.stopLocked(checkpointed, options, 'suspend');
     });
   }
@@ -116,14 +126,14 @@ export class Restorer {
       context: mergePatch(current.context, checkpoint.context) as JsonObject,
     };
     // Without sessd-pane there is nothing to show the saved scrollback.
-    const line = this.ctx.backend.status().capabilities.includes('preface') ? separator(checkpoint) : undefined;
+    const line = this.deps.backend.status().capabilities.includes('preface') ? separator(checkpoint) : undefined;
     const preface = line === undefined ? undefined : await this.writePreface(current.id, `${checkpoint.scrollback}\n\x1b[2m${line}\x1b[0m\n`);
     // The preface is not the program: activity is read from what comes after its last line.
     if (line !== undefined) this.activity.expectPreface(current.id, line);
     let started: Session;
     try {
       started = await this.lifecycle.startLocked(current, action, {
-        spec: { ...spawnSpec(restored, this.ctx.defaults), ...(preface === undefined ? {} : { preface }) },
+        spec: { ...spawnSpec(restored, this.deps.defaults), ...(preface === undefined ? {} : { preface }) },
         patch: { command: restored.command, cwd: restored.cwd, env: restored.env, context: restored.context, ...extra.patch },
         reason: extra.reason ?? `restored from checkpoint ${checkpoint.seq}`,
       });

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Session } from '../../shared/protocol/model.js';
-import type { SessionContext } from './context.js';
+import type { Committer } from './commit.js';
+import type { SessionRegistry } from './registry.js';
 import type { SessionLifecycle } from './lifecycle.js';
 import type { Restorer } from './restore.js';
 
@@ -28,6 +29,12 @@ export function restartDelay(streak: number, limits: RestartLimits): number {
   return Math.min(limits.delayMs * 2 ** Math.min(streak, 30), limits.maxDelayMs);
 }
 
+/** What the supervisor records with. */
+export interface SupervisorDeps {
+  registry: SessionRegistry;
+  committer: Committer;
+}
+
 /**
  * Carries out restart policies. When a program exits (or its pane or tmux server
  * vanishes) and its policy says so, the restart is recorded as pending
@@ -40,36 +47,39 @@ export class Supervisor {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   /** Quick failures in a row, per session. */
   private readonly streaks = new Map<string, number>();
-  private readonly off: () => void;
+  private readonly offs: (() => void)[];
 
   constructor(
-    private readonly ctx: SessionContext,
+    private readonly deps: SupervisorDeps,
     private readonly lifecycle: SessionLifecycle,
     private readonly restorer: Restorer,
     private readonly limits: RestartLimits,
     private readonly log: Logger,
   ) {
-    this.off = lifecycle.onEnded((session, how) => {
-      this.ended(session, how).catch((error: unknown) => log.warn({ err: error, session: session.id }, 'cannot plan a restart'));
-    });
+    this.offs = [
+      lifecycle.onEnded((session, how) => {
+        this.ended(session, how).catch((error: unknown) => log.warn({ err: error, session: session.id }, 'cannot plan a restart'));
+      }),
+      lifecycle.onDeleting((id) => this.forget(id)),
+    ];
   }
 
   /** Arms the restarts that were pending when the last daemon stopped. */
   rearm(): void {
-    for (const session of this.ctx.registry.all()) {
+    for (const session of this.deps.registry.all()) {
       if (session.nextRestartAt !== null) this.arm(session.id, session.nextRestartAt);
     }
   }
 
   /** Drops the pending restart of a session being deleted. */
-  forget(id: string): void {
+  private forget(id: string): void {
     clearTimeout(this.timers.get(id));
     this.timers.delete(id);
     this.streaks.delete(id);
   }
 
   dispose(): void {
-    this.off();
+    for (const off of this.offs) off();
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
   }
@@ -87,7 +97,7 @@ export class Supervisor {
     if (streak >= this.limits.limit) {
       this.log.warn({ session: session.id, failures: streak }, 'the restart policy gives up: too many quick failures in a row');
       this.streaks.delete(session.id);
-      await this.ctx.committer.commit({
+      await this.deps.committer.commit({
         put: [{ ...session, nextRestartAt: null, updatedAt: new Date().toISOString() }],
         events: [{ type: 'session.updated', sessionId: session.id, data: { nextRestartAt: null, restarts: session.restarts, restartGaveUp: true } }],
       });
@@ -96,7 +106,7 @@ export class Supervisor {
     this.streaks.set(session.id, streak + 1);
     const at = new Date(Date.now() + restartDelay(streak, this.limits)).toISOString();
     const next: Session = { ...session, nextRestartAt: at, updatedAt: new Date().toISOString() };
-    await this.ctx.committer.commit({
+    await this.deps.committer.commit({
       put: [next],
       events: [{ type: 'session.updated', sessionId: session.id, data: { nextRestartAt: at, restarts: session.restarts } }],
     });
@@ -113,7 +123,7 @@ export class Supervisor {
   }
 
   private async fire(id: string, at: string): Promise<void> {
-    const session = this.ctx.registry.get(id);
+    const session = this.deps.registry.get(id);
     if (session === undefined) return;
     await this.lifecycle.locked(session, async (current) => {
       // Called off (or replaced by a later plan) since it was armed.
@@ -127,7 +137,7 @@ export class Supervisor {
         this.log.warn({ err: error, session: id }, 'restart failed; trying again later');
         const failed = { ...current, nextRestartAt: null };
         await this.plan(failed, current.status === 'crashed' ? 'crash' : 'exit', 0);
-        return this.ctx.registry.get(id) ?? failed;
+        return this.deps.registry.get(id) ?? failed;
       }
     });
   }

@@ -2,14 +2,24 @@ import { z } from 'zod';
 import { defineRequest } from './define.js';
 import { sessionRef, text } from './fields.js';
 import { InteractionSchema, InteractionStatusSchema } from './model.js';
+import { MAX_LIST_LIMIT } from './session.js';
 
 export const InteractionListParamsSchema = z.strictObject({
   session: sessionRef.optional(),
   status: InteractionStatusSchema.optional(),
+  /** Extension: 1..5000, default 500, like `session/list`. */
+  limit: z.number().int().min(1).max(MAX_LIST_LIMIT).optional(),
+  /** Extension: `nextCursor` of the previous page. */
+  cursor: z.string().max(1000).optional(),
 });
 export type InteractionListParams = z.infer<typeof InteractionListParamsSchema>;
 
-export const InteractionListResultSchema = z.object({ interactions: z.array(InteractionSchema) });
+export const InteractionListResultSchema = z.object({
+  /** Oldest first (by `createdAt`, then `id`). */
+  interactions: z.array(InteractionSchema),
+  /** Extension: present when more interactions match. */
+  nextCursor: z.string().optional(),
+});
 export type InteractionListResult = z.infer<typeof InteractionListResultSchema>;
 
 export const InteractionRespondParamsSchema = z

@@ -98,7 +98,8 @@ export const SessionSchema = z.object({
 });
 export type Session = z.infer<typeof SessionSchema>;
 
-export const MessageStatusSchema = z.enum(['queued', 'delivered', 'failed', 'expired']);
+/** Extension: `cancelled`, a queued message withdrawn by `message/cancel` before it was typed. */
+export const MessageStatusSchema = z.enum(['queued', 'delivered', 'failed', 'expired', 'cancelled']);
 export type MessageStatus = z.infer<typeof MessageStatusSchema>;
 export const MESSAGE_STATUSES: readonly MessageStatus[] = MessageStatusSchema.options;
 
@@ -114,7 +115,7 @@ export const MessageSchema = z.object({
   deliveredAt: z.string().nullable(),
   /** When a queued message expires, if it was given `expiresInMs`. */
   expiresAt: z.string().nullable(),
-  /** Why delivery failed, for `failed` and `expired`. */
+  /** Why delivery failed, for `failed`, `expired` and `cancelled`. */
   error: z.string().nullable(),
 });
 export type Message = z.infer<typeof MessageSchema>;
@@ -235,10 +236,10 @@ export const EVENT_TYPES: readonly EventType[] = EventTypeSchema.options;
  * - `session.created`: the Session.
  * - `session.status`: `{status, previous, exitCode?, reason?}`.
  * - `session.activity`: `{activity, previous, notice?}` (`notice`: the session's notice when it changed with this reading).
- * - `session.updated`: `{labels, context}` as they are after the update.
+ * - `session.updated`: `{labels, context, name, restartPolicy}` as they are after the update.
  * - `session.exited`: `{exitCode, exitSignal}`.
  * - `session.deleted`: `{name, space}`.
- * - `message.*`: the Message.
+ * - `message.*`: the Message. `message.failed` also reports an `expired` or `cancelled` one (its status says which).
  * - `checkpoint.created`: the CheckpointSummary.
  * - `interaction.*`: the Interaction.
  */

@@ -110,6 +110,10 @@ export const SessionUpdateParamsSchema = z.strictObject({
   context: JsonObjectSchema.optional(),
   /** `merge` (default): RFC 7396 merge patch of `context`; `replace`: `context` replaces it. */
   contextMode: z.enum(['merge', 'replace']).optional(),
+  /** Extension: a new name, unique in the session's space (`session_exists` when taken); the id stays. */
+  name: name.optional(),
+  /** Extension: a new restart policy, for the program's next exit. */
+  restartPolicy: RestartPolicySchema.optional(),
 });
 export type SessionUpdateParams = z.infer<typeof SessionUpdateParamsSchema>;
 

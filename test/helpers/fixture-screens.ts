@@ -5,7 +5,11 @@ import type { Screen } from '../../daemon/activity/screen.js';
 const SCREENS = join(import.meta.dirname, '..', 'fixtures', 'screens');
 const CURSOR = '█';
 
-/** The names of the hand-made screens in test/fixtures/screens (`claude-idle`, …; the real programs' `real-*` are read by real-screens.ts). */
+/**
+ * The names of the screens in test/fixtures/screens with the cursor marked in the
+ * text (`claude-idle`, …). The `real-*` screens keep theirs in `real-cursors.json`
+ * and are read by real-screens.ts.
+ */
 export function fixtureScreenNames(): string[] {
   return readdirSync(SCREENS)
     .filter((f) => f.endsWith('.txt') && !f.startsWith('real-'))

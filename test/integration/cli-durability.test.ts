@@ -52,7 +52,8 @@ describe('sess logs', () => {
     await run(['send', 'logged', 'echo first-line']);
     await h.waitForScreen(s, (screen) => screen.includes('\nfirst-line'));
     const whole = await h.client.request(SessionTranscriptRequest, { session: s.id });
-    const all = await run(['logs', 'logged']);
+    // --raw: the bytes as stored, which offsets count (readable text is sess logs' default, tested in cli-everyday).
+    const all = await run(['logs', '--raw', 'logged']);
     expect(all.stdout.startsWith(whole.data)).toBe(true);
     const offset = whole.data.indexOf('first-line');
     const tail = await run(['logs', 'logged', '--from', String(Buffer.byteLength(whole.data.slice(0, offset)))]);
@@ -61,7 +62,7 @@ describe('sess logs', () => {
     expect(parts).toMatchObject({ from: 0 });
 
     // -f: what is printed later arrives on stdout while it runs.
-    const child = spawn(process.execPath, [SESS, 'logs', '-f', 'logged'], { env: sessEnv(h.paths), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [SESS, 'logs', '-f', '--raw', 'logged'], { env: sessEnv(h.paths), stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     const arrived = new Wakeable();
     child.stdout.on('data', (d: Buffer) => {

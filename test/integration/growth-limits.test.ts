@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { SessionCreateRequest, SessionGetRequest, SessionSendRequest, SessionUpdateRequest } from '../../shared/protocol/index.js';
+import {
+  InteractionListRequest,
+  MessageListRequest,
+  SessionCreateRequest,
+  SessionGetRequest,
+  SessionSendRequest,
+  SessionUpdateRequest,
+} from '../../shared/protocol/index.js';
 import { expectError } from '../helpers/client.js';
 import { useDaemon } from '../helpers/harness.js';
 
@@ -51,5 +58,28 @@ describe('what grows per session is bounded', () => {
     expect(e.message).toContain('context.n.n');
     expect(e.message).toContain('nested deeper than 64 levels');
     await expectError(h.client.raw('session/update', { session: 'nope', context: deep }), -32602, 'invalid_params');
+  });
+
+  it('pages message/list like session/list: oldest first, every message once, a bad cursor refused', async () => {
+    const sent: string[] = [];
+    for (let n = 0; n < 3; n++) {
+      const s = await h.client.request(SessionCreateRequest, { command: ['sleep', '1000'] });
+      for (let i = 0; i < 3; i++) sent.push((await h.client.request(SessionSendRequest, { session: s.id, text: `p${n}${i}`, when: 'idle' })).id);
+    }
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const page = await h.client.request(MessageListRequest, { limit: 4, ...(cursor === undefined ? {} : { cursor }) });
+      expect(page.messages.length).toBeLessThanOrEqual(4);
+      seen.push(...page.messages.map((m) => m.id));
+      cursor = page.nextCursor;
+      pages++;
+    } while (cursor !== undefined);
+    expect(pages).toBeGreaterThanOrEqual(3);
+    expect(new Set(seen).size).toBe(seen.length);
+    for (const id of sent) expect(seen).toContain(id);
+    await expectError(h.client.request(MessageListRequest, { cursor: 'nope' }), -32602, 'invalid_params');
+    await expectError(h.client.request(InteractionListRequest, { cursor: 'nope' }), -32602, 'invalid_params');
   });
 });

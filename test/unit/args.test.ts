@@ -88,7 +88,7 @@ describe("a command's typed input", () => {
   });
 
   it('refuses a command whose argument and option share a name', () => {
-    expect(() => defineCommand({ name: 'x', summary: 'x', args: [{ name: 'session' }], options: { session: { type: 'string', description: 'x' } } })).toThrow(
+    expect(() => defineCommand({ name: 'x', group: 'Sessions', summary: 'x', args: [{ name: 'session' }], options: { session: { type: 'string', description: 'x' } } })).toThrow(
       'sess x: session is both an argument and an option',
     );
   });

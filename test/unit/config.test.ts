@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PACKAGED_PATHS, serviceUnit, socketUnit } from '../../client/cli/systemd-units.js';
 import { parseConfigText } from '../../daemon/config/config.js';
-import { resolveSession } from '../../daemon/config/resolve.js';
+import { resolveCreate } from '../../daemon/config/resolve.js';
 import { parseBytes } from '../../daemon/config/schema.js';
 import { RotatingFile } from '../../daemon/log-file.js';
 import { redactSecrets } from '../../daemon/log.js';
@@ -42,7 +42,7 @@ describe('config file parsing', () => {
 
 describe('precedence', () => {
   it('takes each field from the highest layer that sets it, and merges maps key by key', () => {
-    const { values, sources } = resolveSession(
+    const { values, sources } = resolveCreate(
       { env: { R: 'request' }, space: 's' },
       {
         defaults: { env: { D: 'd', R: 'd' }, restartPolicy: 'always' },
@@ -82,5 +82,11 @@ describe('the units in systemd/', () => {
   it('are what `sess daemon install` writes, with the packaged paths', () => {
     expect(readFileSync(join(REPO, 'systemd', 'sessd.socket'), 'utf8')).toBe(socketUnit());
     expect(readFileSync(join(REPO, 'systemd', 'sessd.service'), 'utf8')).toBe(serviceUnit(PACKAGED_PATHS));
+  });
+
+  it('carry the PATH `sess daemon install` ran with, quoted for systemd', () => {
+    const unit = serviceUnit({ ...PACKAGED_PATHS, path: '/home/me/bin:/opt/100%/bin:/usr/bin' });
+    expect(unit).toContain('\nEnvironment="PATH=/home/me/bin:/opt/100%%/bin:/usr/bin"\n');
+    expect(serviceUnit(PACKAGED_PATHS)).not.toContain('Environment=');
   });
 });

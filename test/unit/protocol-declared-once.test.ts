@@ -2,13 +2,16 @@ import { ResponseError } from 'vscode-jsonrpc';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
 import type { SessdClient } from '../../client/sdk/client.js';
-import { HANDLERS } from '../../daemon/handlers/index.js';
+import { buildHandlers, type HandlerParts } from '../../daemon/handlers/index.js';
 import { request, type HandlerContext } from '../../daemon/rpc/handler.js';
 import { parseParams } from '../../daemon/rpc/validate.js';
 import { defineRequest, type ParamsOf, type ResultOf } from '../../shared/protocol/define.js';
 import { ALL_REQUESTS } from '../../shared/protocol/index.js';
 import type { Message } from '../../shared/protocol/model.js';
 import { SessionCaptureRequest, SessionKeysRequest, SessionSendRequest, type SessionSendParams } from '../../shared/protocol/session-io.js';
+
+/** The daemon's handler table; a factory only keeps the parts it is given, so none are needed to read methods and schemas. */
+const HANDLERS = buildHandlers({} as HandlerParts);
 
 /** What parseParams threw, as the client would read it. */
 function refusal(schema: z.ZodType, raw: unknown): { code: number; message: string; field: unknown } {

@@ -4,6 +4,7 @@ import { defineCommand } from '../spec.js';
 /** `sess capture`: session/capture. */
 export const spec = defineCommand({
   name: 'capture',
+  group: 'Using a session',
   summary: "Print a session's screen",
   description: `Prints the visible screen, or the last LINES lines of history and screen. ${REF_HELP}`,
   args: [SESSION_ARG],

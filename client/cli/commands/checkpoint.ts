@@ -5,6 +5,7 @@ import { defineCommand } from '../spec.js';
 
 export const checkpoint = defineCommand({
   name: 'checkpoint',
+  group: 'Checkpoints',
   summary: "Save a session's state: screen, context, git state, resume prompt",
   description: `Saves a checkpoint of the session: its screen and scrollback, command, directory, environment, context, and the git state of its directory. \`sess restore\` brings the session back from it. ${REF_HELP}`,
   args: [SESSION_ARG],
@@ -18,6 +19,7 @@ export const checkpoint = defineCommand({
 
 export const checkpoints = defineCommand({
   name: 'checkpoints',
+  group: 'Checkpoints',
   summary: "List a session's checkpoints",
   description: REF_HELP,
   args: [SESSION_ARG],
@@ -26,6 +28,7 @@ export const checkpoints = defineCommand({
 
 export const restore = defineCommand({
   name: 'restore',
+  group: 'Checkpoints',
   summary: 'Bring a session back from a checkpoint',
   description: `Runs the checkpoint's command again in its directory, shows the saved screen above the new output, and types the resume prompt once the program is ready. The session must not be running; with --as, the checkpoint becomes a new session beside it. ${REF_HELP}`,
   args: [SESSION_ARG],

@@ -6,6 +6,7 @@ import { defineCommand } from '../spec.js';
  */
 export const spec = defineCommand({
   name: 'completion',
+  group: 'sessd itself',
   summary: 'Print a shell completion script (bash or zsh)',
   description: 'Add `source <(sess completion)` to ~/.bashrc or ~/.zshrc; session names are completed from the running sessd.',
   options: {},

@@ -70,7 +70,7 @@ export async function install({ noEnable }: Input<typeof specs.install>, ctx: Co
   }
   await mkdir(dir, { recursive: true });
   await writeFile(files[0], socketUnit(), { mode: 0o644 });
-  await writeFile(files[1], serviceUnit({ node: process.execPath, main }), { mode: 0o644 });
+  await writeFile(files[1], serviceUnit({ node: process.execPath, main, ...(process.env.PATH === undefined ? {} : { path: process.env.PATH }) }), { mode: 0o644 });
   const enable = manager && !noEnable;
   if (enable) {
     await systemctl('daemon-reload');
@@ -81,14 +81,16 @@ export async function install({ noEnable }: Input<typeof specs.install>, ctx: Co
       await running.daemon.shutdown().catch(() => undefined);
       running.dispose();
     }
-    await systemctl('enable', '--now', SOCKET_UNIT);
+    // The service too, not only the socket: sessd then starts at boot (with lingering)
+    // and its restart policies bring sessions back without waiting for a client.
+    await systemctl('enable', '--now', SOCKET_UNIT, SERVICE_UNIT);
   }
   if (ctx.json) return ctx.out.json({ written: files, enabled: enable, systemd: manager });
   ctx.out.line(`wrote ${files.join(' and ')} (node ${process.execPath}, sessd ${main})`);
-  if (enable) ctx.out.line('sessd.socket is enabled and listening; sessd starts on the first connection.');
+  if (enable) ctx.out.line('sessd.socket and sessd.service are enabled and running; sessd starts with your user manager, and sessions run with this PATH.');
   else {
     ctx.out.line(manager ? 'To start it:' : 'No systemd user manager is running here. Where one runs:');
-    ctx.out.line('  systemctl --user daemon-reload && systemctl --user enable --now sessd.socket');
+    ctx.out.line('  systemctl --user daemon-reload && systemctl --user enable --now sessd.socket sessd.service');
   }
   ctx.out.line(`So that sessions outlive your logout: loginctl enable-linger ${process.env.USER ?? '$USER'}`);
 }

@@ -3,6 +3,7 @@ import { defineCommand } from '../spec.js';
 /** `sess events`: events/subscribe. */
 export const spec = defineCommand({
   name: 'events',
+  group: 'Watching',
   summary: 'Print events (sessions created, status changes, ...)',
   description: 'Prints stored events from SEQ (default: the last 20), then exits; with -f, keeps printing new ones as they happen.',
   options: {

@@ -4,6 +4,7 @@ import { defineCommand } from '../spec.js';
 /** `sess gc`: session/gc. */
 export const spec = defineCommand({
   name: 'gc',
+  group: 'Sessions',
   summary: 'Delete sessions that ended long ago, with their checkpoints and transcripts',
   description: 'Deletes stopped, exited and crashed sessions (or those in --status) that ended at least DURATION ago. Live and suspended sessions are kept unless you name their status.',
   options: {

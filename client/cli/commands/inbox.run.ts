@@ -2,7 +2,7 @@ import type { Interaction, InteractionDetail } from '../../../shared/protocol/mo
 import { UsageError } from '../args.js';
 import type { Context } from '../context.js';
 import { EXIT } from '../failure.js';
-import { age, visible } from '../output.js';
+import { age, ref, visible } from '../output.js';
 import type { Input } from '../spec.js';
 import type * as specs from './inbox.js';
 
@@ -46,6 +46,14 @@ export async function answer({ session, answer: words, text }: Input<typeof spec
   const client = await ctx.connect();
   const { interactions } = await client.interaction.list({ session, status: 'open' });
   const open = interactions.at(-1);
+  if (open === undefined && text !== undefined) {
+    // A prompt no profile knows (`read -p "Your name: "`): the answer is typed as it is, then Enter.
+    const message = await client.session.send({ session, text, submit: true });
+    if (ctx.json) return ctx.out.json(message);
+    const target = await client.session.get({ session }).then(ref, () => session);
+    ctx.out.line(`typed into ${visible(target)}: ${visible(text)}`);
+    return;
+  }
   if (open === undefined) {
     ctx.out.error(`sess: ${session} is not waiting for an answer (see \`sess inbox\`)`);
     return EXIT.notFound;

@@ -1,10 +1,11 @@
 import type { Session } from '../../../shared/protocol/model.js';
 import type { SelectorResult, SessionLifecycleParams, SessionSelector } from '../../../shared/protocol/session.js';
+import type { SessdClient } from '../../sdk/client.js';
 import { SessdError } from '../../sdk/errors.js';
 import { UsageError } from '../args.js';
 import type { Context } from '../context.js';
 import { EXIT } from '../failure.js';
-import { ref } from '../output.js';
+import { ref, visible } from '../output.js';
 import type { Input } from '../spec.js';
 import { pairs } from '../values.js';
 import type * as specs from './lifecycle.js';
@@ -50,24 +51,39 @@ export async function act(ctx: Context, verb: Verb, o: LifecycleInput): Promise<
   const method = client.session[verb];
 
   if (selector !== undefined) {
+    // Names for the ids the reply holds, read first: `rm` leaves nothing to read after.
+    const names = ctx.json ? new Map<string, string>() : new Map((await client.listAll(selector)).map((s) => [s.id, ref(s)]));
+    const name = (id: string): string => visible(names.get(id) ?? id);
     const result = (await method({ selector, ...extra })) as SelectorResult;
+    let alreadyEnded = 0;
+    if (verb === 'stop') {
+      // Programs that ended by themselves are already what a stop asks for.
+      const ended = result.failed.filter((f) => endedBy(f.error.data) !== undefined);
+      result.failed = result.failed.filter((f) => !ended.includes(f));
+      alreadyEnded = ended.length;
+      for (const f of ended) {
+        if (!ctx.json) ctx.out.line(`${name(f.id)}: not running (${endedBy(f.error.data)!})`);
+      }
+    }
     if (ctx.json) ctx.out.json(result);
     else {
-      for (const id of result.ok) ctx.out.line(`${id}: ${DONE[verb]}`);
-      for (const f of result.failed) ctx.out.error(`sess: ${f.id}: ${f.error.message}`);
-      if (result.ok.length + result.failed.length === 0) ctx.out.line('No session matched.');
+      for (const id of result.ok) ctx.out.line(`${name(id)}: ${DONE[verb]}`);
+      for (const f of result.failed) ctx.out.error(`sess: ${name(f.id)}: ${f.error.message}`);
+      if (result.ok.length + result.failed.length + alreadyEnded === 0) ctx.out.line('No session matched.');
     }
     return result.failed.length > 0 ? EXIT.failed : EXIT.ok;
   }
 
   const outcomes = await Promise.allSettled(refs.map((session) => method({ session, ...extra }) as Promise<Session>));
+  if (verb === 'stop') await notRunning(client, outcomes);
   const only = outcomes[0];
   if (ctx.json && refs.length === 1 && only?.status === 'fulfilled') ctx.out.json(only.value);
   let failed = 0;
   let notFound = 0;
   outcomes.forEach((outcome, i) => {
     if (outcome.status === 'fulfilled') {
-      if (!ctx.json) ctx.out.line(`${ref(outcome.value)}: ${DONE[verb]}${ended(outcome.value)}`);
+      const done = verb === 'stop' && outcome.value.status !== 'stopped' ? `not running (${outcome.value.status})` : DONE[verb];
+      if (!ctx.json) ctx.out.line(`${ref(outcome.value)}: ${done}${ended(outcome.value)}`);
       else if (refs.length > 1) ctx.out.json(outcome.value);
       return;
     }
@@ -80,6 +96,30 @@ export async function act(ctx: Context, verb: Verb, o: LifecycleInput): Promise<
   });
   if (failed === 0) return EXIT.ok;
   return notFound === refs.length ? EXIT.notFound : EXIT.failed;
+}
+
+/** Statuses in which a stop finds the program already ended (a second stop of a stopped one is still an error). */
+const ALREADY_ENDED = ['exited', 'crashed', 'created'];
+
+/** The status an invalid_state error found, when it is one in which the program had ended already. */
+function endedBy(data: unknown): string | undefined {
+  const d = data as { code?: unknown; status?: unknown } | undefined;
+  return d?.code === 'invalid_state' && typeof d.status === 'string' && ALREADY_ENDED.includes(d.status) ? d.status : undefined;
+}
+
+/**
+ * `sess stop api && sess start api` holds for a program that ended by itself: its stop
+ * is a success with nothing to do, replaced here by the session as it is.
+ */
+async function notRunning(client: SessdClient, outcomes: PromiseSettledResult<Session>[]): Promise<void> {
+  for (const [i, outcome] of outcomes.entries()) {
+    if (outcome.status !== 'rejected' || !(outcome.reason instanceof SessdError) || endedBy(outcome.reason.data) === undefined) continue;
+    const id = outcome.reason.data.id as string;
+    outcomes[i] = await client.session.get({ session: id }).then(
+      (value): PromiseSettledResult<Session> => ({ status: 'fulfilled', value }),
+      (reason: unknown): PromiseSettledResult<Session> => ({ status: 'rejected', reason }),
+    );
+  }
 }
 
 function ended(s: Session): string {

@@ -10,11 +10,12 @@ import { defineCommand, type OptionDefs } from '../spec.js';
 export function lifecycle<const O extends OptionDefs = Record<never, never>>(name: string, summary: string, description: string, extra?: O) {
   return defineCommand({
     name,
+    group: 'Lifecycle',
     summary,
     description: `${description}\n\nName sessions, or pick them with --space, --label, --status or --all. ${REF_HELP}`,
     args: [SESSIONS_ARG],
     options: { ...(extra as O), ...SELECTOR },
-    examples: [`sess ${name} api`, `sess ${name} --label team=web`],
+    examples: [`sess ${name} api`, `sess ${name} --label team=web`, ...(name === 'stop' ? ['sess stop api && sess start api'] : [])],
   });
 }
 

@@ -4,6 +4,7 @@ import { defineCommand } from '../spec.js';
 /** `sess ls`: session/list. */
 export const spec = defineCommand({
   name: 'ls',
+  group: 'Sessions',
   summary: 'List sessions',
   description: 'Lists sessions, oldest first, with their status and what they are doing. Filters combine.',
   options: {

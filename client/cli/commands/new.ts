@@ -4,6 +4,7 @@ import { defineCommand } from '../spec.js';
 /** `sess new`: session/create. */
 export const spec = defineCommand({
   name: 'new',
+  group: 'Sessions',
   summary: 'Start a program (or your shell) in a new session',
   description:
     'Starts COMMAND with its arguments in a new session, in the current directory. Without a COMMAND it starts your login shell. Options after COMMAND belong to it, so `sess new claude --model opus` passes --model to claude.',

@@ -2,7 +2,7 @@ import type { Interaction } from '../../../shared/protocol/model.js';
 import { SessdError } from '../../sdk/errors.js';
 import type { Context } from '../context.js';
 import { EXIT } from '../failure.js';
-import { visible } from '../output.js';
+import { ref, visible } from '../output.js';
 import { describeDetail } from './inbox.run.js';
 import type { Input } from '../spec.js';
 import type { spec } from './send.js';
@@ -36,8 +36,10 @@ export async function run({ session, text: words, noEnter, when, expires, force 
     ctx.out.error(`See it with \`sess inbox\`, answer with \`sess answer ${session} CHOICE\` (or approve/deny), queue the text with --when idle, or type it anyway with --force.`);
     return EXIT.failed;
   }
-  if (ctx.json) ctx.out.json(message);
-  else ctx.out.line(message.status === 'queued' ? `queued for when ${session} is idle (${message.id})` : `sent to ${session}`);
+  if (ctx.json) return ctx.out.json(message);
+  // Its name, also when it was given by id.
+  const name = visible(await client.session.get({ session: message.sessionId }).then(ref, () => session));
+  ctx.out.line(message.status === 'queued' ? `queued for when ${name} is idle (${message.id}; see \`sess messages\`)` : `sent to ${name}`);
 }
 
 async function readStdin(): Promise<string> {

@@ -4,6 +4,7 @@ import { defineCommand } from '../spec.js';
 /** `sess show`: session/get. */
 export const spec = defineCommand({
   name: 'show',
+  group: 'Sessions',
   summary: "Show a session's details",
   description: REF_HELP,
   args: [SESSION_ARG],

@@ -1,15 +1,19 @@
 import { defineCommand } from '../spec.js';
 
-/** `sess spaces`, `sess providers`: space/list, provider/list. */
+/** `sess space ls`, `sess provider ls` (or `spaces`, `providers`): space/list, provider/list. */
 
 export const spaces = defineCommand({
-  name: 'spaces',
+  name: 'space ls',
+  aliases: ['spaces', 'space list'],
+  group: 'Templates and spaces',
   summary: 'List spaces with their session counts',
   options: {},
 });
 
 export const providers = defineCommand({
-  name: 'providers',
+  name: 'provider ls',
+  aliases: ['providers', 'provider list'],
+  group: 'Templates and spaces',
   summary: 'List backends: version, capabilities, resource limits',
   options: {},
 });

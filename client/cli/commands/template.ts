@@ -1,10 +1,12 @@
 import { RESTART_POLICIES } from '../options.js';
 import { defineCommand } from '../spec.js';
 
-/** `sess templates`, `template show`, `template set`, `template rm`: template/list, get, set, delete. */
+/** `sess template ls` (or `templates`), `template show`, `template set`, `template rm`: template/list, get, set, delete. */
 
 export const templates = defineCommand({
-  name: 'templates',
+  name: 'template ls',
+  aliases: ['templates', 'template list'],
+  group: 'Templates and spaces',
   summary: 'List templates (from the config file and stored ones)',
   description: 'A template from the config file wins over a stored one of the same name; the list says when one is hidden.',
   options: {},
@@ -12,6 +14,7 @@ export const templates = defineCommand({
 
 export const show = defineCommand({
   name: 'template show',
+  group: 'Templates and spaces',
   summary: 'Show a template',
   args: [{ name: 'name', required: true }],
   options: {},
@@ -19,6 +22,7 @@ export const show = defineCommand({
 
 export const set = defineCommand({
   name: 'template set',
+  group: 'Templates and spaces',
   summary: 'Store a template (replacing one of the same name)',
   description: 'Everything after the options is the command its sessions run. `sess new -t NAME` starts from it; the options of `sess new` override it.',
   program: true,
@@ -38,6 +42,7 @@ export const set = defineCommand({
 
 export const rm = defineCommand({
   name: 'template rm',
+  group: 'Templates and spaces',
   summary: 'Delete a stored template',
   args: [{ name: 'name', required: true }],
   options: {},

@@ -1,5 +1,5 @@
 /*
- * sessd-pane [--preface FILE] PROGRAM [ARG]...
+ * sessd-pane [--preface FILE] [--rlimit NAME=N]... PROGRAM [ARG]...
  *
  * The process tmux starts in a sessd pane. It runs PROGRAM as the terminal's
  * foreground job in a process group of its own, as a shell runs a command, waits for
@@ -13,6 +13,11 @@
  * With --preface, FILE is written to the terminal first (a restored session's saved
  * scrollback, shown above the new program's output) and then removed.
  *
+ * With --rlimit (NAME: nofile, as or cpu), the limit (soft and hard) is set on this
+ * process before it forks, so the program has it from its first instruction: a
+ * program whose pid sessd reports already runs under its limits (with prlimit in
+ * between, there was a moment when it did not).
+ *
  * Signals that reach this process (tmux's SIGHUP when the pane goes, sessd's SIGTERM)
  * are passed on to the program's process group, followed by SIGCONT. Terminal-generated
  * signals (Ctrl-C, window size changes) go to the foreground group, the program, directly.
@@ -21,6 +26,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -55,14 +61,43 @@ static void preface(const char *file) {
     unlink(file);
 }
 
+/* Sets one "NAME=N" limit, soft and hard; 0 when done. */
+static int set_limit(const char *spec) {
+    static const struct { const char *name; int resource; } names[] = {
+        {"nofile", RLIMIT_NOFILE}, {"as", RLIMIT_AS}, {"cpu", RLIMIT_CPU},
+    };
+    const char *eq = strchr(spec, '=');
+    if (eq == NULL) return -1;
+    char *end;
+    errno = 0;
+    unsigned long long value = strtoull(eq + 1, &end, 10);
+    if (errno != 0 || *end != '\0' || end == eq + 1) return -1;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        if (strlen(names[i].name) == (size_t)(eq - spec) && strncmp(spec, names[i].name, (size_t)(eq - spec)) == 0) {
+            struct rlimit limit = {(rlim_t)value, (rlim_t)value};
+            return setrlimit(names[i].resource, &limit);
+        }
+    }
+    return -1;
+}
+
 int main(int argc, char **argv) {
-    if (argc >= 3 && strcmp(argv[1], "--preface") == 0) {
-        preface(argv[2]);
+    for (;;) {
+        if (argc >= 3 && strcmp(argv[1], "--preface") == 0) {
+            preface(argv[2]);
+        } else if (argc >= 3 && strcmp(argv[1], "--rlimit") == 0) {
+            if (set_limit(argv[2]) != 0) {
+                fprintf(stderr, "sessd-pane: cannot set the limit %s: %s\n", argv[2], errno != 0 ? strerror(errno) : "not NAME=N");
+                return 126;
+            }
+        } else {
+            break;
+        }
         argv += 2;
         argc -= 2;
     }
     if (argc < 2) {
-        fprintf(stderr, "usage: sessd-pane [--preface FILE] PROGRAM [ARG]...\n");
+        fprintf(stderr, "usage: sessd-pane [--preface FILE] [--rlimit NAME=N]... PROGRAM [ARG]...\n");
         return 2;
     }
     int tty = isatty(STDIN_FILENO);

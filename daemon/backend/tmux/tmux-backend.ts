@@ -300,7 +300,10 @@ export class TmuxBackend implements SessionBackend {
   private argv(spec: SpawnSpec): string[] {
     const helper = this.options.paneHelper;
     const command = [...(this.options.limiter?.prefix(spec.name, spec.limits) ?? []), ...spec.command];
-    if (helper !== null) return [helper, ...(spec.preface === undefined ? [] : ['--preface', spec.preface]), ...command];
+    if (helper !== null) {
+      const rlimits = this.options.limiter?.paneArgs(spec.limits) ?? [];
+      return [helper, ...(spec.preface === undefined ? [] : ['--preface', spec.preface]), ...rlimits, ...command];
+    }
     // tmux runs a one-word command through `sh -c`, which would re-parse it.
     return command.length === 1 ? ['/bin/sh', '-c', 'exec "$0"', command[0]!] : command;
   }

@@ -1,13 +1,17 @@
-import type { Logger } from 'pino';
+import { homedir, userInfo } from 'node:os';
 import type { JsonObject, Session, TerminalSize } from '../../shared/protocol/model.js';
-import { BackendSessionMissing, BackendTimeout, BackendUnavailable, type SessionBackend, type SpawnSpec } from '../backend/backend.js';
+import { BackendSessionMissing, BackendTimeout, BackendUnavailable, type SpawnSpec } from '../backend/backend.js';
 import { errors } from '../errors.js';
 import type { PendingEvent } from '../events/event-log.js';
-import type { TranscriptService } from '../transcripts/service.js';
-import type { Committer } from './commit.js';
-import type { KeyedLock } from './lock.js';
-import type { SessionRegistry } from './registry.js';
 import { nextStatus, type SessionAction } from './status.js';
+
+/*
+ * What the session parts share: the shapes of their settings, and pure helpers
+ * (status transitions, spawn specs, backend errors as protocol errors).
+ */
+
+/** Default terminal size: wide enough for agents' TUIs. */
+const DEFAULT_SIZE: TerminalSize = { cols: 120, rows: 40 };
 
 export interface SessionDefaults {
   /** The user's login shell, run when a session has no command. */
@@ -16,6 +20,17 @@ export interface SessionDefaults {
   size: TerminalSize;
   /** Set in every session (SESSD_SOCKET, so `sess` inside a session finds this daemon). */
   env: () => Record<string, string>;
+}
+
+/** The defaults of this user's sessions; `paths.socket` is read at each spawn (see `env`). */
+export function sessionDefaults(paths: { readonly socket: string }): SessionDefaults {
+  return {
+    shell: process.env.SHELL || userInfo().shell || '/bin/sh',
+    home: homedir(),
+    size: DEFAULT_SIZE,
+    // Read at each spawn: under socket activation the path is known only once listening.
+    env: () => ({ SESSD_SOCKET: paths.socket }),
+  };
 }
 
 export interface SessionLimits {
@@ -27,18 +42,6 @@ export interface SessionLimits {
   maxLabels: number;
   /** Messages queued for one session's idle at once. */
   maxQueuedMessages: number;
-}
-
-/** What the session services share. */
-export interface SessionContext {
-  registry: SessionRegistry;
-  committer: Committer;
-  backend: SessionBackend;
-  transcripts: TranscriptService;
-  locks: KeyedLock;
-  log: Logger;
-  defaults: SessionDefaults;
-  limits: SessionLimits;
 }
 
 /** Refuses labels or a context over the configured limits (`limit_exceeded` naming the limit). */

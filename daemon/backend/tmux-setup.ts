@@ -1,0 +1,73 @@
+import { constants } from 'node:fs';
+import { access, mkdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Logger } from 'pino';
+import { socketPathProblem, type SessdPaths } from '../../shared/paths.js';
+import { ListenError } from '../rpc/listener.js';
+import { userManagerRunning } from '../systemd/manager.js';
+import { scopedServerStarter } from '../systemd/tmux-scope.js';
+import { ResourceLimiter } from './resource-limits.js';
+import { TmuxBackend } from './tmux/tmux-backend.js';
+
+/** Variables that describe sessd's own process, not what a session should inherit. */
+const PRIVATE_ENV = [
+  'TMUX', 'TMUX_PANE', 'LISTEN_FDS', 'LISTEN_PID', 'LISTEN_FDNAMES', 'NOTIFY_SOCKET',
+  'SESSD_SOCKET', 'SESSD_TMUX_SOCKET', 'SESSD_STATE_DIR', 'SESSD_CONFIG',
+];
+
+/** A helper program built beside the daemon's entry files, or null (with a warning) when it is missing. */
+async function helper(name: string, without: string, log: Logger): Promise<string | null> {
+  const path = fileURLToPath(new URL(`../${name}`, import.meta.url));
+  try {
+    await access(path, constants.X_OK);
+    return path;
+  } catch {
+    log.warn({ path }, `${name} is missing (run npm run build); ${without}`);
+    return null;
+  }
+}
+
+/** The tmux socket, and beside it the one sessd-tap processes stream pane output to. */
+export async function tmuxSockets(paths: SessdPaths): Promise<{ tmuxSocket: string; tapSocket: string }> {
+  const tapSocket = `${paths.tmuxSocket}.tap`;
+  for (const socket of [paths.tmuxSocket, tapSocket]) {
+    const tooLong = socketPathProblem(socket);
+    if (tooLong !== null) throw new ListenError(tooLong);
+  }
+  await mkdir(dirname(paths.tmuxSocket), { recursive: true, mode: 0o700 });
+  return { tmuxSocket: paths.tmuxSocket, tapSocket };
+}
+
+/**
+ * The tmux backend, not yet connected, with the resource limiter it applies
+ * (systemd scopes when a user manager runs, which also gets the tmux server a scope
+ * of its own, outside sessd's cgroup).
+ */
+export async function createTmuxBackend(
+  tmux: string,
+  paths: SessdPaths,
+  tapSocket: string,
+  commandTimeoutMs: number,
+  log: Logger,
+): Promise<{ backend: TmuxBackend; limiter: ResourceLimiter }> {
+  const tap = await helper('sessd-tap', 'no output will be captured', log);
+  const userManager = await userManagerRunning();
+  const paneHelper = await helper('sessd-pane', 'sessions will run without it and cannot be paused', log);
+  const limiter = await ResourceLimiter.detect(userManager, paneHelper !== null);
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !PRIVATE_ENV.includes(key)));
+  const tmuxLog = log.child({ component: 'tmux' });
+  const backend = new TmuxBackend({
+    tmux,
+    socket: paths.tmuxSocket,
+    configPath: join(paths.stateDir, 'tmux.conf'),
+    paneHelper,
+    tap: tap === null ? null : { program: tap, socket: tapSocket },
+    env,
+    commandTimeoutMs,
+    limiter,
+    ...(userManager ? { startServer: scopedServerStarter(tmux, paths.tmuxSocket, env, tmuxLog) } : {}),
+    log: tmuxLog,
+  });
+  return { backend, limiter };
+}
