@@ -16,6 +16,13 @@ interface Deferred {
   resolve: () => void;
 }
 
+/**
+ * An agent redraws its empty input before it shows that it works on what was just
+ * submitted (Codex does): for a profile that submits with paste-then-enter, an idle
+ * reading this soon after input is read again once the time is up.
+ */
+const INPUT_SETTLE_MS = 400;
+
 interface Tracked {
   readonly id: string;
   phase: Phase;
@@ -25,6 +32,8 @@ interface Tracked {
   notice: string | null;
   /** When the program started. */
   startedAt: number;
+  /** When input last went in (0: none yet). */
+  inputAt: number;
   /** Settled by the first reading recorded since tracking began; null once there was one. */
   unread: Deferred | null;
   readonly reads: ReadScheduler;
@@ -136,7 +145,10 @@ export class ActivityTracker {
    */
   poke(sessionId: string): void {
     this.recorder.input(sessionId);
-    this.tracked.get(sessionId)?.reads.soon();
+    const t = this.tracked.get(sessionId);
+    if (t === undefined) return;
+    t.inputAt = Date.now();
+    t.reads.soon();
   }
 
   /** The idle epoch in which input last went in (-1: none since this daemon started). */
@@ -192,6 +204,7 @@ export class ActivityTracker {
       activity: this.deps.registry.get(id)?.activity ?? 'unknown',
       notice: this.deps.registry.get(id)?.notice ?? null,
       startedAt: Date.now(),
+      inputAt: 0,
       unread: deferred(),
       reads: new ReadScheduler(
         (cause) => this.read(t, cause),
@@ -276,10 +289,14 @@ export class ActivityTracker {
         },
       );
       if (verdict.kind === 'silent') return t.reads.armQuiet(verdict.quietInMs);
+      const settling = t.inputAt + INPUT_SETTLE_MS - Date.now();
+      if (verdict.activity === 'idle' && t.activity !== 'idle' && profile.submit === 'paste-then-enter' && settling > 0) return t.reads.armQuiet(settling);
       if (verdict.spoke) t.phase = { kind: 'speaking' };
       if (verdict.quiet === 'clear') t.reads.clearQuiet();
       else if (verdict.quiet !== 'keep') t.reads.armQuiet(verdict.quiet.arm);
-      if (verdict.settledQuiet) this.tell({ type: 'quiet', sessionId: t.id });
+      // Quiet tells readiness the program is as ready as can be told; not for a profile whose
+      // quiet means nothing (an agent is ready when its input is live, never merely quiet).
+      if (verdict.settledQuiet && profile.quiet !== 'unknown') this.tell({ type: 'quiet', sessionId: t.id });
       await this.set(t, verdict.activity, verdict.prompt, verdict.problem);
     } catch (error) {
       this.log.debug({ err: error, session: t.id }, 'cannot read the screen');

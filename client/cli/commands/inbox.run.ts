@@ -15,11 +15,12 @@ export function describeDetail(detail: InteractionDetail): string {
   return detail.command === undefined ? detail.tool : `${detail.tool}: ${detail.command.replaceAll('\n', ' ⏎ ')}`;
 }
 
-/** The question, and what it is about: `Do you want to proceed? — wants to run \`npm test\` (Bash)`. */
-function question(i: Interaction): string {
-  if (i.detail == null) return i.prompt;
-  if (i.detail.command === undefined) return `${i.prompt} (${i.detail.tool})`;
-  return `${i.prompt} — wants to run \`${i.detail.command.replaceAll('\n', ' ⏎ ')}\` (${i.detail.tool})`;
+/** What an approval is about, after the session's name: "wants to run `npm test` (Bash)". */
+function wants(i: Interaction): string | null {
+  if (i.detail == null) return null;
+  if (i.detail.command === undefined) return `wants to use ${i.detail.tool}`;
+  const why = i.detail.description ?? i.detail.reason;
+  return `wants to run \`${i.detail.command.replaceAll('\n', ' ⏎ ')}\` (${i.detail.tool}${why === undefined ? '' : `: ${why}`})`;
 }
 
 /** `sess approve`. */
@@ -85,8 +86,13 @@ export async function inbox(_: Input<typeof specs.inbox>, ctx: Context): Promise
   const names = new Map((await client.listAll({})).map((s) => [s.id, `${s.space === 'default' ? '' : `${s.space}/`}${s.name}`]));
   ctx.out.table(
     ['SESSION', 'KIND', 'AGE', 'QUESTION', 'CHOICES'],
-    interactions.map((i) => [visible(names.get(i.sessionId) ?? i.sessionId), i.kind, age(i.createdAt), visible(question(i)), visible(choices(i))]),
+    interactions.map((i) => [visible(names.get(i.sessionId) ?? i.sessionId), i.kind, age(i.createdAt), visible(i.prompt), visible(choices(i))]),
   );
   ctx.out.line();
+  for (const i of interactions) {
+    const what = wants(i);
+    if (what !== null) ctx.out.line(`${visible(names.get(i.sessionId) ?? i.sessionId)} ${visible(what)}`);
+  }
+  if (interactions.some((i) => i.detail != null)) ctx.out.line();
   ctx.out.line('Answer with `sess approve SESSION`, `sess deny SESSION` or `sess answer SESSION CHOICE`.');
 }
