@@ -19,7 +19,7 @@ interface Deferred {
 /**
  * An agent redraws its empty input before it shows that it works on what was just
  * submitted (Codex does): for a profile that submits with paste-then-enter, an idle
- * reading this soon after input is read again once the time is up.
+ * reading this soon after a submitted message is read again once the time is up.
  */
 const INPUT_SETTLE_MS = 400;
 
@@ -32,8 +32,8 @@ interface Tracked {
   notice: string | null;
   /** When the program started. */
   startedAt: number;
-  /** When input last went in (0: none yet). */
-  inputAt: number;
+  /** When a message was last submitted (0: none yet). */
+  submittedAt: number;
   /** Settled by the first reading recorded since tracking began; null once there was one. */
   unread: Deferred | null;
   readonly reads: ReadScheduler;
@@ -143,11 +143,11 @@ export class ActivityTracker {
    * Input went in (a message, keys, an answer): what waits for the session to be idle
    * waits for its next idle, and the screen is read soon even if nothing prints.
    */
-  poke(sessionId: string): void {
+  poke(sessionId: string, submitted = false): void {
     this.recorder.input(sessionId);
     const t = this.tracked.get(sessionId);
     if (t === undefined) return;
-    t.inputAt = Date.now();
+    if (submitted) t.submittedAt = Date.now();
     t.reads.soon();
   }
 
@@ -204,7 +204,7 @@ export class ActivityTracker {
       activity: this.deps.registry.get(id)?.activity ?? 'unknown',
       notice: this.deps.registry.get(id)?.notice ?? null,
       startedAt: Date.now(),
-      inputAt: 0,
+      submittedAt: 0,
       unread: deferred(),
       reads: new ReadScheduler(
         (cause) => this.read(t, cause),
@@ -289,7 +289,7 @@ export class ActivityTracker {
         },
       );
       if (verdict.kind === 'silent') return t.reads.armQuiet(verdict.quietInMs);
-      const settling = t.inputAt + INPUT_SETTLE_MS - Date.now();
+      const settling = t.submittedAt + INPUT_SETTLE_MS - Date.now();
       if (verdict.activity === 'idle' && t.activity !== 'idle' && profile.submit === 'paste-then-enter' && settling > 0) return t.reads.armQuiet(settling);
       if (verdict.spoke) t.phase = { kind: 'speaking' };
       if (verdict.quiet === 'clear') t.reads.clearQuiet();

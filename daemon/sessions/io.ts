@@ -20,7 +20,7 @@ const QUESTION_RECORDED_MS = 1_000;
 export interface ActivityInput {
   activity(sessionId: string): string;
   /** Input went in: read the screen soon even if nothing prints. */
-  poke(sessionId: string): void;
+  poke(sessionId: string, submitted?: boolean): void;
   /** Resolves once what the session's screen shows is recorded (at most `ms` for its first reading). */
   settled(sessionId: string, ms: number): Promise<void>;
   /** How its profile says a message is submitted. */
@@ -159,7 +159,7 @@ export class SessionIO {
       if (!isLive(current.status)) throw errors.invalidState(current, action);
       const recorded = this.deps.transcripts.input(current.id, mark.text, mark.via, mark.submit);
       await onBackend(current, action, () => send(current.id));
-      this.activity.poke(current.id);
+      this.activity.poke(current.id, mark.via === 'text' && mark.submit);
       if (holdUntilMarked) await recorded;
       return { current, recorded };
     });
