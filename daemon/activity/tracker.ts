@@ -289,6 +289,8 @@ export class ActivityTracker {
         },
       );
       if (verdict.kind === 'silent') return t.reads.armQuiet(verdict.quietInMs);
+      // The screen says the program took the message (it works, or asks): its next idle is real.
+      if (verdict.activity !== 'idle' && verdict.quiet === 'clear') t.submittedAt = 0;
       const settling = t.submittedAt + INPUT_SETTLE_MS - Date.now();
       if (verdict.activity === 'idle' && t.activity !== 'idle' && profile.submit === 'paste-then-enter' && settling > 0) return t.reads.armQuiet(settling);
       if (verdict.spoke) t.phase = { kind: 'speaking' };
