@@ -81,6 +81,7 @@ export class Daemon {
         composed.transcripts,
         (id) => registry.get(id) !== undefined || registry.isReservedId(id),
         log,
+        composed.backend,
       );
       await composed.backend.start();
       if (composed.backend.status().available) await composed.reconciler.reconcile();

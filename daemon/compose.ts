@@ -17,6 +17,8 @@ import type { DaemonInfo, Limits } from './daemon-info.js';
 import { EventLog } from './events/event-log.js';
 import { Subscriptions } from './events/subscriptions.js';
 import { buildHandlers } from './handlers/index.js';
+import { WorktreeSessions } from './worktrees/service.js';
+import { Worktrees } from './worktrees/worktrees.js';
 import { MetricsCollector } from './metrics/collector.js';
 import type { DaemonOptions } from './options.js';
 import { Dispatcher } from './rpc/dispatcher.js';
@@ -35,6 +37,7 @@ import { Restorer } from './sessions/restore.js';
 import { Supervisor } from './sessions/supervisor.js';
 import { StoreBackups } from './store/backup.js';
 import { openStores } from './store/open.js';
+import { publishGaps } from './transcripts/gap-events.js';
 import { TranscriptService } from './transcripts/service.js';
 
 /** Output waiting to be written per session before new output is dropped (with a gap). */
@@ -83,11 +86,12 @@ export async function compose(
   const events = new EventLog(store, limits.eventRetention);
   const transcripts = new TranscriptService(
     transcriptStore,
-    { maxBytes: configured.transcriptBytes, maxAgeMs: configured.transcriptAgeMs, pendingBytes: TRANSCRIPT_PENDING_BYTES },
+    { maxBytes: configured.transcriptBytes, maxAgeMs: configured.transcriptAgeMs, totalBytes: configured.transcriptTotalBytes, pendingBytes: TRANSCRIPT_PENDING_BYTES },
     log.child({ component: 'transcripts' }),
   );
   const { backend, limiter } = await createTmuxBackend(options.tmux, paths, tapSocket, configured.tmuxTimeoutMs, log);
   const committer = new Committer(store, registry, events);
+  const stopPublishingGaps = publishGaps(transcripts, committer, log);
   const locks = new KeyedLock();
   const defaults = sessionDefaults(paths);
 
@@ -130,6 +134,16 @@ export async function compose(
   };
   const metrics = new MetricsCollector({ daemon, events, registry, transcripts, subscriptions });
 
+  const worktrees = new WorktreeSessions({
+    registry,
+    resolver,
+    templates,
+    creator,
+    lifecycle,
+    checkpoints,
+    worktrees: new Worktrees(() => config.current.worktrees.dir ?? join(paths.stateDir, 'worktrees')),
+  });
+
   const handlers = buildHandlers({
     sessions: registry,
     log,
@@ -152,6 +166,7 @@ export async function compose(
     daemon,
     limits,
     metrics,
+    worktrees,
   });
   const dispatcher = new Dispatcher(handlers, metrics.requests, log);
   return {
@@ -170,6 +185,7 @@ export async function compose(
     tapSocket,
     dispose: async () => {
       settings.dispose();
+      stopPublishingGaps();
       subscriptions.dispose();
       metrics.dispose();
       reconciler.dispose();
@@ -182,7 +198,7 @@ export async function compose(
       await backend.dispose();
       await transcripts.flush();
       transcripts.dispose();
-      await transcriptStore.close();
+      if (!(await transcriptStore.close())) log.warn('the transcript store did not close in time after refused writes; the exit closes it');
       await store.close();
     },
   };

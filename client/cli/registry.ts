@@ -25,6 +25,9 @@ import * as show from './commands/show.js';
 import * as spaces from './commands/spaces.js';
 import * as template from './commands/template.js';
 import * as update from './commands/update.js';
+import * as diff from './commands/diff.js';
+import * as fork from './commands/fork.js';
+import * as worktree from './commands/worktree.js';
 import * as wait from './commands/wait.js';
 
 export { GLOBAL_OPTIONS } from './options.js';
@@ -78,6 +81,10 @@ export const COMMANDS: readonly Command[] = [
   command(checkpoint.checkpoints, async () => (await import('./commands/checkpoint.run.js')).checkpoints),
   command(checkpoint.restore, async () => (await import('./commands/checkpoint.run.js')).restore),
   command(gc.spec, async () => (await import('./commands/gc.run.js')).run),
+  command(diff.spec, async () => (await import('./commands/diff.run.js')).run),
+  command(fork.spec, async () => (await import('./commands/fork.run.js')).run),
+  command(worktree.ls, async () => (await import('./commands/worktree.run.js')).ls),
+  command(worktree.prune, async () => (await import('./commands/worktree.run.js')).prune),
   command(update.spec, async () => (await import('./commands/update.run.js')).run),
   command(daemon.status, async () => (await import('./commands/daemon.run.js')).status),
   command(daemon.start, async () => (await import('./commands/daemon.run.js')).start),

@@ -142,6 +142,8 @@ export interface SessionBackend extends SessionAttacher {
   onEvent(listener: (event: BackendEvent) => void): () => void;
   /** Makes sure the program's output streams to sessd's transcripts (after sessd restarted, say). */
   ensureCapture(name: string): Promise<void>;
+  /** Starts a new capture of the program's output, replacing one that died. */
+  restartCapture(name: string): Promise<void>;
   state(name: string): Promise<BackendSessionState | null>;
   capture(name: string, options: CaptureOptions): Promise<CaptureResult>;
 

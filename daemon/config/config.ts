@@ -24,8 +24,13 @@ export interface LimitsConfig {
   tmuxTimeoutMs: number;
   /** Transcript bytes kept per session. */
   transcriptBytes: number;
-  /** How long transcript output is kept. */
+  /** How long transcript output is kept (idle sessions' transcripts included). */
   transcriptAgeMs: number;
+  /**
+   * Transcript bytes kept by all sessions together, on top of `transcriptBytes` each:
+   * beyond it the largest transcripts are cut, oldest output first, to a common size.
+   */
+  transcriptTotalBytes: number;
   /** Checkpoints kept per session (the oldest go first). */
   checkpoints: number;
   /** The restart policy's first delay; each quick failure doubles it. */
@@ -68,6 +73,8 @@ export interface SessdConfig {
   templates: Record<string, Template>;
   /** Detector profiles by name, as written. */
   agents: Record<string, Record<string, unknown>>;
+  /** `worktrees.dir`: where sessions' git worktrees are made (default: `<state dir>/worktrees`). */
+  worktrees: { dir?: string | undefined };
 }
 
 /** What is wrong with a config file, and where. */
@@ -95,6 +102,7 @@ export const DEFAULT_LIMITS: LimitsConfig = {
   tmuxTimeoutMs: 10_000,
   transcriptBytes: 64 * 1024 * 1024,
   transcriptAgeMs: 7 * 86_400_000,
+  transcriptTotalBytes: 1024 * 1024 * 1024,
   checkpoints: 20,
   restartDelayMs: 1_000,
   restartMaxDelayMs: 300_000,
@@ -109,7 +117,7 @@ export const DEFAULT_LIMITS: LimitsConfig = {
 };
 
 export function defaultConfig(): SessdConfig {
-  return { limits: { ...DEFAULT_LIMITS }, log: {}, defaults: {}, spaces: {}, templates: {}, agents: {} };
+  return { limits: { ...DEFAULT_LIMITS }, log: {}, defaults: {}, spaces: {}, templates: {}, agents: {}, worktrees: {} };
 }
 
 export interface LoadedConfig {
@@ -178,7 +186,7 @@ export function parseConfigText(file: string, raw: string, home: string): { conf
 }
 
 function knownFieldsHint(path: readonly (string | number)[]): string {
-  if (path.length === 0) return 'the top level takes defaults, spaces, templates, agents, limits, log';
+  if (path.length === 0) return 'the top level takes defaults, spaces, templates, agents, limits, log, worktrees';
   return 'see the schema in the README';
 }
 
@@ -223,6 +231,7 @@ function toConfig(data: ParsedConfig): SessdConfig {
     spaces: Object.fromEntries(Object.entries(data.spaces ?? {}).map(([k, v]) => [k, stripUndefined(v)])),
     templates,
     agents: data.agents ?? {},
+    worktrees: data.worktrees ?? {},
   };
 }
 

@@ -3,7 +3,7 @@ import type { Template } from '../../shared/protocol/model.js';
 import { buildProfiles } from '../activity/profiles.js';
 import { parseDuration } from '../../shared/duration.js';
 import { agent, command, env, identifier, JsonObjectSchema as jsonObject, labels, name, TerminalSizeSchema as size, text } from '../../shared/protocol/fields.js';
-import { RestartPolicySchema as restartPolicy } from '../../shared/protocol/model.js';
+import { RestartPolicySchema as restartPolicy, WorktreeRequestSchema } from '../../shared/protocol/model.js';
 import { resourceLimits } from '../../shared/protocol/resources.js';
 
 /**
@@ -20,6 +20,7 @@ import { resourceLimits } from '../../shared/protocol/resources.js';
  * agents: {}           # detector profiles by name (objects; read by the activity detectors)
  * limits: {sessions: 10000, transcriptAge: 7d, ...}
  * log: {level: info, file: ~/.local/state/sessd/sessd.log, maxBytes: 10M, files: 5}
+ * worktrees: {dir: ~/.local/state/sessd/worktrees}   # where `worktree` sessions' git worktrees go
  * ```
  *
  * A session layer (`defaults`, a space, a template) takes the fields of
@@ -90,6 +91,7 @@ const limits = z.strictObject({
   tmuxTimeoutMs: z.number().int().min(100).max(600_000).optional(),
   transcriptBytes: z.number().int().min(64 * 1024).optional(),
   transcriptAge: duration.optional(),
+  transcriptTotalBytes: z.number().int().min(64 * 1024).optional(),
   checkpoints: z.number().int().min(1).max(1000).optional(),
   restartDelay: duration.optional(),
   restartMaxDelay: duration.optional(),
@@ -108,7 +110,7 @@ export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] a
 /** The whole file; `home` expands `~/` in paths. */
 export function configSchema(home: string) {
   const layer = z.strictObject(layerShape(home));
-  const template = z.strictObject({ ...layerShape(home), space: name.optional() });
+  const template = z.strictObject({ ...layerShape(home), space: name.optional(), worktree: WorktreeRequestSchema.optional() });
   return z.strictObject({
     defaults: layer.optional(),
     spaces: z.record(name, layer).optional(),
@@ -130,6 +132,8 @@ export function configSchema(home: string) {
         files: z.number().int().min(1).max(100).optional(),
       })
       .optional(),
+    /** Where sessions' git worktrees are made: `<dir>/<repo>-<hash>/<session>`; never inside a repository's working tree. */
+    worktrees: z.strictObject({ dir: homePath(home).optional() }).optional(),
   });
 }
 

@@ -19,6 +19,7 @@ import type { Reconciler } from '../sessions/reconcile.js';
 import type { Restorer } from '../sessions/restore.js';
 import type { SessionRecords } from '../store/records.js';
 import type { TranscriptService } from '../transcripts/service.js';
+import type { WorktreeSessions } from '../worktrees/service.js';
 import { attachDetach, attachInput, attachResize, sessionAttach } from './attach.js';
 import { checkpointGet, checkpointList, sessionCheckpoint, sessionRestore } from './checkpoint.js';
 import { daemonMetrics, daemonShutdown, daemonStatus } from './daemon.js';
@@ -44,6 +45,7 @@ import { sessionCapture, sessionInterrupt, sessionKeys, sessionSend, sessionTran
 import { providerList, spaceList } from './space.js';
 import { templateDelete, templateGet, templateList, templateSet } from './template.js';
 import { transcriptFollow, transcriptUnfollow } from './transcript.js';
+import { sessionDiff, sessionFork, worktreeList, worktreePrune } from './worktree.js';
 
 /** The built parts handlers are made from; each factory takes the few it uses. */
 export interface HandlerParts {
@@ -69,6 +71,8 @@ export interface HandlerParts {
   daemon: DaemonInfo;
   limits: Limits;
   metrics: MetricsCollector;
+  /** Sessions in git worktrees: `session/create` and `session/delete` go through it too. */
+  worktrees: WorktreeSessions;
 }
 
 /**
@@ -122,6 +126,10 @@ export function buildHandlers(parts: HandlerParts): Handler[] {
     spaceList(parts),
     providerList(parts),
     daemonMetrics(parts),
+    sessionDiff(parts),
+    sessionFork(parts),
+    worktreeList(parts),
+    worktreePrune(parts),
   ];
   // `initialize` tells the methods served, itself first: the table is known before it is built.
   const methods = [INITIALIZE_METHOD, ...served.map((h) => h.method)];

@@ -19,6 +19,7 @@ import type { SessionCreator } from '../sessions/create.js';
 import type { SessionLifecycle } from '../sessions/lifecycle.js';
 import { querySessions } from '../sessions/query.js';
 import type { Restorer } from '../sessions/restore.js';
+import type { WorktreeSessions } from '../worktrees/service.js';
 
 /** What a lifecycle request resolves its sessions in, and logs a batch's failures to. */
 interface Batch {
@@ -26,8 +27,9 @@ interface Batch {
   log: Logger;
 }
 
-export function sessionCreate({ creator }: { creator: SessionCreator }): Handler {
-  return request(SessionCreateRequest, (p) => creator.create(p));
+/** A request (or template) asking for a worktree gets one made first (the rest go straight to the creator). */
+export function sessionCreate({ worktrees }: { worktrees: WorktreeSessions }): Handler {
+  return request(SessionCreateRequest, (p) => worktrees.create(p));
 }
 
 export function sessionList({ sessions }: { sessions: SessionLookup }): Handler {
@@ -67,8 +69,9 @@ export function sessionSuspend({ restorer, ...batch }: Batch & { restorer: Resto
   return lifecycleRequest(SessionSuspendRequest, batch, (s, p) => restorer.suspend(s, p));
 }
 
-export function sessionDelete({ lifecycle, ...batch }: Batch & { lifecycle: SessionLifecycle }): Handler {
-  return lifecycleRequest(SessionDeleteRequest, batch, (s, p) => lifecycle.delete(s, p));
+/** A session's worktree goes with it unless it holds work (see WorktreeSessions.delete). */
+export function sessionDelete({ worktrees, ...batch }: Batch & { worktrees: WorktreeSessions }): Handler {
+  return lifecycleRequest(SessionDeleteRequest, batch, (s, p) => worktrees.delete(s, p));
 }
 
 export function sessionGc({ lifecycle }: { lifecycle: SessionLifecycle }): Handler {

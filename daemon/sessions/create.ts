@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
-import type { JsonObject, Session } from '../../shared/protocol/model.js';
+import type { JsonObject, Session, SessionWorktree } from '../../shared/protocol/model.js';
 import type { SessionCreateParams, SessionCreateResult, SessionResolution, SessionUpdateParams } from '../../shared/protocol/session.js';
 import type { Resolution } from '../config/resolve.js';
 import type { SessionResolver } from '../config/resolver.js';
@@ -61,8 +61,11 @@ export class SessionCreator {
     private readonly resolver: SessionResolver,
   ) {}
 
-  /** Creates a session from the request over the config's layers; with `dryRun`, only says what it would create. */
-  async create(params: SessionCreateParams): Promise<SessionCreateResult> {
+  /**
+   * Creates a session from the request over the config's layers; with `dryRun`, only
+   * says what it would create. `worktree`: the worktree it runs in, made by the caller.
+   */
+  async create(params: SessionCreateParams, extra: { worktree?: SessionWorktree } = {}): Promise<SessionCreateResult> {
     const { registry, defaults, limits, backend, committer, locks } = this.deps;
     const { values, resolution } = this.resolver.resolve(params);
     if (registry.size >= limits.maxSessions && params.dryRun !== true) {
@@ -93,6 +96,7 @@ export class SessionCreator {
     // Held across spawn and commit, so an exit reported meanwhile waits for the record.
     return locks.run(id, async () => {
       let session = newRecord(id, name, params, values, new Date().toISOString());
+      if (extra.worktree !== undefined) session.worktree = extra.worktree;
       try {
         if (params.start !== false) {
           const runtime = await onBackend(session, 'start', () => backend.spawn(spawnSpec(session, defaults)));

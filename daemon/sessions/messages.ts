@@ -41,6 +41,8 @@ export class MessageQueue {
   private readonly queues = new Map<string, SessionQueue>();
   private readonly expiries = new Map<string, NodeJS.Timeout>();
   private readonly offs: (() => void)[];
+  /** Messages being committed per session: counted against the limit, so concurrent sends cannot pass it together. */
+  private readonly committing = new Map<string, number>();
 
   constructor(
     private readonly deps: QueueDeps,
@@ -60,7 +62,7 @@ export class MessageQueue {
   }
 
   async enqueue(session: Session, text: string, options: { submit: boolean; expiresInMs?: number | undefined }): Promise<Message> {
-    const queued = this.queues.get(session.id)?.messages.length ?? 0;
+    const queued = (this.queues.get(session.id)?.messages.length ?? 0) + (this.committing.get(session.id) ?? 0);
     if (queued >= this.deps.limits.maxQueuedMessages) {
       throw errors.limitExceeded('queuedMessages', this.deps.limits.maxQueuedMessages, queued + 1);
     }
@@ -77,10 +79,17 @@ export class MessageQueue {
       expiresAt: new Date(now + (options.expiresInMs ?? QUEUED_MESSAGE_TTL_MS)).toISOString(),
       error: null,
     };
-    await this.deps.committer.commit({
-      messages: [message],
-      events: [{ type: 'message.queued', sessionId: session.id, data: toJson(message) }],
-    });
+    this.committing.set(session.id, (this.committing.get(session.id) ?? 0) + 1);
+    try {
+      await this.deps.committer.commit({
+        messages: [message],
+        events: [{ type: 'message.queued', sessionId: session.id, data: toJson(message) }],
+      });
+    } finally {
+      const left = this.committing.get(session.id)! - 1;
+      if (left === 0) this.committing.delete(session.id);
+      else this.committing.set(session.id, left);
+    }
     this.add(message);
     this.kick(session.id);
     return message;

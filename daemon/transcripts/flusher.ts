@@ -7,8 +7,14 @@ import type { TapLedger } from './tap-ledger.js';
 const FLUSH_MS = 20;
 /** Output is stored in chunks of at most this many bytes. */
 const CHUNK_BYTES = 64 * 1024;
-/** How often a session's transcript is checked against its age bound. */
+/** How often every transcript, idle ones included, is checked against its age bound. */
 const RETENTION_CHECK_MS = 10_000;
+/** After a failed write, the next waits this long, doubling per failure up to FAILED_RETRY_MAX_MS: a full disk is not retried 50 times a second. */
+const FAILED_RETRY_MS = 50;
+/** The longest wait between attempts while the store refuses writes: how late output is stored once there is room again. */
+const FAILED_RETRY_MAX_MS = 2_000;
+/** While writes keep failing, one warning per this interval (with the count), not one per attempt. */
+const FAILED_LOG_MS = 30_000;
 
 interface Waiter {
   resolve: () => void;
@@ -16,7 +22,7 @@ interface Waiter {
 }
 
 /** What one flush writes of one session. */
-interface Work {
+export interface Work {
   session: string;
   state: TranscriptState;
   segments: Segment[];
@@ -43,17 +49,32 @@ export class Flusher {
   private again = false;
   /** Told once everything appended or marked before they were added is stored. */
   private waiters: Waiter[] = [];
+  /** Writes failed in a row (0: the last one succeeded), when the first of them failed, and when that was last logged. */
+  private failing = { count: 0, since: 0, loggedAt: 0 };
+  private lastRetentionCheck = 0;
+  private readonly retentionTimer: NodeJS.Timeout;
 
   constructor(
     private readonly store: TranscriptStore,
     private readonly states: TranscriptStates,
     private readonly ledger: TapLedger,
-    private readonly limits: Pick<TranscriptLimits, 'maxBytes' | 'maxAgeMs'>,
+    private readonly limits: Pick<TranscriptLimits, 'maxBytes' | 'maxAgeMs' | 'totalBytes'>,
     private readonly log: Logger,
-  ) {}
+  ) {
+    // Idle transcripts age too: nothing else would flush them.
+    this.retentionTimer = setInterval(() => this.schedule(), RETENTION_CHECK_MS).unref();
+  }
 
-  /** Flushes in `delay` ms (sooner if asked), one flush at a time; one asked for meanwhile runs next. */
-  schedule(delay = FLUSH_MS): void {
+  /** Whether the last write failed (the store refuses writes: disk full, say). */
+  get failed(): boolean {
+    return this.failing.count > 0;
+  }
+
+  /**
+   * Flushes in `delay` ms (sooner if asked), one flush at a time; one asked for
+   * meanwhile runs next. While writes fail, the default delay is the backoff's.
+   */
+  schedule(delay = this.retryDelay()): void {
     if (this.timer !== undefined) {
       if (delay > 0) return;
       clearTimeout(this.timer);
@@ -94,6 +115,7 @@ export class Flusher {
 
   dispose(): void {
     clearTimeout(this.timer);
+    clearInterval(this.retentionTimer);
     for (const waiter of this.waiters.splice(0)) waiter.resolve();
   }
 
@@ -121,36 +143,67 @@ export class Flusher {
         for (const w of work) this.put(w, now);
       });
     } catch (error) {
-      // Kept in memory for the next flush (appends stop at the pending limit meanwhile);
-      // whoever waited for it to be stored is told it is not.
-      this.log.warn({ err: error }, 'writing transcripts failed');
+      // Kept in memory for the next flush, tried again with a backoff (appends stop at
+      // the pending limit meanwhile, recording a gap); whoever waited for it to be
+      // stored is told it is not.
+      this.noteFailure(error, now);
       for (const waiter of waiters) waiter.reject(error);
       this.schedule();
       return;
+    }
+    if (this.failing.count > 0) {
+      this.log.info({ failures: this.failing.count, ms: now - this.failing.since }, 'transcripts are written again');
+      this.failing = { count: 0, since: 0, loggedAt: 0 };
     }
     for (const waiter of waiters) waiter.resolve();
     for (const w of work) this.settle(w);
   }
 
-  /** What each session with something pending writes now, and what retention drops. */
+  /** Counts a failed write; warns at the first and then once per FAILED_LOG_MS. */
+  private noteFailure(error: unknown, now: number): void {
+    const f = this.failing;
+    if (f.count++ === 0) f.since = now;
+    if (f.count > 1 && now - f.loggedAt < FAILED_LOG_MS) return;
+    f.loggedAt = now;
+    this.log.warn({ err: error, failures: f.count, retryMs: this.retryDelay() }, 'writing transcripts failed');
+  }
+
+  private retryDelay(): number {
+    if (this.failing.count === 0) return FLUSH_MS;
+    return Math.min(FAILED_RETRY_MS * 2 ** Math.min(this.failing.count - 1, 16), FAILED_RETRY_MAX_MS);
+  }
+
+  /**
+   * What each session with something pending writes now, and what retention drops:
+   * per session, output beyond `maxBytes` or older than `maxAgeMs` (checked every
+   * RETENTION_CHECK_MS for every transcript, idle ones too); then, over all of them,
+   * beyond `totalBytes` (see `capTotal`).
+   */
   private plan(now: number): Work[] {
-    const work: Work[] = [];
+    const candidates: Work[] = [];
+    const checkAge = now - this.lastRetentionCheck > RETENTION_CHECK_MS;
+    if (checkAge) this.lastRetentionCheck = now;
     for (const [session, state] of this.states.entries()) {
-      if (state.segments.length === 0 && state.marks.length === 0 && !this.ledger.hasUnstored(session)) continue;
       const segments = state.segments.slice();
       const flushed = segments.reduce((n, s) => n + s.data.length, 0);
       const end = state.committed + flushed;
       let prune = state.start;
       if (end - state.start > this.limits.maxBytes) prune = end - this.limits.maxBytes;
-      if (now - state.retentionCheckedAt > RETENTION_CHECK_MS) {
-        state.retentionCheckedAt = now;
+      if (checkAge) {
         for (const { key, value } of this.store.chunks.getRange({ start: [session, state.start], end: [session, end] })) {
           if (now - value.t <= this.limits.maxAgeMs) break;
           prune = Math.max(prune, key[1] + value.d.length);
         }
       }
       // Positions received so far are stored with the output they came with.
-      work.push({ session, state, segments, flushed, marks: state.marks.slice(), end, prune, taps: this.ledger.toStore(session) });
+      candidates.push({ session, state, segments, flushed, marks: state.marks.slice(), end, prune, taps: new Map() });
+    }
+    capTotal(candidates, this.limits.totalBytes);
+    const work: Work[] = [];
+    for (const w of candidates) {
+      if (w.segments.length === 0 && w.marks.length === 0 && w.prune <= w.state.start && !this.ledger.hasUnstored(w.session)) continue;
+      w.taps = this.ledger.toStore(w.session);
+      work.push(w);
     }
     return work;
   }
@@ -185,4 +238,31 @@ export class Flusher {
     if (w.prune > state.start) state.start = Math.min(w.prune, w.end);
     this.ledger.stored(w.session, w.taps);
   }
+}
+
+/**
+ * The overall cap: when all transcripts together would keep more than `total` bytes,
+ * the largest are cut to a common size, oldest output first, so that together they
+ * fit; a transcript smaller than that size loses nothing to a bigger one. (Chunks go
+ * whole, so each cut transcript may keep up to one chunk more.)
+ */
+export function capTotal(work: Work[], total: number): void {
+  const kept = (w: Work): number => w.end - w.prune;
+  const sum = work.reduce((n, w) => n + kept(w), 0);
+  if (sum <= total) return;
+  const bySize = [...work].sort((a, b) => kept(b) - kept(a));
+  // The level: the largest L with sum(min(size, L)) <= total. With the i+1 largest cut
+  // to L and the rest whole, L = (total - rest) / (i + 1), valid once L >= the next size.
+  let level = 0;
+  let cut = 0;
+  for (let i = 0; i < bySize.length; i++) {
+    cut += kept(bySize[i]!);
+    const next = i + 1 < bySize.length ? kept(bySize[i + 1]!) : 0;
+    const l = Math.floor((total - (sum - cut)) / (i + 1));
+    if (l >= next) {
+      level = Math.max(0, l);
+      break;
+    }
+  }
+  for (const w of bySize) if (kept(w) > level) w.prune = w.end - level;
 }

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { errors } from '../errors.js';
+import type { GapReason } from '../../shared/protocol/session-io.js';
 import type { ClientConnection } from '../rpc/connection.js';
 import { StorageError } from '../store/store.js';
 import { Followers } from './followers.js';
@@ -10,6 +11,13 @@ import type { Mark, TranscriptStore } from './store.js';
 import { TapLedger, type TapPosition } from './tap-ledger.js';
 
 export type { TranscriptLimits } from './state.js';
+
+/** A gap marked in a transcript: where, how many bytes (null: unknown), and why. */
+export interface Gap {
+  at: number;
+  bytes: number | null;
+  reason: GapReason;
+}
 
 /**
  * Every session's output, as a transcript with byte offsets: taps append, the store
@@ -26,6 +34,7 @@ export class TranscriptService {
   private readonly flusher: Flusher;
   private readonly followers = new Followers(this);
   private readonly outputListeners = new Set<(session: string, offset: number, data: Uint8Array) => void>();
+  private readonly gapListeners = new Set<(session: string, gap: Gap) => void>();
   private markSeq = Date.now() * 1000;
   /** Totals, for metrics. */
   readonly totals = { bytes: 0, dropped: 0 };
@@ -46,7 +55,7 @@ export class TranscriptService {
    */
   tapResume(session: string, tap: string, base: number, end: number): number {
     const resume = this.taps.resume(session, tap, base, end);
-    if (resume.lost) this.gap(session, null);
+    if (resume.lost) this.gap(session, null, 'resumed');
     return resume.offset;
   }
 
@@ -55,6 +64,8 @@ export class TranscriptService {
     const state = this.states.get(session);
     if (source !== undefined) this.taps.received(session, source);
     if (state.pendingBytes + data.length > this.limits.pendingBytes) {
+      // Logged once per stretch of loss; the gap is marked when output is kept again.
+      if (state.refused === 0) this.log.warn({ session, pendingBytes: state.pendingBytes, storeFailing: this.flusher.failed }, 'transcript fell behind; dropping output until it is written');
       state.refused += data.length;
       this.totals.dropped += data.length;
       this.flusher.schedule();
@@ -70,12 +81,18 @@ export class TranscriptService {
     this.flusher.schedule();
   }
 
-  /** `bytes` of output were lost before reaching sessd (null: an unknown amount). */
-  gap(session: string, bytes: number | null, source?: TapPosition): void {
+  /** `bytes` of output were lost before reaching sessd (null: an unknown amount), for `reason`. */
+  gap(session: string, bytes: number | null, reason: GapReason, source?: TapPosition): void {
     if (source !== undefined) this.taps.received(session, source);
     this.totals.dropped += bytes ?? 0;
-    this.log.warn({ session, bytes }, 'output lost before it reached sessd');
-    this.mark(session, { kind: 'gap', time: new Date().toISOString(), bytes });
+    this.log.warn({ session, bytes, reason }, 'output lost before it reached sessd');
+    this.markGap(session, bytes, reason);
+  }
+
+  /** Calls `listener` for each gap marked (to publish it as an event). */
+  onGap(listener: (session: string, gap: Gap) => void): () => void {
+    this.gapListeners.add(listener);
+    return () => this.gapListeners.delete(listener);
   }
 
   /**
@@ -142,6 +159,7 @@ export class TranscriptService {
     this.flusher.dispose();
     this.followers.clear();
     this.outputListeners.clear();
+    this.gapListeners.clear();
   }
 
   private mark(session: string, mark: Mark): void {
@@ -155,7 +173,13 @@ export class TranscriptService {
     const bytes = state.refused;
     state.refused = 0;
     this.log.warn({ session, bytes }, 'transcript fell behind; output dropped');
-    this.mark(session, { kind: 'gap', time: new Date().toISOString(), bytes });
+    this.markGap(session, bytes, 'behind');
+  }
+
+  private markGap(session: string, bytes: number | null, reason: GapReason): void {
+    const at = endOf(this.states.get(session));
+    this.mark(session, { kind: 'gap', time: new Date().toISOString(), bytes, reason });
+    for (const listener of this.gapListeners) listener(session, { at, bytes, reason });
   }
 }
 

@@ -5,6 +5,8 @@ export interface TranscriptLimits {
   maxBytes: number;
   /** How long output is kept. */
   maxAgeMs: number;
+  /** Bytes kept by all transcripts together; beyond it the largest are cut (Flusher's capTotal). */
+  totalBytes: number;
   /** Output waiting to be written per session; beyond it new output is dropped (a gap). */
   pendingBytes: number;
 }
@@ -32,7 +34,6 @@ export interface TranscriptState {
   marks: PendingMark[];
   /** Bytes refused because too much waited to be written. */
   refused: number;
-  retentionCheckedAt: number;
 }
 
 /** The transcript's current end: stored and pending output. */
@@ -40,11 +41,16 @@ export function endOf(state: TranscriptState): number {
   return state.committed + state.pendingBytes;
 }
 
-/** Each session's TranscriptState, read from the store's meta when first needed. */
+/**
+ * Each session's TranscriptState, read from the store's meta: all of them at start,
+ * so that retention reaches idle and ended sessions' transcripts too.
+ */
 export class TranscriptStates {
   private readonly byId = new Map<string, TranscriptState>();
 
-  constructor(private readonly store: TranscriptStore) {}
+  constructor(private readonly store: TranscriptStore) {
+    for (const { key } of store.meta.getRange()) this.get(key);
+  }
 
   get(session: string): TranscriptState {
     let state = this.byId.get(session);
@@ -57,7 +63,6 @@ export class TranscriptStates {
         pendingBytes: 0,
         marks: [],
         refused: 0,
-        retentionCheckedAt: 0,
       };
       this.byId.set(session, state);
     }

@@ -17,6 +17,13 @@ import { failureReason, StorageError } from '../store/store.js';
  * | `meta`   | session                    | `{start, end, taps}`: kept bytes, tap positions |
  * | `marks`  | `[session, offset, n]`     | `{kind: 'input'|'gap', time, text?, bytes?}` |
  */
+/**
+ * How long closing waits for lmdb-js to settle its writes. After commits refused on a
+ * full disk, its last background flush may never settle, and closing would wait for
+ * it forever: sessd must still stop. What was committed is the kernel's already.
+ */
+const CLOSE_TIMEOUT_MS = 3_000;
+
 export interface Chunk {
   t: number;
   d: Uint8Array;
@@ -76,7 +83,12 @@ export class TranscriptStore {
     });
   }
 
-  async close(): Promise<void> {
-    await this.root.close();
+  /** Closes the environment; false when lmdb-js did not settle within CLOSE_TIMEOUT_MS (then it is left to the process's exit). */
+  async close(): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), CLOSE_TIMEOUT_MS)));
+    const closed = await Promise.race([this.root.close().then(() => true), late]);
+    clearTimeout(timer);
+    return closed;
   }
 }

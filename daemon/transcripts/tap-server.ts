@@ -2,6 +2,7 @@ import type { Server, Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { listenUnix } from '../rpc/listener.js';
 import type { TranscriptService } from './service.js';
+import { TapRestarts, type TapPanes } from './tap-restarts.js';
 
 /** A header line longer than this is not a tap. */
 const MAX_HEADER = 512;
@@ -18,7 +19,15 @@ const HEADER = /^sessd-tap 2 (\S+) (\d+) (\S+) (\d+) (\d+)$/;
  * acknowledges what is stored, so a tap resends whatever a killed daemon had not
  * stored. See sessd-tap.c for the wire format.
  */
-type Streams = Map<Socket, { session: string; tap: string } | undefined>;
+interface Stream {
+  session: string;
+  tap: string;
+  panePid: number;
+}
+type Streams = Map<Socket, Stream | undefined>;
+
+/** Tap connections sessd itself ended (refused, or at close): their taps did not die. */
+const endedBySessd = new WeakSet<Socket>();
 
 export class TapServer {
   private readonly stopAcks: () => void;
@@ -29,6 +38,7 @@ export class TapServer {
     transcripts: TranscriptService,
     /** Each connected tap, with its stream once its header is read. */
     private readonly taps: Streams,
+    private readonly restarts: TapRestarts | null,
   ) {
     this.stopAcks = transcripts.taps.onStored((session, tap, offset) => {
       for (const [socket, stream] of this.taps) {
@@ -37,19 +47,30 @@ export class TapServer {
     });
   }
 
-  static async listen(path: string, transcripts: TranscriptService, isSession: (id: string) => boolean, log: Logger): Promise<TapServer> {
+  /** `panes`: where a tap that dies is restarted (null: it is not). */
+  static async listen(path: string, transcripts: TranscriptService, isSession: (id: string) => boolean, log: Logger, panes: TapPanes | null = null): Promise<TapServer> {
     const taps: Streams = new Map();
+    const restarts = panes === null ? null : new TapRestarts(panes, transcripts, log);
     const server = await listenUnix(path, (socket) => {
       taps.set(socket, undefined);
-      socket.once('close', () => taps.delete(socket));
+      socket.once('close', () => {
+        const stream = taps.get(socket);
+        taps.delete(socket);
+        // Closed by the tap's end, not by sessd (a refusal or close() destroys it first).
+        if (stream !== undefined && !endedBySessd.has(socket)) restarts?.lost(stream.session, stream.tap, stream.panePid);
+      });
       readTap(socket, transcripts, isSession, log, (stream) => taps.set(socket, stream));
     });
-    return new TapServer(server, path, transcripts, taps);
+    return new TapServer(server, path, transcripts, taps, restarts);
   }
 
   async close(): Promise<void> {
     this.stopAcks();
-    for (const socket of this.taps.keys()) socket.destroy();
+    this.restarts?.dispose();
+    for (const socket of this.taps.keys()) {
+      endedBySessd.add(socket);
+      socket.destroy();
+    }
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 }
@@ -66,14 +87,15 @@ function readTap(
   transcripts: TranscriptService,
   isSession: (id: string) => boolean,
   log: Logger,
-  identified: (stream: { session: string; tap: string }) => void,
+  identified: (stream: Stream) => void,
 ): void {
   let buffer: Buffer = Buffer.alloc(0);
-  let stream: { session: string; tap: string } | undefined;
+  let stream: Stream | undefined;
   /** Offset in the tap's stream of `buffer`'s first byte. */
   let offset = 0;
   const refuse = (why: string): void => {
     log.warn({ why }, 'refused a tap connection');
+    endedBySessd.add(socket);
     socket.destroy();
   };
   // A tap whose connection breaks reconnects and resends from where this daemon stands.
@@ -89,9 +111,9 @@ function readTap(
       const match = HEADER.exec(buffer.subarray(0, nl).toString('latin1'));
       buffer = buffer.subarray(nl + 1);
       if (match === null) return refuse('not a sessd-tap header');
-      const [, session, , tap, base, end] = match as unknown as [string, string, string, string, string, string];
+      const [, session, panePid, tap, base, end] = match as unknown as [string, string, string, string, string, string];
       if (!isSession(session)) return refuse(`no session ${session}`);
-      stream = { session, tap };
+      stream = { session, tap, panePid: Number(panePid) };
       offset = transcripts.tapResume(session, tap, Number(base), Number(end));
       identified(stream);
       log.debug({ session, tap, base: Number(base), end: Number(end), resume: offset }, 'tap connected');
@@ -110,7 +132,7 @@ function readTap(
       } else if (type === 0x47 /* G */) {
         if (buffer.length < GAP_FRAME) return;
         offset += GAP_FRAME;
-        transcripts.gap(stream.session, Number(buffer.readBigUInt64BE(1)), { tap: stream.tap, offset });
+        transcripts.gap(stream.session, Number(buffer.readBigUInt64BE(1)), 'tap', { tap: stream.tap, offset });
         buffer = buffer.subarray(GAP_FRAME);
       } else {
         return refuse('unknown frame');

@@ -12,6 +12,7 @@ import * as sessionIo from './session-io.js';
 import * as space from './space.js';
 import * as template from './template.js';
 import * as transcript from './transcript.js';
+import * as worktree from './worktree.js';
 
 export * from './define.js';
 export * from './names.js';
@@ -32,8 +33,9 @@ export * from './space.js';
 export * from './resources.js';
 export * from './daemon.js';
 export * from './metrics.js';
+export * from './worktree.js';
 
-const modules = [initialize, session, sessionIo, checkpoint, attach, message, interaction, events, transcript, template, space, daemon] as const;
+const modules = [initialize, session, sessionIo, checkpoint, attach, message, interaction, events, transcript, template, space, daemon, worktree] as const;
 const declarations = modules.flatMap((m) => Object.values(m as Record<string, unknown>));
 
 /** Every request of the protocol. */

@@ -9,7 +9,7 @@
  * - Maps (`env`, `labels`) are JSON objects of strings.
  */
 import { z } from 'zod';
-import { agent, command, env, identifier, JsonObjectSchema, labels, name, TerminalSizeSchema, text } from './fields.js';
+import { agent, command, env, identifier, JsonObjectSchema, labels, name, oneLine, TerminalSizeSchema, text } from './fields.js';
 import { ResourceLimitsSchema } from './resources.js';
 
 export { JsonObjectSchema, JsonValueSchema, TerminalSizeSchema, type JsonObject, type JsonValue, type TerminalSize } from './fields.js';
@@ -43,6 +43,41 @@ export const SessionRuntimeSchema = z.object({
   panePid: z.number().nullable(),
 });
 export type SessionRuntime = z.infer<typeof SessionRuntimeSchema>;
+
+/**
+ * A git ref as a request names it (a branch, a tag, a commit): one line, no leading
+ * `-` (it would read as an option). git itself checks the rest.
+ */
+const gitRef = oneLine(250).refine((v) => !v.startsWith('-'), 'must not start with "-"');
+
+/**
+ * What `session/create` (and a template) asks of a worktree: `true` for the defaults,
+ * or `{branch?, base?}`. `branch`: default `sess/<name>`; an existing branch is
+ * checked out (when no other worktree has it), a new one is made at `base`. `base`:
+ * the commit a new branch starts from; default the HEAD of the session's `cwd`.
+ */
+export const WorktreeRequestSchema = z.union([z.literal(true), z.strictObject({ branch: gitRef.optional(), base: gitRef.optional() })]);
+export type WorktreeRequest = z.infer<typeof WorktreeRequestSchema>;
+
+/** Extension: the git worktree a session owns (`session/create` with `worktree`, `session/fork`). */
+export const SessionWorktreeSchema = z.object({
+  /** The repository's main working tree (where its `.git` directory is). */
+  repo: z.string(),
+  /** The worktree's directory, under sessd's worktree root; the session runs in it. */
+  path: z.string(),
+  /** The branch checked out in it. */
+  branch: z.string(),
+  /** The commit the session started from: what `session/diff` compares with. */
+  baseCommit: z.string(),
+  /** Whether sessd made the branch (it deletes such a branch with the worktree when the branch holds no unmerged commit). */
+  ownsBranch: z.boolean(),
+  /**
+   * Only in a `session/delete` reply: why the worktree was kept (it had uncommitted
+   * or unmerged work; `force` removes it anyway). Absent when it was removed.
+   */
+  kept: z.string().optional(),
+});
+export type SessionWorktree = z.infer<typeof SessionWorktreeSchema>;
 
 export const SessionSchema = z.object({
   /** Short, lowercase, tmux-safe id, e.g. `s7k2m9qv`. Never reused. */
@@ -94,6 +129,8 @@ export const SessionSchema = z.object({
   notice: z.string().nullable().optional(),
   /** Extension: the resource limits its program runs under; absent in records written before limits existed. */
   limits: ResourceLimitsSchema.optional(),
+  /** Extension: the git worktree the session runs in; absent for a session without one. */
+  worktree: SessionWorktreeSchema.optional(),
   runtime: SessionRuntimeSchema,
 });
 export type Session = z.infer<typeof SessionSchema>;
@@ -208,6 +245,8 @@ export const TemplateSchema = z.strictObject({
   context: JsonObjectSchema.optional(),
   /** Extension: resource limits of the session's program (see resources.ts). */
   limits: ResourceLimitsSchema.optional(),
+  /** Extension: run each session of this template in a worktree of its own (see `session/create`). */
+  worktree: WorktreeRequestSchema.optional(),
 });
 export type Template = z.infer<typeof TemplateSchema>;
 
@@ -224,6 +263,7 @@ export const EventTypeSchema = z.enum([
   'checkpoint.created',
   'interaction.opened',
   'interaction.resolved',
+  'transcript.gap',
 ]);
 export type EventType = z.infer<typeof EventTypeSchema>;
 export const EVENT_TYPES: readonly EventType[] = EventTypeSchema.options;
@@ -242,6 +282,9 @@ export const EVENT_TYPES: readonly EventType[] = EventTypeSchema.options;
  * - `message.*`: the Message. `message.failed` also reports an `expired` or `cancelled` one (its status says which).
  * - `checkpoint.created`: the CheckpointSummary.
  * - `interaction.*`: the Interaction.
+ * - `transcript.gap` (extension): `{at, bytes, reason}`: output of the session was lost
+ *   at byte offset `at` of its transcript (`bytes` null: an unknown amount; `reason`:
+ *   see GapReasonSchema). Marked in the transcript too.
  */
 export const SessdEventSchema = z.object({
   seq: z.number(),

@@ -74,6 +74,16 @@ export const SessionTranscriptParamsSchema = z.strictObject({
 });
 export type SessionTranscriptParams = z.infer<typeof SessionTranscriptParamsSchema>;
 
+/**
+ * Why output was lost: `tap` (the pane's tap could not hand it to sessd in time and
+ * dropped it), `behind` (sessd could not store it in time: a full disk or a store
+ * that refuses writes, beyond what it holds in memory), `tap-died` (the tap was
+ * killed; what it held and what the pane printed until a new one ran, an unknown
+ * amount), `resumed` (a tap reconnected no longer holding what was not stored).
+ */
+export const GapReasonSchema = z.enum(['tap', 'behind', 'tap-died', 'resumed']);
+export type GapReason = z.infer<typeof GapReasonSchema>;
+
 export const TranscriptMarkSchema = z.object({
   at: z.number(),
   kind: z.enum(['input', 'gap']),
@@ -83,6 +93,8 @@ export const TranscriptMarkSchema = z.object({
   /** Text input followed by Enter. */
   submit: z.boolean().optional(),
   bytes: z.number().nullable().optional(),
+  /** Extension, on a gap: why output was lost (GapReasonSchema). */
+  reason: GapReasonSchema.optional(),
 });
 export type TranscriptMark = z.infer<typeof TranscriptMarkSchema>;
 
@@ -98,7 +110,7 @@ export const SessionTranscriptResultSchema = z.object({
   /**
    * Extension: what happened beside the output in this range, at byte offsets:
    * input sent through sessd (`{kind: 'input', via: 'text' | 'keys', text, submit?}`) and
-   * output lost before it was stored (`{kind: 'gap', bytes}`).
+   * output lost before it was stored (`{kind: 'gap', bytes, reason}`; `bytes` null: unknown).
    */
   marks: z.array(TranscriptMarkSchema),
 });

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { parseDuration } from '../duration.js';
 import { defineRequest } from './define.js';
 import { absolutePath, agent, command, env, identifier, JsonObjectSchema, labelPatch, labels, name, sessionRef, TerminalSizeSchema, timestamp } from './fields.js';
-import { RestartPolicySchema, SessionSchema, SessionStatusSchema } from './model.js';
+import { RestartPolicySchema, SessionSchema, SessionStatusSchema, WorktreeRequestSchema } from './model.js';
 import { ResourceLimitsSchema } from './resources.js';
 
 /**
@@ -42,6 +42,12 @@ export const SessionCreateParamsSchema = z.strictObject({
   start: z.boolean().optional(),
   /** Extension: resource limits (see resources.ts); merged key by key over the layers below. */
   limits: ResourceLimitsSchema.optional(),
+  /**
+   * Extension: run the session in a new git worktree of the repository `cwd` is in
+   * (README "Working with worktrees"); its `cwd` becomes the same directory inside the
+   * worktree, and the session's `worktree` says where it is.
+   */
+  worktree: WorktreeRequestSchema.optional(),
   /**
    * Extension: resolve and validate everything, create nothing. The reply is the
    * session as it would be (with an empty `id` and status `created`) plus `resolution`.

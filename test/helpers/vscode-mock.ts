@@ -92,7 +92,10 @@ export const mock = {
   questions: [] as (string | undefined)[],
   configuration: {} as Record<string, unknown>,
   activeTextEditor: undefined as { document: { getText(range?: unknown): string }; selection: unknown } | undefined,
+  /** Documents opened with workspace.openTextDocument, and whether each was shown. */
+  documents: [] as { content: string; language: string | undefined; shown: boolean }[],
   reset(): void {
+    this.documents.length = 0;
     this.commands.clear();
     this.treeProviders.clear();
     this.statusItems.length = 0;
@@ -152,6 +155,10 @@ export const window = {
   get activeTextEditor(): unknown {
     return mock.activeTextEditor;
   },
+  showTextDocument(document: { shown: boolean }): Promise<undefined> {
+    document.shown = true;
+    return Promise.resolve(undefined);
+  },
 };
 
 export const commands = {
@@ -174,4 +181,9 @@ export const workspace = {
     };
   },
   workspaceFolders: undefined as { uri: { fsPath: string } }[] | undefined,
+  openTextDocument(options: { content?: string; language?: string }): Promise<unknown> {
+    const document = { content: options.content ?? '', language: options.language, shown: false };
+    mock.documents.push(document);
+    return Promise.resolve(document);
+  },
 };

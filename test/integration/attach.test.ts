@@ -19,7 +19,13 @@ const SIZE_REPORTER = resolve(import.meta.dirname, '..', 'fixtures', 'size-repor
  * client only as fast as it reads, so the volume must outlast the socket buffers on
  * a big screen. The last line is one only the output (not the typed command) shows.
  */
-const FLOOD = 'seq 1 2000000; echo flood-$((40+2))\r';
+/**
+ * Output until interrupted: how much of it reaches an attached client depends on load
+ * (tmux redraws instead of sending everything to a client that lags), so the flood
+ * runs until the slow client is behind, then is stopped.
+ */
+const FLOOD = 'while :; do seq 1 100000; done\r';
+const FLOOD_END = '\x03echo flood-$((40+2))\r';
 /** A big screen: more drawn per line of output. */
 const BIG = { cols: 250, rows: 80 };
 
@@ -91,6 +97,7 @@ describe('session/attach', () => {
     const paused = h.daemon.waitForLog((l) => l.msg === 'attach paused: its client is behind' && l.attach === z.attachId);
     await a.input(FLOOD);
     await paused;
+    await a.input(FLOOD_END);
     await a.waitFor('flood-42');
     expect(z.closed).toBeUndefined();
 
@@ -180,6 +187,7 @@ describe('an attached client that stays behind', () => {
     slow.socket.pause();
     await writer.input(FLOOD);
     await h.daemon.waitForLog((l) => l.msg === 'attach closed' && l.attach === z.attachId && l.reason === 'client-too-slow');
+    await writer.input(FLOOD_END);
     await writer.waitFor('flood-42');
     await waitForExit(pid);
     slow.socket.resume();

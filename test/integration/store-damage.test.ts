@@ -23,9 +23,11 @@ async function stateWithBackup(): Promise<{ paths: DaemonPaths; id: string }> {
   const daemon = await TestDaemon.start(paths, { args: ['--config', config] });
   const client = await TestClient.connect(paths.socket);
   const { id } = await client.request(SessionCreateRequest, { name: 'kept', command: ['sleep', '1000'], cwd: paths.dir });
-  // A backup taken after the create holds the session.
+  // The second backup finished after the create began after it (the first may have
+  // been under way already), so it holds the session.
   const before = new Set(daemon.logs);
-  await daemon.waitForLog((l) => l.msg === 'store backed up' && !before.has(l));
+  const first = await daemon.waitForLog((l) => l.msg === 'store backed up' && !before.has(l));
+  await daemon.waitForLog((l) => l.msg === 'store backed up' && !before.has(l) && l !== first);
   client.close();
   await daemon.stop();
   return { paths, id };

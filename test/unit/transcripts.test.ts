@@ -2,13 +2,14 @@ import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { StorageError } from '../../daemon/store/store.js';
 import { TranscriptService, type TranscriptLimits } from '../../daemon/transcripts/service.js';
+import { capTotal, type Work } from '../../daemon/transcripts/flusher.js';
 import { TranscriptStore } from '../../daemon/transcripts/store.js';
 import { TapLedger } from '../../daemon/transcripts/tap-ledger.js';
 import { utf8Cut } from '../../daemon/transcripts/utf8.js';
 import { tempDir } from '../helpers/daemon.js';
 
 const LOG = pino({ level: 'silent' });
-const LIMITS: TranscriptLimits = { maxBytes: 1024 * 1024, maxAgeMs: 86_400_000, pendingBytes: 1024 * 1024 };
+const LIMITS: TranscriptLimits = { maxBytes: 1024 * 1024, maxAgeMs: 86_400_000, totalBytes: 1024 ** 3, pendingBytes: 1024 * 1024 };
 
 /** The service over a real LMDB store in a temp dir. */
 describe('TranscriptService', () => {
@@ -63,12 +64,43 @@ describe('TranscriptService', () => {
     expect(read.bytes.equals(Buffer.alloc(500_000 - read.from).fill(106, read.from < 450_000 ? 450_000 - read.from : 0).fill(105, 0, Math.max(0, 450_000 - read.from)))).toBe(true);
   });
 
+  it('caps all transcripts together: the largest is cut, oldest output first, and a small one keeps everything', async () => {
+    const t = await start({ maxBytes: 1024 * 1024, totalBytes: 256 * 1024 });
+    for (let i = 0; i < 8; i++) t.service.append('big', Buffer.alloc(50_000, 97 + i));
+    t.service.append('small', Buffer.alloc(50_000, 122));
+    await t.service.flush();
+    const big = t.service.read('big', 0, 10_000_000);
+    const small = t.service.read('small', 0, 10_000_000);
+    expect(small).toMatchObject({ from: 0, end: 50_000 });
+    expect(big.end).toBe(400_000);
+    expect(big.from).toBeGreaterThan(0);
+    // Cut to what the cap leaves beside the small one, give or take a chunk that goes whole.
+    expect(big.end - big.from).toBeLessThanOrEqual(256 * 1024 - 50_000 + 64 * 1024);
+    expect(big.end - big.from).toBeGreaterThanOrEqual(256 * 1024 - 50_000 - 64 * 1024);
+    expect(big.bytes.subarray(-50_000).every((b) => b === 97 + 7)).toBe(true);
+  });
+
+  it('ages out an idle transcript: one with no new output since the daemon started', async () => {
+    const t = await start();
+    t.service.append('idle', Buffer.alloc(100_000, 97));
+    const again = await reopen(t);
+    expect(again.read('idle', 0, 10).from).toBe(0);
+    // A service that keeps output 1 ms, over the same store, with nothing appended.
+    const old = open.at(-1)!;
+    old.service.dispose();
+    await old.store.close();
+    open.pop();
+    const { service } = await start({ maxAgeMs: 1 }, t.dir);
+    await service.flush();
+    expect(service.read('idle', 0, 10)).toMatchObject({ from: 100_000, end: 100_000 });
+  });
+
   it('records input and gaps at the offset where they happened, and a stored input survives a reopen', async () => {
     const t = await start();
     t.service.append('s1', Buffer.from('$ '));
     const stored = t.service.input('s1', 'ls', 'text', true);
     t.service.append('s1', Buffer.from('ls\r\n'));
-    t.service.gap('s1', 1234);
+    t.service.gap('s1', 1234, 'tap');
     await stored;
     const again = await reopen(t);
     expect(again.read('s1', 0, 100).marks).toMatchObject([
@@ -176,5 +208,26 @@ describe('utf8Cut', () => {
     }
     expect(utf8Cut(Buffer.from([0x61, 0xe2, 0x82]))).toBe(1);
     expect(utf8Cut(Buffer.from([0x61, 0xff]))).toBe(2);
+  });
+});
+
+describe('capTotal', () => {
+  const work = (sizes: number[]): Work[] =>
+    sizes.map((size, i) => ({ session: `s${i}`, end: 10_000 + size, prune: 10_000 }) as unknown as Work);
+  const kept = (w: Work[]): number[] => w.map((x) => x.end - x.prune);
+
+  it('cuts the largest transcripts to a common size so that all fit, and leaves the smaller whole', () => {
+    const w = work([100, 300, 600]);
+    capTotal(w, 700);
+    expect(kept(w)).toEqual([100, 300, 300]);
+    const v = work([500, 500, 100]);
+    capTotal(v, 601);
+    expect(kept(v)).toEqual([250, 250, 100]);
+    const u = work([10, 20]);
+    capTotal(u, 100);
+    expect(kept(u)).toEqual([10, 20]);
+    const all = work([400, 400, 400]);
+    capTotal(all, 300);
+    expect(kept(all)).toEqual([100, 100, 100]);
   });
 });

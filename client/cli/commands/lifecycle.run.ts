@@ -83,7 +83,7 @@ export async function act(ctx: Context, verb: Verb, o: LifecycleInput): Promise<
   outcomes.forEach((outcome, i) => {
     if (outcome.status === 'fulfilled') {
       const done = verb === 'stop' && outcome.value.status !== 'stopped' ? `not running (${outcome.value.status})` : DONE[verb];
-      if (!ctx.json) ctx.out.line(`${ref(outcome.value)}: ${done}${ended(outcome.value)}`);
+      if (!ctx.json) ctx.out.line(`${ref(outcome.value)}: ${done}${ended(outcome.value)}${kept(outcome.value)}`);
       else if (refs.length > 1) ctx.out.json(outcome.value);
       return;
     }
@@ -120,6 +120,11 @@ async function notRunning(client: SessdClient, outcomes: PromiseSettledResult<Se
       (reason: unknown): PromiseSettledResult<Session> => ({ status: 'rejected', reason }),
     );
   }
+}
+
+/** What `rm` left of a worktree session, and why (the delete reply's `worktree.kept`). */
+function kept(s: Session): string {
+  return s.worktree?.kept === undefined ? '' : `; ${s.worktree.kept}`;
 }
 
 function ended(s: Session): string {

@@ -27,12 +27,19 @@ export async function run(o: Input<typeof spec>, ctx: Context): Promise<number |
   if (o.size !== undefined) params.size = terminalSize(o.size, 'new');
   if (o.noStart) params.start = false;
   if (o.dryRun) params.dryRun = true;
+  if (o.worktree || o.branch !== undefined || o.base !== undefined) {
+    const worktree = { ...(o.branch === undefined ? {} : { branch: o.branch }), ...(o.base === undefined ? {} : { base: o.base }) };
+    params.worktree = Object.keys(worktree).length === 0 ? true : worktree;
+  }
 
   const client = await ctx.connect();
   const session = await client.session.create(params);
   if (session.resolution !== undefined) return printResolution(ctx, session);
   if (ctx.json) ctx.out.json(session);
-  else ctx.out.line(`${session.status === 'running' ? 'started' : 'created'} ${ref(session)} (${session.id}): ${shellWords(session.command)}`);
+  else {
+    ctx.out.line(`${session.status === 'running' ? 'started' : 'created'} ${ref(session)} (${session.id}): ${shellWords(session.command)}`);
+    if (session.worktree !== undefined) ctx.out.line(`worktree ${session.worktree.path} on branch ${session.worktree.branch}`);
+  }
   if (o.attach) return attachTo(ctx, session, false);
 }
 

@@ -26,6 +26,9 @@ export const spec = defineCommand({
     noStart: { type: 'boolean', description: 'Record the session without starting it' },
     attach: { alias: 'a', type: 'boolean', description: 'Attach to it right away' },
     dryRun: { type: 'boolean', description: 'Show the session that would be created, and where each setting comes from; create nothing' },
+    worktree: { alias: 'w', type: 'boolean', description: 'Run it in a new git worktree of the repository the directory is in (branch sess/NAME)' },
+    branch: { type: 'string', value: 'BRANCH', description: 'The worktree\'s branch: an existing one is checked out, a new one made (implies --worktree)' },
+    base: { type: 'string', value: 'REF', description: 'Where a new worktree branch starts (default: HEAD; implies --worktree)' },
   },
-  examples: ['sess new', 'sess new -n api -- npm run dev', 'sess new -n review -l team=web claude', 'sess new --attach -c ~/src/app -- aider --model sonnet'],
+  examples: ['sess new', 'sess new -n api -- npm run dev', 'sess new -n review -l team=web claude', 'sess new --attach -c ~/src/app -- aider --model sonnet', 'sess new -w -n fix-login claude', 'sess new --branch feature/x --base main -n x claude'],
 });

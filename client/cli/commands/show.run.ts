@@ -24,6 +24,7 @@ export async function run({ session }: Input<typeof spec>, ctx: Context): Promis
     ['restart', `${s.restartPolicy} (${s.restarts} so far)${s.nextRestartAt === null ? '' : `, next at ${s.nextRestartAt}`}`],
     ['checkpoint', s.lastCheckpointAt === null ? '-' : `${s.lastCheckpointAt} (${age(s.lastCheckpointAt)} ago)`],
   ];
+  if (s.worktree !== undefined) rows.push(['worktree', visible(`${s.worktree.path} (branch ${s.worktree.branch}, from ${s.worktree.baseCommit.slice(0, 7)})`)]);
   if (Object.keys(s.labels).length > 0) rows.push(['labels', visible(Object.entries(s.labels).map(([k, v]) => `${k}=${v}`).join(' '))]);
   if (Object.keys(s.env).length > 0) rows.push(['env', visible(Object.keys(s.env).join(' '))]);
   for (const [key, value] of [['task', s.taskId], ['agent id', s.agentId], ['type', s.sessionType], ['template', s.template]] as const) {

@@ -96,23 +96,26 @@ export async function isPaneHelper(pid: number): Promise<boolean> {
   }
 }
 
-/** How long a freshly started pane may take to fork its program. */
+/** How long a freshly started pane may take to fork and exec its program. */
 const PROGRAM_FORK_MS = 1_000;
 
 /**
- * The program that sessd-pane (pid `panePid`) runs: its only child. Right after the
- * pane starts the fork may not have happened yet, so this re-checks once per
- * event-loop turn for a moment; when there is no child it answers `panePid`.
+ * The program that sessd-pane (pid `panePid`) runs: its only child, once it has
+ * exec'd (until then the child is a copy of sessd-pane, with sessd-pane's command
+ * line). Right after the pane starts neither may have happened yet, so this re-checks
+ * once per event-loop turn for a moment; when there is no child it answers `panePid`.
  */
 export async function programPid(panePid: number): Promise<number> {
   const deadline = Date.now() + PROGRAM_FORK_MS;
   for (;;) {
+    let child: number | undefined;
     try {
       const children = (await readFile(`/proc/${panePid}/task/${panePid}/children`, 'utf8')).trim();
-      if (children !== '') return Number(children.split(' ')[0]);
+      if (children !== '') child = Number(children.split(' ')[0]);
     } catch {
       return panePid; // gone, or no /proc
     }
+    if (child !== undefined && (Date.now() > deadline || !(await isPaneHelper(child)))) return child;
     if (Date.now() > deadline) return panePid;
     await new Promise((resolve) => setImmediate(resolve));
   }

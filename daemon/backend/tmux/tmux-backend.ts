@@ -165,6 +165,11 @@ export class TmuxBackend implements SessionBackend {
     if (piped !== '1') await this.tap(pane, name);
   }
 
+  /** Pipes the pane to a new tap; without `-o`, pipe-pane replaces the pipe of a tap that died. */
+  async restartCapture(name: string): Promise<void> {
+    await this.tap(await this.paneOf(name), name);
+  }
+
   async destroy(name: string): Promise<void> {
     try {
       await this.run(['kill-session', '-t', `=${name}`]);

@@ -100,6 +100,12 @@ export function commandTable(ctx: CommandContext): Record<string, (...args: unkn
       if (answer !== 'Delete') return;
       await reporting(`deleting ${ref(s)}`, async () => (await ctx.client()).session.delete({ session: s.id }));
     },
+    'sessd.diff': onSession('show the changes of', async (client, s) => {
+      const { diff, base } = await client.session.diff({ session: s.id });
+      const header = `# ${ref(s)}: changes since ${base.slice(0, 12)} (commits, staged, unstaged and untracked files)\n`;
+      const document = await vscode.workspace.openTextDocument({ content: diff === '' ? `${header}# nothing changed\n` : header + diff, language: 'diff' });
+      await vscode.window.showTextDocument(document, { preview: true });
+    }),
     'sessd.showWaiting': onSession('attach to', (client, s) => Promise.resolve(openSessionTerminal(client, s, false).show()), undefined, (s) => s.activity === 'waiting'),
   };
 }
