@@ -17,10 +17,11 @@ export function describeDetail(detail: InteractionDetail): string {
 
 /** What an approval is about, after the session's name: "wants to run `npm test` (Bash)". */
 function wants(i: Interaction): string | null {
-  if (i.detail == null) return null;
-  if (i.detail.command === undefined) return `wants to use ${i.detail.tool}`;
-  const why = i.detail.description ?? i.detail.reason;
-  return `wants to run \`${i.detail.command.replaceAll('\n', ' ⏎ ')}\` (${i.detail.tool}${why === undefined ? '' : `: ${why}`})`;
+  const detail = i.detail ?? null;
+  if (detail === null) return null;
+  if (detail.command === undefined) return `wants to use ${detail.tool}`;
+  const why = detail.description ?? detail.reason;
+  return `wants to run \`${detail.command.replaceAll('\n', ' ⏎ ')}\` (${detail.tool}${why === undefined ? '' : `: ${why}`})`;
 }
 
 /** `sess approve`. */
@@ -93,6 +94,6 @@ export async function inbox(_: Input<typeof specs.inbox>, ctx: Context): Promise
     const what = wants(i);
     if (what !== null) ctx.out.line(`${visible(names.get(i.sessionId) ?? i.sessionId)} ${visible(what)}`);
   }
-  if (interactions.some((i) => i.detail != null)) ctx.out.line();
+  if (interactions.some((i) => (i.detail ?? null) !== null)) ctx.out.line();
   ctx.out.line('Answer with `sess approve SESSION`, `sess deny SESSION` or `sess answer SESSION CHOICE`.');
 }

@@ -37,7 +37,7 @@ export async function run(o: Input<typeof spec>, ctx: Context): Promise<void> {
   });
   ctx.out.table(headers, rows);
   // What a session's screen says keeps its program from working (a model it cannot reach).
-  const noticed = sessions.filter((s) => s.notice != null && s.notice !== '');
+  const noticed = sessions.filter((s) => (s.notice ?? '') !== '');
   if (noticed.length > 0) ctx.out.line();
   for (const s of noticed) ctx.out.line(`${visible(s.name)}: ${visible(s.notice!)}`);
 }

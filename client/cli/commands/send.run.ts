@@ -31,7 +31,8 @@ export async function run({ session, text: words, noEnter, when, expires, force 
     const waiting = error instanceof SessdError && error.kind === 'invalid_state' && (error.data as { activity?: string } | undefined)?.activity === 'waiting';
     if (!waiting || ctx.json) throw error;
     const interaction = (error.data as { interaction?: Interaction | null }).interaction ?? null;
-    const what = interaction === null ? 'a question' : `"${visible(interaction.prompt)}"${interaction.detail == null ? '' : ` (${visible(describeDetail(interaction.detail))})`}`;
+    const detail = interaction?.detail ?? null;
+    const what = interaction === null ? 'a question' : `"${visible(interaction.prompt)}"${detail === null ? '' : ` (${visible(describeDetail(detail))})`}`;
     ctx.out.error(`sess: ${session} waits for an answer to ${what}; the text would be taken as the answer, so it was not sent.`);
     ctx.out.error(`See it with \`sess inbox\`, answer with \`sess answer ${session} CHOICE\` (or approve/deny), queue the text with --when idle, or type it anyway with --force.`);
     return EXIT.failed;
