@@ -18,10 +18,12 @@ interface Deferred {
 
 /**
  * An agent redraws its empty input before it shows that it works on what was just
- * submitted (Codex does): for a profile that submits with paste-then-enter, an idle
- * reading this soon after a submitted message is read again once the time is up.
+ * submitted (Codex does, for up to about a second on a loaded 2-core machine): for a
+ * profile that submits with paste-then-enter, an idle reading this soon after a
+ * submitted message is read again once the time is up, unless the screen showed the
+ * agent working or asking meanwhile (which ends the wait at once).
  */
-const INPUT_SETTLE_MS = 400;
+const INPUT_SETTLE_MS = 1_500;
 
 interface Tracked {
   readonly id: string;
