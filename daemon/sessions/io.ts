@@ -135,7 +135,11 @@ export class SessionIO {
 
   /** Types text the way the session's profile submits it. */
   private submit(id: string, text: string, submit: boolean): Promise<void> {
-    if (submit && this.activity.submitStyle(id) === 'paste-then-enter') return pasteThenEnter(this.deps, id, text);
+    if (submit && this.activity.submitStyle(id) === 'paste-then-enter') {
+      // The agent redraws its input while the text goes in: no idle is read from that.
+      this.activity.poke(id, true);
+      return pasteThenEnter(this.deps, id, text);
+    }
     return this.deps.backend.sendText(id, text, submit);
   }
 

@@ -94,10 +94,10 @@ async function conversation(s: Session, at: AgentHome, detail: Interaction['deta
   const first = await send(s, 'hello sessd');
   expect(first.status).toBe('delivered');
   await mock.waitForRequest(sentByUser('hello sessd'), 'the first message');
-  let from = await idleShowing(s, 'echo: hello sessd');
+  let from = await idleAfter(s, first.id, 'echo: hello sessd');
   expect(activities(s)).not.toContain('waiting');
 
-  await send(s, 'run: touch approved.txt');
+  const approved = await send(s, 'run: touch approved.txt');
   const asked = await opened(s, from);
   expect(asked.interaction).toMatchObject({ kind: 'approval', detail: { ...detail, command: 'touch approved.txt' } });
   expect(activities(s, from).at(-1)).toBe('waiting');
@@ -109,7 +109,7 @@ async function conversation(s: Session, at: AgentHome, detail: Interaction['deta
   const ran = await mock.waitForRequest((r) => 'toolResults' in latestTurn(r), 'the tool result');
   expect(latestTurn(ran)).toMatchObject({ toolResults: [{ isError: false }] });
   expect(existsSync(join(at.project, 'approved.txt'))).toBe(true);
-  from = await idleShowing(s, 'tool finished: ok');
+  from = await idleAfter(s, approved.id, 'tool finished: ok');
 
   await send(s, 'run: touch refused.txt');
   await opened(s, from);
@@ -122,16 +122,18 @@ async function conversation(s: Session, at: AgentHome, detail: Interaction['deta
   expect(toolResults(next).at(-1)).toMatchObject({ isError: true });
   expect(existsSync(join(at.project, 'refused.txt'))).toBe(false);
   expect((await h.client.request(MessageGetRequest, { id: queued.id })).status).toBe('delivered');
-  await idleShowing(s, 'echo: never mind');
+  await idleAfter(s, queued.id, 'echo: never mind');
   return asked.interaction;
 }
 
-/** Waits until the screen shows `text` and the session is idle (told by an event); returns the event index past it. */
-async function idleShowing(s: Session, text: string): Promise<number> {
+/**
+ * Waits until the turn a message started is over: the screen shows `text`, and the
+ * session told `idle` after the message was delivered. Returns the event index past it.
+ */
+async function idleAfter(s: Session, messageId: string, text: string): Promise<number> {
+  const delivered = await client.waitForEvent((e) => e.type === 'message.delivered' && (e.data as { id?: string }).id === messageId);
   await h.waitForScreen(s, (screen) => screen.includes(text));
-  const mark = client.events.length;
-  if (activities(s).at(-1) === 'idle') return mark;
-  return until(s, 'idle', mark);
+  return until(s, 'idle', client.events.indexOf(delivered) + 1);
 }
 
 describe('Claude Code through sessd', () => {
