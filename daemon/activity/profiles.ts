@@ -185,7 +185,9 @@ export const BUILT_IN_PROFILES: readonly AgentProfile[] = [
     idle: [/^›$/u],
     idleBeforeCursor: true,
     ready: [/^\S.* · [~/]/u, /\d+% context left/],
-    busy: [/esc to interrupt/i, /^Waiting for startup\b/],
+    // "• Running CMD" shows from the model's tool call until the command ran (or its
+    // approval shows), with the empty composer below and no "esc to interrupt".
+    busy: [/esc to interrupt/i, /^Waiting for startup\b/, /^• Running /u],
     submit: 'paste-then-enter',
     prompts: [
       {
