@@ -6,7 +6,7 @@ import {
   type SessdErrorData,
   type SessdErrorName,
 } from '../shared/errors.js';
-import type { Session } from '../shared/protocol/model.js';
+import type { Interaction, Session } from '../shared/protocol/model.js';
 
 /**
  * Expected failures, as replies. Messages are short, lowercase and name the object
@@ -25,6 +25,13 @@ export const errors = {
       'invalid_state',
       `cannot ${action} session ${session.space}/${session.name}: it is ${session.status}${hint === undefined ? '' : `; ${hint}`}`,
       { id: session.id, status: session.status, action },
+    ),
+  /** Text sent to a program that shows a question would be taken as its answer. */
+  waitingForAnswer: (session: Session, interaction: Interaction | null) =>
+    sessdError(
+      'invalid_state',
+      `cannot send to session ${session.space}/${session.name}: it waits for an answer${interaction === null ? '' : ` to "${interaction.prompt}"`}; answer it (sess inbox, sess answer), or send with force`,
+      { id: session.id, status: session.status, activity: 'waiting', action: 'send to', interaction },
     ),
   providerUnavailable: (reason: string) =>
     sessdError('provider_unavailable', `tmux is unavailable: ${reason}`, { backend: 'tmux', reason }),

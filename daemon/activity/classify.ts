@@ -40,6 +40,8 @@ export type Verdict =
       spoke: boolean;
       /** Quiet with nothing recognisable on screen: the program is as ready for input as can be told. */
       settledQuiet: boolean;
+      /** What the screen says keeps the program from working (the profile's `problems`), or null. */
+      problem: string | null;
     };
 
 /**
@@ -54,16 +56,16 @@ export function classify(profile: AgentProfile, screen: Screen, history: History
   // Without a preface, anything on a fresh pane's screen is the program's.
   const spoke = history.spoke || (!history.prefaced && screen.rows.some((r) => r.trim() !== ''));
   if (reading.activity !== null) {
-    return { kind: 'activity', activity: reading.activity, prompt: reading.prompt, quiet: 'clear', spoke, settledQuiet: false };
+    return { kind: 'activity', activity: reading.activity, prompt: reading.prompt, quiet: 'clear', spoke, settledQuiet: false, problem: reading.problem };
   }
   const silentFor = SILENT_START_MS - history.sinceStartMs;
   if (history.quiet) {
     if (!spoke && silentFor > 0) return { kind: 'silent', quietInMs: silentFor };
     // Printed, then quiet with nothing recognisable.
-    return { kind: 'activity', activity: profile.quiet, prompt: null, quiet: 'keep', spoke, settledQuiet: true };
+    return { kind: 'activity', activity: profile.quiet, prompt: null, quiet: 'keep', spoke, settledQuiet: true, problem: null };
   }
   // Printing, with nothing on screen that says otherwise: busy, until it has been quiet a while.
   const activity = history.printed ? 'busy' : history.activity;
   const quiet = history.printed || !history.quietArmed ? { arm: spoke ? QUIET_MS : Math.max(QUIET_MS, silentFor) } : 'keep';
-  return { kind: 'activity', activity, prompt: null, quiet, spoke, settledQuiet: false };
+  return { kind: 'activity', activity, prompt: null, quiet, spoke, settledQuiet: false, problem: null };
 }

@@ -82,7 +82,8 @@ export class Interactions implements PromptWatcher {
       kind: prompt.kind,
       prompt: prompt.prompt,
       choices: prompt.choices.map(({ id, label }) => ({ id, label })),
-      detail: prompt.kind === 'approval' ? this.details.detail(sessionId) : null,
+      // The agent's hook says more (the tool's whole input) than the screen, when it has told.
+      detail: (prompt.kind === 'approval' ? this.details.detail(sessionId) : null) ?? prompt.detail ?? null,
       status: 'open',
       response: null,
       createdAt: new Date().toISOString(),
@@ -165,6 +166,11 @@ export class Interactions implements PromptWatcher {
 
   get(id: string): Interaction | undefined {
     return this.stored.get(id);
+  }
+
+  /** The session's open interaction (the newest, if a restart left several), if any. */
+  openOf(sessionId: string): Interaction | undefined {
+    return this.open.get(sessionId)?.interaction ?? this.storedOpen(sessionId).at(-1);
   }
 
   /** Oldest first; only the session's own records when one is given. */

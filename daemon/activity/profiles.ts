@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { InteractionKind } from '../../shared/protocol/model.js';
+import { DETAIL_READERS, type DetailReader } from './detail.js';
 
 /**
  * Agent profiles: how to read a program's screen. Each is a small declarative
@@ -10,8 +11,28 @@ import type { InteractionKind } from '../../shared/protocol/model.js';
 export interface AgentProfile {
   name: string;
   description: string;
-  /** A line near the bottom that means the program waits for a new task. */
+  /** The cursor's line (see `idleBeforeCursor`) when the program waits for a new task. */
   idle: RegExp[];
+  /**
+   * `idle` patterns see only the cursor row's text left of the cursor: an input that
+   * shows a placeholder after the cursor is empty, one with typed text is not.
+   */
+  idleBeforeCursor: boolean;
+  /**
+   * Lines of which one must show below the cursor's row for `idle` to count: the
+   * program has finished starting (its splash shows an input that is not live yet).
+   * Empty: nothing needed.
+   */
+  ready: RegExp[];
+  /** Lines that say what keeps the program from working (a model it cannot reach): reported as the session's `notice`. */
+  problems: RegExp[];
+  /**
+   * How a message is typed: \`keys\` types it (a paste for long text) with Enter in the
+   * same burst; \`paste-then-enter\` pastes it (bracketed) and presses Enter in a write of
+   * its own once the screen shows the text (programs that take an Enter arriving with
+   * the text as part of a paste).
+   */
+  submit: 'keys' | 'paste-then-enter';
   /** A line near the bottom that means the program is still working, even while quiet. */
   busy: RegExp[];
   /** Questions the program asks, checked before `busy` and `idle`. */
@@ -28,7 +49,10 @@ export interface AgentProfile {
 
 export interface PromptSpec {
   kind: InteractionKind;
-  /** The question's line. */
+  /**
+   * The question: matched on its row, or on its row joined with the rows it wraps
+   * onto. A named group `prompt` is what the interaction shows (else the whole text).
+   */
   question: RegExp;
   /**
    * Where the choices are: one per line below the question (`line`, with groups `id`,
@@ -48,6 +72,8 @@ export interface PromptSpec {
   /** Which choice approves, and which denies (matched against labels, first match wins). */
   approve: RegExp | null;
   deny: RegExp | null;
+  /** How what is to be approved is read (detail.ts), or null. */
+  detail: DetailReader | null;
 }
 
 const NUMBERED = /^(?:[❯›>▶]\s*)?(?<id>\d+)[.)]\s+(?<label>.+?)(?:\s+\((?<key>[a-z]|esc)\))?$/u;
@@ -68,6 +94,7 @@ function yesNo(): PromptSpec {
     submit: true,
     approve: /^yes/i,
     deny: /^no/i,
+    detail: null,
   };
 }
 
@@ -81,8 +108,12 @@ function password(): PromptSpec {
     submit: true,
     approve: null,
     deny: null,
+    detail: null,
   };
 }
+
+/** What a profile has unless it says otherwise. */
+const PLAIN: Pick<AgentProfile, 'idleBeforeCursor' | 'ready' | 'problems' | 'submit'> = { idleBeforeCursor: false, ready: [], problems: [], submit: 'keys' };
 
 /**
  * The built-in profiles, from the programs' own screens (fixtures in
@@ -92,6 +123,7 @@ export const BUILT_IN_PROFILES: readonly AgentProfile[] = [
   {
     name: 'shell',
     description: 'An interactive shell: idle at its prompt, busy while a command runs',
+    ...PLAIN,
     idle: [/(?:^|\s)[^\s]*[$#%>❯]$/u],
     busy: [],
     prompts: [yesNo(), password()],
@@ -99,13 +131,19 @@ export const BUILT_IN_PROFILES: readonly AgentProfile[] = [
     interrupt: ['C-c'],
   },
   {
-    // Claude Code: the input box (`> ` or `❯ `) with "? for shortcuts" below it when
-    // idle; "(esc to interrupt)" on the spinner line while working; permission and
-    // trust dialogs as numbered menus where a digit picks a choice.
+    // Claude Code (2.1; REAL.md): the input row is `❯` and a no-break space between two
+    // rules, the (hidden) cursor right after it; older versions drew `> ` in a box. A
+    // menu's selected row starts with `❯ 1.` too, its cursor before the `❯`. Working:
+    // "esc to interrupt" in the footer (the empty input row shows meanwhile). Permission
+    // and trust dialogs are numbered menus where a digit picks a choice.
     name: 'claude',
     description: 'Claude Code',
-    idle: [/^[>❯](?:\s.*)?$/u, /^\? for shortcuts/],
+    ...PLAIN,
+    idle: [/^[>❯]$/u],
+    idleBeforeCursor: true,
     busy: [/esc to interrupt/i, /^[✻✶✳✢✽·*]\s+\S+…/u],
+    problems: [/^Unable to connect to Anthropic services$/, /Unable to connect to API\b/],
+    submit: 'paste-then-enter',
     prompts: [
       {
         kind: 'approval',
@@ -116,18 +154,41 @@ export const BUILT_IN_PROFILES: readonly AgentProfile[] = [
         submit: false,
         approve: /^yes/i,
         deny: /^no/i,
+        detail: 'claude-tool',
+      },
+      {
+        // The folder-trust dialog: "Quick safety check: Is this a project you created or
+        // one you trust? (Like your own code, …", wrapped, then `❯ 1. Yes, I trust this folder`.
+        kind: 'approval',
+        question: /^(?:Quick safety check: )?(?<prompt>Is this a project you created or one you trust\?)/,
+        choices: { line: NUMBERED },
+        trailer: /^(?:Esc to (?:cancel|exit)|Enter to confirm)/i,
+        answer: { keys: ['{id}'] },
+        submit: false,
+        approve: /^yes/i,
+        deny: /^no/i,
+        detail: null,
       },
     ],
     quiet: 'unknown',
     interrupt: ['Escape'],
   },
   {
-    // Codex CLI: the composer line starts with `›`; "esc to interrupt" while working;
-    // approvals are numbered menus whose choices carry a shortcut key in parentheses.
+    // Codex CLI (0.171; REAL.md): the composer row starts with `›`, a placeholder after
+    // the cursor when empty; below it, once started, the model and folder line
+    // ("gpt-5 high · ~/proj"; older versions: "100% context left"): the splash shows the
+    // composer without it. "esc to interrupt" while working; approvals and the trust
+    // dialog are numbered menus, approvals with a shortcut key in parentheses.
     name: 'codex',
     description: 'OpenAI Codex CLI',
-    idle: [/^›(?:\s.*)?$/u, /\d+% context left/],
-    busy: [/esc to interrupt/i],
+    ...PLAIN,
+    idle: [/^›$/u],
+    idleBeforeCursor: true,
+    ready: [/^\S.* · [~/]/u, /\d+% context left/],
+    // "• Running CMD" shows from the model's tool call until the command ran (or its
+    // approval shows), with the empty composer below and no "esc to interrupt".
+    busy: [/esc to interrupt/i, /^Waiting for startup\b/, /^• Running /u],
+    submit: 'paste-then-enter',
     prompts: [
       {
         kind: 'approval',
@@ -138,6 +199,20 @@ export const BUILT_IN_PROFILES: readonly AgentProfile[] = [
         submit: false,
         approve: /^yes/i,
         deny: /^no/i,
+        detail: 'codex-command',
+      },
+      {
+        // "Trust this folder? Codex can read, edit, and run files here, …" (wrapped), then
+        // `› 1. Trust and continue` / `2. Back to …`.
+        kind: 'approval',
+        question: /^(?<prompt>Trust this folder\?)/,
+        choices: { line: NUMBERED },
+        trailer: /^(?:enter continue|esc back)/i,
+        answer: { keys: ['{id}'] },
+        submit: false,
+        approve: /^trust/i,
+        deny: /^back/i,
+        detail: null,
       },
     ],
     quiet: 'unknown',
@@ -148,6 +223,7 @@ export const BUILT_IN_PROFILES: readonly AgentProfile[] = [
     // "Add file to the chat? (Y)es/(N)o/(D)on't ask again [Yes]:" answered by a letter.
     name: 'aider',
     description: 'aider',
+    ...PLAIN,
     idle: [/^(?:[a-z-]+)?>$/],
     busy: [/^Waiting for /, /Tokens: .* sent/],
     prompts: [
@@ -160,6 +236,7 @@ export const BUILT_IN_PROFILES: readonly AgentProfile[] = [
         submit: true,
         approve: /^yes/i,
         deny: /^no/i,
+        detail: null,
       },
     ],
     quiet: 'unknown',
@@ -168,6 +245,7 @@ export const BUILT_IN_PROFILES: readonly AgentProfile[] = [
   {
     name: 'generic',
     description: 'Any program: busy while it prints, idle once its output settles',
+    ...PLAIN,
     idle: [],
     busy: [],
     prompts: [yesNo()],
@@ -201,12 +279,17 @@ const promptSchema = z.strictObject({
   submit: z.boolean().default(false),
   approve: regex.nullable().default(null),
   deny: regex.nullable().default(null),
+  detail: z.enum(DETAIL_READERS).nullable().default(null),
 });
 const profileSchema = z.strictObject({
   description: z.string().default('Defined in the config file'),
   /** A built-in profile whose fields this one starts from. */
   extends: z.string().optional(),
   idle: z.array(regex).optional(),
+  idleBeforeCursor: z.boolean().optional(),
+  ready: z.array(regex).optional(),
+  problems: z.array(regex).optional(),
+  submit: z.enum(['keys', 'paste-then-enter']).optional(),
   busy: z.array(regex).optional(),
   prompts: z.array(promptSchema).optional(),
   quiet: z.enum(['idle', 'busy', 'unknown']).optional(),

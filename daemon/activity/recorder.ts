@@ -28,19 +28,39 @@ export class ActivityRecorder {
 
   constructor(private readonly deps: RecorderDeps) {}
 
-  /** Stores the session's activity with its event, unless it is already stored; null when it no longer runs. */
-  store(id: string, activity: Activity, source: ActivitySource = 'screen'): Promise<Session | null> {
+  /**
+   * Stores the session's activity (and its notice: what the screen says keeps the
+   * program from working) with its event, unless both are already stored; null when it
+   * no longer runs. `source`: who told it (the screen, or the agent's own hook).
+   */
+  store(id: string, activity: Activity, notice: string | null = null, source: ActivitySource = 'screen'): Promise<Session | null> {
     return this.deps.locks.run(id, async () => {
       const current = this.deps.registry.get(id);
       if (current?.status !== 'running') return null;
-      if (current.activity === activity) return current;
+      const noticeChanged = (current.notice ?? null) !== notice;
+      if (current.activity === activity && !noticeChanged) return current;
       const now = new Date().toISOString();
-      const next: Session = { ...current, activity, lastActivityAt: now, updatedAt: now };
+      const next: Session = { ...current, activity, notice, lastActivityAt: now, updatedAt: now };
       await this.deps.committer.commit({
         put: [next],
-        events: [{ type: 'session.activity', sessionId: id, data: { activity, previous: current.activity, ...(source === 'hook' ? { source } : {}) } }],
+        events: [
+          {
+            type: 'session.activity',
+            sessionId: id,
+            data: { activity, previous: current.activity, ...(noticeChanged ? { notice } : {}), ...(source === 'hook' ? { source } : {}) },
+          },
+        ],
       });
       return next;
+    });
+  }
+
+  /** Stores what an ended program's last screen says stopped it (a first-run check that could not reach its model). */
+  ended(id: string, notice: string): Promise<void> {
+    return this.deps.locks.run(id, async () => {
+      const current = this.deps.registry.get(id);
+      if (current === undefined || current.status === 'running' || current.notice === notice) return;
+      await this.deps.committer.commit({ put: [{ ...current, notice, updatedAt: new Date().toISOString() }] });
     });
   }
 

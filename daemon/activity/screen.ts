@@ -1,4 +1,5 @@
 import type { Activity, InteractionChoice, InteractionKind } from '../../shared/protocol/model.js';
+import { readDetail, type InteractionDetail } from './detail.js';
 import type { AgentProfile, PromptSpec } from './profiles.js';
 
 /** How far up from the bottom of the screen a prompt's question is looked for. */
@@ -7,19 +8,28 @@ const PROMPT_LINES = 30;
 const DETAIL_LINES = 12;
 /** How far up from the bottom a `busy` pattern counts. */
 const BUSY_LINES = 12;
+/** Rows a question may be wrapped over (a long question on a narrow screen). */
+const QUESTION_ROWS = 3;
 
 export interface Screen {
   /** The visible rows, top first. */
   rows: string[];
   /** The cursor's row, when known. */
   cursorRow: number | null;
+  /**
+   * The cursor's column, when known: a profile with `idleBeforeCursor` reads only the
+   * text left of it (an input's placeholder follows the cursor, typed text precedes it).
+   */
+  cursorCol?: number | null;
 }
 
 export interface DetectedPrompt {
   kind: InteractionKind;
-  /** The question's line as shown. */
+  /** The question as shown (its `prompt` group when the pattern has one; rows it wraps over joined). */
   prompt: string;
   choices: (InteractionChoice & { key: string })[];
+  /** What the question is about (the command to approve), when the prompt's `detail` reads it. */
+  detail: InteractionDetail | null;
   spec: PromptSpec;
 }
 
@@ -27,6 +37,8 @@ export interface Reading {
   /** `null`: nothing on screen says; the caller decides from how long output has been quiet. */
   activity: Activity | null;
   prompt: DetectedPrompt | null;
+  /** A line on screen saying what keeps the program from working (a model it cannot reach), when a `problems` pattern matches. */
+  problem: string | null;
 }
 
 const BOX_EDGE = /^[\s│┃║|]+|[\s│┃║|]+$/gu;
@@ -41,31 +53,81 @@ export function normalize(row: string): string {
 /**
  * What the screen says about the program, by its profile: a recognised question at
  * the bottom means `waiting`; a busy sign near the bottom, `busy`; an idle prompt on
- * the cursor's row (or the last non-blank row), `idle`; otherwise nothing.
+ * the cursor's row (or the last non-blank row), `idle` once the profile's `ready`
+ * sign shows below it; a problem line alone, `unknown`; otherwise nothing.
  */
 export function read(profile: AgentProfile, screen: Screen): Reading {
   const lines = screen.rows.map(normalize);
   let last = lines.length - 1;
   while (last >= 0 && lines[last] === '') last--;
-  if (last < 0) return { activity: null, prompt: null };
+  if (last < 0) return { activity: null, prompt: null, problem: null };
+  const problem = findProblem(profile, lines, last);
   for (const spec of profile.prompts) {
     const prompt = findPrompt(spec, lines, last);
-    if (prompt !== null) return { activity: 'waiting', prompt };
+    if (prompt !== null) return { activity: 'waiting', prompt, problem };
   }
   for (let i = last; i >= Math.max(0, last - BUSY_LINES + 1); i--) {
-    if (profile.busy.some((p) => p.test(lines[i]!))) return { activity: 'busy', prompt: null };
+    if (profile.busy.some((p) => p.test(lines[i]!))) return { activity: 'busy', prompt: null, problem };
   }
-  const cursorLine = screen.cursorRow === null ? lines[last]! : (lines[screen.cursorRow] ?? '');
-  if (profile.idle.some((p) => p.test(cursorLine))) return { activity: 'idle', prompt: null };
-  return { activity: null, prompt: null };
+  const cursorRow = screen.cursorRow ?? last;
+  if (profile.idle.some((p) => p.test(inputText(profile, screen, cursorRow))) && isReady(profile, lines, cursorRow, last)) {
+    return { activity: 'idle', prompt: null, problem };
+  }
+  return { activity: problem === null ? null : 'unknown', prompt: null, problem };
+}
+
+/** The cursor's row as the profile's `idle` patterns see it: all of it, or what is left of the cursor. */
+function inputText(profile: AgentProfile, screen: Screen, row: number): string {
+  const raw = screen.rows[row] ?? '';
+  const col = screen.cursorCol;
+  // Columns are taken as characters: the input marker starts the row, before any wide character.
+  return normalize(profile.idleBeforeCursor && col !== undefined && col !== null ? [...raw].slice(0, col).join('') : raw);
+}
+
+/** Whether the profile's sign that the program has finished starting shows below the input row (when it has one). */
+function isReady(profile: AgentProfile, lines: string[], cursorRow: number, last: number): boolean {
+  if (profile.ready.length === 0) return true;
+  for (let i = cursorRow + 1; i <= last; i++) if (profile.ready.some((p) => p.test(lines[i]!))) return true;
+  return false;
+}
+
+function findProblem(profile: AgentProfile, lines: string[], last: number): string | null {
+  if (profile.problems.length === 0) return null;
+  for (let i = last; i >= Math.max(0, last - PROMPT_LINES + 1); i--) {
+    if (profile.problems.some((p) => p.test(lines[i]!))) {
+      // The line, and the one below it when it says more (the cause).
+      const next = lines[i + 1] === '' ? lines[i + 2] : lines[i + 1];
+      return next !== undefined && next !== '' && !FRAME.test(next) && i < last ? `${lines[i]}: ${next}` : lines[i]!;
+    }
+  }
+  return null;
+}
+
+/**
+ * The question starting at row `i`: the row alone, or joined with the rows it wraps
+ * onto (up to QUESTION_ROWS, never a choice row). Returns the text it matched with and
+ * the row after it.
+ */
+function question(spec: PromptSpec, lines: string[], i: number, last: number): { text: string; prompt: string; next: number } | null {
+  let text = lines[i]!;
+  for (let rows = 1; rows <= QUESTION_ROWS; rows++) {
+    const match = spec.question.exec(text);
+    if (match !== null) return { text, prompt: match.groups?.prompt ?? text, next: i + rows };
+    const more = lines[i + rows];
+    const c = spec.choices;
+    if (i + rows > last || more === undefined || more === '' || (c !== null && 'line' in c && c.line.test(more))) return null;
+    text = `${text} ${more}`;
+  }
+  return null;
 }
 
 function findPrompt(spec: PromptSpec, lines: string[], last: number): DetectedPrompt | null {
   for (let i = last; i >= Math.max(0, last - PROMPT_LINES + 1); i--) {
-    const line = lines[i]!;
-    if (!spec.question.test(line)) continue;
+    const asked = question(spec, lines, i, last);
+    if (asked === null) continue;
+    const line = asked.text;
     let choices: DetectedPrompt['choices'] = [];
-    let next = i + 1;
+    let next = asked.next;
     const c = spec.choices;
     if (c !== null && 'line' in c) {
       for (; next <= last; next++) {
@@ -97,7 +159,8 @@ function findPrompt(spec: PromptSpec, lines: string[], last: number): DetectedPr
       break;
     }
     if (!tail) continue;
-    return { kind: spec.kind, prompt: line, choices, spec };
+    const detail = spec.detail === null ? null : readDetail(spec.detail, { above: lines.slice(Math.max(0, i - DETAIL_LINES), i), below: lines.slice(asked.next, next) });
+    return { kind: spec.kind, prompt: asked.prompt, choices, detail, spec };
   }
   return null;
 }
@@ -117,6 +180,6 @@ export function answerFor(
 }
 
 /** A prompt's identity: the same question with the same choices is the same interaction. */
-export function promptKey(prompt: { kind: string; prompt: string; choices: InteractionChoice[] }): string {
-  return JSON.stringify([prompt.kind, prompt.prompt, prompt.choices.map((c) => [c.id, c.label])]);
+export function promptKey(prompt: { kind: string; prompt: string; choices: InteractionChoice[]; detail?: InteractionDetail | null | undefined }): string {
+  return JSON.stringify([prompt.kind, prompt.prompt, prompt.choices.map((c) => [c.id, c.label]), prompt.detail?.command ?? null]);
 }

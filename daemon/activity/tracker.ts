@@ -5,10 +5,10 @@ import type { SessionRegistry } from '../sessions/registry.js';
 import type { TranscriptService } from '../transcripts/service.js';
 import { classify, QUIET_MS, SILENT_START_MS } from './classify.js';
 import { PrefaceFilter } from './preface.js';
-import type { Profiles } from './profiles.js';
+import type { AgentProfile, Profiles } from './profiles.js';
 import type { ActivityListener, ActivityRecorder, ActivitySource } from './recorder.js';
 import { ReadScheduler, type ReadCause } from './scheduler.js';
-import type { DetectedPrompt } from './screen.js';
+import { read, type DetectedPrompt } from './screen.js';
 import type { Phase, PromptWatcher, TrackingEvent } from './state.js';
 
 interface Deferred {
@@ -16,13 +16,26 @@ interface Deferred {
   resolve: () => void;
 }
 
+/**
+ * An agent redraws its empty input before it shows that it works on what was just
+ * submitted (Codex does, for up to about a second on a loaded 2-core machine): for a
+ * profile that submits with paste-then-enter, an idle reading this soon after a
+ * submitted message is read again once the time is up, unless the screen showed the
+ * agent working or asking meanwhile (which ends the wait at once).
+ */
+const INPUT_SETTLE_MS = 1_500;
+
 interface Tracked {
   readonly id: string;
   phase: Phase;
   /** The activity recorded last (until the first reading: the session record's). */
   activity: Activity;
+  /** The notice recorded last (the session record's until the first reading). */
+  notice: string | null;
   /** When the program started. */
   startedAt: number;
+  /** When a message was last submitted (0: none yet). */
+  submittedAt: number;
   /** Settled by the first reading recorded since tracking began; null once there was one. */
   unread: Deferred | null;
   readonly reads: ReadScheduler;
@@ -81,7 +94,10 @@ export class ActivityTracker {
           if (event.data.status === 'running') this.track(event.sessionId, false);
         } else if (event.type === 'session.status') {
           if (event.data.status === 'running') this.track(event.sessionId, event.data.previous === 'paused');
-          else this.untrack(event.sessionId);
+          else {
+            this.untrack(event.sessionId);
+            if (event.data.status === 'exited') void this.lastScreen(event.sessionId);
+          }
         } else if (event.type === 'session.deleted') {
           this.untrack(event.sessionId);
           for (const watcher of this.promptWatchers) watcher.forget(event.sessionId);
@@ -132,6 +148,11 @@ export class ActivityTracker {
     return this.tracked.get(sessionId)?.activity ?? 'unknown';
   }
 
+  /** How the session's profile says a message is submitted. */
+  submitStyle(sessionId: string): AgentProfile['submit'] {
+    return this.profiles.get(this.deps.registry.get(sessionId)?.agent ?? 'generic').submit;
+  }
+
   /**
    * The agent's hook tells its activity (AgentHooks): recorded at once, and the screen
    * is not heeded until a reading agrees with it (the screen stays the judge of what
@@ -146,7 +167,7 @@ export class ActivityTracker {
       .then(async () => {
         if (isStopped(t)) return;
         if (activity !== 'waiting') for (const watcher of this.promptWatchers) await watcher.gone(t.id);
-        (await this.change(t, activity, 'hook'))?.resolve();
+        (await this.change(t, activity, t.notice, 'hook'))?.resolve();
       })
       .catch((error: unknown) => this.log.warn({ err: error, session: t.id }, 'cannot record activity'));
     t.reads.soon();
@@ -157,9 +178,12 @@ export class ActivityTracker {
    * Input went in (a message, keys, an answer): what waits for the session to be idle
    * waits for its next idle, and the screen is read soon even if nothing prints.
    */
-  poke(sessionId: string): void {
+  poke(sessionId: string, submitted = false): void {
     this.recorder.input(sessionId);
-    this.tracked.get(sessionId)?.reads.soon();
+    const t = this.tracked.get(sessionId);
+    if (t === undefined) return;
+    if (submitted) t.submittedAt = Date.now();
+    t.reads.soon();
   }
 
   /** The idle epoch in which input last went in (-1: none since this daemon started). */
@@ -213,7 +237,9 @@ export class ActivityTracker {
       id,
       phase: preface !== undefined ? { kind: 'preface', filter: new PrefaceFilter(preface) } : adopted ? { kind: 'speaking' } : { kind: 'starting' },
       activity: this.deps.registry.get(id)?.activity ?? 'unknown',
+      notice: this.deps.registry.get(id)?.notice ?? null,
       startedAt: Date.now(),
+      submittedAt: 0,
       unread: deferred(),
       reads: new ReadScheduler(
         (cause) => this.read(t, cause),
@@ -261,6 +287,25 @@ export class ActivityTracker {
     t.reads.output();
   }
 
+  /**
+   * A program that ended on its own may have said why on its last screen (Claude
+   * Code's first run when it cannot reach its model): that is kept as the session's notice.
+   */
+  private async lastScreen(id: string): Promise<void> {
+    try {
+      const session = this.deps.registry.get(id);
+      if (session === undefined) return;
+      const profile = this.profiles.get(session.agent);
+      if (profile.problems.length === 0) return;
+      const captured = await this.deps.backend.capture(id, { rows: true });
+      const { problem } = read(profile, { rows: captured.text.split('\n'), cursorRow: captured.cursor.y, cursorCol: captured.cursor.x });
+      if (problem !== null) await this.recorder.ended(id, problem);
+    } catch (error) {
+      // The pane is gone already (deleted, or the server went): there is no last screen to read.
+      this.log.debug({ err: error, session: id }, 'cannot read the last screen');
+    }
+  }
+
   /** Reads the screen and records what it means. */
   private async read(t: Tracked, cause: ReadCause): Promise<void> {
     try {
@@ -269,7 +314,7 @@ export class ActivityTracker {
       const profile = this.profiles.get(this.deps.registry.get(t.id)?.agent ?? 'generic');
       const verdict = classify(
         profile,
-        { rows: captured.text.split('\n'), cursorRow: captured.cursor.y },
+        { rows: captured.text.split('\n'), cursorRow: captured.cursor.y, cursorCol: captured.cursor.x },
         {
           activity: t.activity,
           printed: cause.printed,
@@ -281,29 +326,35 @@ export class ActivityTracker {
         },
       );
       if (verdict.kind === 'silent') return t.reads.armQuiet(verdict.quietInMs);
+      // The screen says the program took the message (it works, or asks): its next idle is real.
+      if (verdict.activity !== 'idle' && verdict.quiet === 'clear') t.submittedAt = 0;
+      const settling = t.submittedAt + INPUT_SETTLE_MS - Date.now();
+      if (verdict.activity === 'idle' && t.activity !== 'idle' && profile.submit === 'paste-then-enter' && settling > 0) return t.reads.armQuiet(settling);
       if (verdict.spoke) t.phase = { kind: 'speaking' };
       if (verdict.quiet === 'clear') t.reads.clearQuiet();
       else if (verdict.quiet !== 'keep') t.reads.armQuiet(verdict.quiet.arm);
-      if (verdict.settledQuiet) this.tell({ type: 'quiet', sessionId: t.id });
+      // Quiet tells readiness the program is as ready as can be told; not for a profile whose
+      // quiet means nothing (an agent is ready when its input is live, never merely quiet).
+      if (verdict.settledQuiet && profile.quiet !== 'unknown') this.tell({ type: 'quiet', sessionId: t.id });
       // The hook's PermissionRequest comes with the dialog (not after it), and says what is to be approved.
       if (t.hookedApprovals && verdict.prompt?.kind === 'approval' && t.reported !== 'waiting' && t.activity !== 'waiting') return;
       if (t.reported !== null) {
         if (verdict.activity !== t.reported) return; // the screen has not caught up with the hook yet
         t.reported = null;
       }
-      await this.set(t, verdict.activity, verdict.prompt);
+      await this.set(t, verdict.activity, verdict.prompt, verdict.problem);
     } catch (error) {
       this.log.debug({ err: error, session: t.id }, 'cannot read the screen');
     }
   }
 
-  private set(t: Tracked, activity: Activity, prompt: DetectedPrompt | null): Promise<void> {
+  private set(t: Tracked, activity: Activity, prompt: DetectedPrompt | null, notice: string | null): Promise<void> {
     t.chain = t.chain.then(async () => {
       if (isStopped(t)) return;
       // A question that went away is cancelled before the new activity is told; one that
       // came is opened after it: whoever hears of an interaction finds the session waiting.
       if (prompt === null) for (const watcher of this.promptWatchers) await watcher.gone(t.id);
-      const firstReading = await this.change(t, activity);
+      const firstReading = await this.change(t, activity, notice);
       if (prompt !== null && !isStopped(t)) for (const watcher of this.promptWatchers) await watcher.shown(t.id, prompt);
       firstReading?.resolve();
     }).catch((error: unknown) => this.log.warn({ err: error, session: t.id }, 'cannot record activity'));
@@ -311,12 +362,14 @@ export class ActivityTracker {
   }
 
   /** Records and tells a change of activity; the first reading's waiters when this was the first since tracking began. */
-  private async change(t: Tracked, activity: Activity, source: ActivitySource = 'screen'): Promise<Deferred | null> {
+  private async change(t: Tracked, activity: Activity, notice: string | null, source: ActivitySource = 'screen'): Promise<Deferred | null> {
     // The first reading is news even when the record already says it (a daemon restart:
     // what waits for idle must hear of it).
-    if (activity === t.activity && t.unread === null) return null;
-    const recorded = await this.recorder.store(t.id, activity, source);
+    if (activity === t.activity && notice === t.notice && t.unread === null) return null;
+    const recorded = await this.recorder.store(t.id, activity, notice, source);
     if (recorded === null || isStopped(t)) return null;
+    t.notice = notice;
+    if (activity === t.activity && t.unread === null) return null;
     const firstReading = t.unread;
     const previous = firstReading === null ? t.activity : 'unknown';
     t.activity = activity;

@@ -147,8 +147,11 @@ export interface SessionBackend extends SessionAttacher {
   state(name: string): Promise<BackendSessionState | null>;
   capture(name: string, options: CaptureOptions): Promise<CaptureResult>;
 
-  /** Types `text` literally; `submit` presses Enter after it. */
-  sendText(name: string, text: string, submit: boolean): Promise<void>;
+  /**
+   * Types `text` literally; `submit` presses Enter after it. `paste`: as one paste
+   * (bracketed when the program asked for it) however short it is.
+   */
+  sendText(name: string, text: string, submit: boolean, options?: { paste?: boolean }): Promise<void>;
   /** Sends key names (already validated). */
   sendKeys(name: string, keys: readonly string[]): Promise<void>;
 }

@@ -6,7 +6,7 @@ import {
   SessionTranscriptRequest,
 } from '../../shared/protocol/session-io.js';
 import { sessionRequest, type Handler, type SessionLookup } from '../rpc/handler.js';
-import type { SessionIO } from '../sessions/io.js';
+import type { OpenQuestions, SessionIO } from '../sessions/io.js';
 import type { MessageQueue } from '../sessions/messages.js';
 import type { TranscriptService } from '../transcripts/service.js';
 import { utf8Cut } from '../transcripts/utf8.js';
@@ -14,9 +14,9 @@ import { utf8Cut } from '../transcripts/utf8.js';
 /** What one `session/transcript` read returns when `maxBytes` is not given. */
 const DEFAULT_READ_BYTES = 1024 * 1024;
 
-export function sessionSend({ sessions, io, queue }: { sessions: SessionLookup; io: SessionIO; queue: MessageQueue }): Handler {
+export function sessionSend({ sessions, io, queue, interactions }: { sessions: SessionLookup; io: SessionIO; queue: MessageQueue; interactions: OpenQuestions }): Handler {
   return sessionRequest(SessionSendRequest, sessions, (p, session) => {
-    if (p.when !== 'idle') return io.send(session, p);
+    if (p.when !== 'idle') return io.send(session, p, interactions);
     io.checkSize(p.text);
     return queue.enqueue(session, p.text, { submit: p.submit ?? true, expiresInMs: p.expiresInMs });
   });

@@ -1,4 +1,4 @@
-import type { Message, Session } from '../../shared/protocol/model.js';
+import type { Interaction, Message, Session } from '../../shared/protocol/model.js';
 import type { SessionCaptureParams, SessionCaptureResult, SessionSendParams } from '../../shared/protocol/session-io.js';
 import { errors } from '../errors.js';
 import type { SessionBackend } from '../backend/backend.js';
@@ -11,12 +11,25 @@ import { toJson } from './create.js';
 import { newId } from './naming.js';
 import { STARTING_READY_MS, type Readiness } from './readiness.js';
 import { isLive } from './status.js';
+import { pasteThenEnter } from './submit.js';
+
+/** How long a send to a waiting session waits for its question's interaction to be recorded (it follows the activity). */
+const QUESTION_RECORDED_MS = 1_000;
 
 /** What the input path asks of activity tracking. */
 export interface ActivityInput {
   activity(sessionId: string): string;
   /** Input went in: read the screen soon even if nothing prints. */
-  poke(sessionId: string): void;
+  poke(sessionId: string, submitted?: boolean): void;
+  /** Resolves once what the session's screen shows is recorded (at most `ms` for its first reading). */
+  settled(sessionId: string, ms: number): Promise<void>;
+  /** How its profile says a message is submitted. */
+  submitStyle(sessionId: string): 'keys' | 'paste-then-enter';
+}
+
+/** The questions sessions' programs show (Interactions). */
+export interface OpenQuestions {
+  openOf(sessionId: string): Interaction | undefined;
 }
 
 /** What the input path types with and records to. */
@@ -24,7 +37,7 @@ export interface IODeps {
   registry: SessionRegistry;
   committer: Committer;
   backend: SessionBackend;
-  transcripts: Pick<TranscriptService, 'input'>;
+  transcripts: Pick<TranscriptService, 'input' | 'onOutput'>;
   locks: KeyedLock;
   limits: Pick<SessionLimits, 'maxMessageBytes'>;
 }
@@ -48,14 +61,21 @@ export class SessionIO {
   /**
    * `when: "now"`: typed at once, except into a program that is still starting: that
    * first waits until the program is ready, so that no keystroke is lost to a program
-   * that does not read yet. One that starts with a question (a trust dialog) does not
-   * take it as the answer.
+   * that does not read yet. A program that shows a question (a trust dialog, an
+   * approval) does not take the text as its answer: that is refused unless `force`.
    */
-  async send(session: Session, params: SessionSendParams): Promise<Message> {
+  async send(session: Session, params: SessionSendParams, questions: OpenQuestions): Promise<Message> {
     this.checkSize(params.text);
-    const starting = await this.readiness.startedReady(session.id, STARTING_READY_MS);
-    if (starting && this.activity.activity(session.id) === 'waiting') {
-      throw errors.invalidState(session, 'send to', 'its program waits for an answer: answer it (sess inbox), or send with when: "idle"');
+    await this.readiness.startedReady(session.id, STARTING_READY_MS);
+    if (params.force !== true) {
+      let open = questions.openOf(session.id);
+      if (open === undefined && this.activity.activity(session.id) === 'waiting') {
+        await this.activity.settled(session.id, QUESTION_RECORDED_MS);
+        open = questions.openOf(session.id);
+      }
+      if (open !== undefined || this.activity.activity(session.id) === 'waiting') {
+        throw errors.waitingForAnswer(this.deps.registry.get(session.id) ?? session, open ?? null);
+      }
     }
     return this.deliver({
       id: newId('m', 11),
@@ -75,7 +95,7 @@ export class SessionIO {
   async deliver(message: Message): Promise<Message> {
     // What is recorded of the input is written meanwhile, and stored by the time of the reply.
     const { recorded, current } = await this.type(message.sessionId, 'send to', { text: message.text, via: 'text', submit: message.submit }, false, (id) =>
-      this.deps.backend.sendText(id, message.text, message.submit),
+      this.submit(id, message.text, message.submit),
     );
     const delivered: Message = { ...message, status: 'delivered', deliveredAt: new Date().toISOString() };
     await Promise.all([
@@ -93,7 +113,7 @@ export class SessionIO {
     const session = this.deps.registry.get(sessionId);
     if (session === undefined) throw errors.sessionNotFound(sessionId);
     if ('keys' in answer) await this.keys(session, answer.keys);
-    else await this.type(sessionId, 'answer', { text: answer.text, via: 'text', submit: answer.submit }, true, (id) => this.deps.backend.sendText(id, answer.text, answer.submit));
+    else await this.type(sessionId, 'answer', { text: answer.text, via: 'text', submit: answer.submit }, true, (id) => this.submit(id, answer.text, answer.submit));
   }
 
   async keys(session: Session, keys: readonly string[]): Promise<Record<string, never>> {
@@ -111,6 +131,16 @@ export class SessionIO {
       throw errors.invalidState(current, 'capture', 'it has no screen');
     }
     return onBackend(current, 'capture', () => this.deps.backend.capture(current.id, { lines: params.lines, ansi: params.ansi }));
+  }
+
+  /** Types text the way the session's profile submits it. */
+  private submit(id: string, text: string, submit: boolean): Promise<void> {
+    if (submit && this.activity.submitStyle(id) === 'paste-then-enter') {
+      // The agent redraws its input while the text goes in: no idle is read from that.
+      this.activity.poke(id, true);
+      return pasteThenEnter(this.deps, id, text);
+    }
+    return this.deps.backend.sendText(id, text, submit);
   }
 
   /**
@@ -133,7 +163,7 @@ export class SessionIO {
       if (!isLive(current.status)) throw errors.invalidState(current, action);
       const recorded = this.deps.transcripts.input(current.id, mark.text, mark.via, mark.submit);
       await onBackend(current, action, () => send(current.id));
-      this.activity.poke(current.id);
+      this.activity.poke(current.id, mark.via === 'text' && mark.submit);
       if (holdUntilMarked) await recorded;
       return { current, recorded };
     });

@@ -135,6 +135,12 @@ export const SessionSchema = z.object({
    * or a crash, with backoff); null when no restart is pending.
    */
   nextRestartAt: z.string().nullable(),
+  /**
+   * Extension: what the program's screen says keeps it from working, read by its
+   * profile (e.g. "Unable to connect to Anthropic services: Failed to connect to
+   * api.anthropic.com: ENOTFOUND", or Claude's API retry line); null or absent when nothing does.
+   */
+  notice: z.string().nullable().optional(),
   /** Extension: the resource limits its program runs under; absent in records written before limits existed. */
   limits: ResourceLimitsSchema.optional(),
   /** Extension: the git worktree the session runs in; absent for a session without one. */
@@ -211,16 +217,24 @@ export const INTERACTION_STATUSES: readonly InteractionStatus[] = InteractionSta
 export const InteractionChoiceSchema = z.object({ id: z.string(), label: z.string() });
 export type InteractionChoice = z.infer<typeof InteractionChoiceSchema>;
 
-/** Extension: what an approval is about: the tool and its input, as the agent's hook or the screen tells it. */
+/**
+ * Extension: what an approval is about, as the agent's own hook tells it (Claude Code's
+ * PermissionRequest: the tool and its whole input) or as the program shows it (`Bash`
+ * for Claude Code's "Bash command", `shell` for Codex's `$ command`, with the
+ * program's `description` or `reason`).
+ */
 export const InteractionDetailSchema = z.object({
-  /** The tool to be run (`Bash`), when known. */
+  /** The tool to be run (`Bash`, `shell`), when known. */
   tool: z.string().nullable(),
-  /** The command to be run, for a shell tool. */
-  command: z.string().nullable(),
-  /** The tool's input as the agent gave it (from its hook); null when read from the screen. */
-  input: JsonObjectSchema.nullable(),
+  /** The command line, for a shell tool (or the tool's first detail row on screen). */
+  command: z.string().nullable().optional(),
+  /** What the program says the tool call is for. */
+  description: z.string().optional(),
+  reason: z.string().optional(),
+  /** The tool's input as the agent gave it (from its hook). */
+  input: JsonObjectSchema.nullable().optional(),
   /** Where it was read: the agent's own hook, or the screen. */
-  source: z.enum(['hook', 'screen']),
+  source: z.enum(['hook', 'screen']).optional(),
 });
 export type InteractionDetail = z.infer<typeof InteractionDetailSchema>;
 
@@ -232,7 +246,7 @@ export const InteractionSchema = z.object({
   prompt: z.string(),
   /** In screen order; empty for a free-text question. */
   choices: z.array(InteractionChoiceSchema),
-  /** Extension: what is to be approved, when known; absent in records written before it existed. */
+  /** Extension: what is to be approved, when the hook or the screen says (null or absent otherwise; absent in older records). */
   detail: InteractionDetailSchema.nullable().optional(),
   status: InteractionStatusSchema,
   /** The answer given: a choice id or text. */
@@ -291,7 +305,7 @@ export const EVENT_TYPES: readonly EventType[] = EventTypeSchema.options;
  * `data` by type:
  * - `session.created`: the Session.
  * - `session.status`: `{status, previous, exitCode?, reason?}`.
- * - `session.activity`: `{activity, previous, source?}` (`source: "hook"` when the agent's own hook told it, else read from the screen).
+ * - `session.activity`: `{activity, previous, notice?, source?}` (`notice`: the session's notice when it changed with this reading; `source: "hook"` when the agent's own hook told it, else read from the screen).
  * - `session.updated`: `{labels, context, name, restartPolicy}` as they are after the update; `{agentSession}` alone when the agent reported its conversation.
  * - `session.exited`: `{exitCode, exitSignal}`.
  * - `session.deleted`: `{name, space}`.

@@ -23,6 +23,13 @@ export const SessionSendParamsSchema = z
     when: z.enum(['now', 'idle']).optional(),
     /** For `when: "idle"`: give up after this long (the message becomes `expired`). */
     expiresInMs: z.number().int().min(1).max(MAX_EXPIRY_MS).optional(),
+    /**
+     * Extension: type it even into a question. Without it, `when: "now"` to a session
+     * whose program shows a question (an open interaction, activity `waiting`) fails
+     * with `invalid_state` and the interaction as `data.interaction`: the text would
+     * be taken as the answer.
+     */
+    force: z.boolean().optional(),
   })
   .refine((p) => p.expiresInMs === undefined || p.when === 'idle', {
     message: 'only a message sent when: "idle" waits, and can expire',

@@ -5,6 +5,7 @@ import type { ControlNotification } from '../../daemon/backend/tmux/control-pars
 import type { SessdEvent } from '../../shared/protocol/index.js';
 import { BenchDaemon, guard, REPO, WAIT_LIMIT_MS } from './env.js';
 import type { Figure, SuiteOptions } from './main.js';
+import { realAgents } from './real-agents.js';
 
 const AGENT = join(REPO, 'test', 'fixtures', 'agent.mjs');
 
@@ -12,7 +13,8 @@ const AGENT = join(REPO, 'test', 'fixtures', 'agent.mjs');
  * How long after a program prints a question sessd says `waiting` (and after it
  * comes back to its prompt, `idle`): from the moment tmux emits the output (seen by a
  * control client of our own on the daemon's tmux server) to the `session.activity`
- * event at a client. Absolute figures: there is no baseline that detects this.
+ * event at a client; then the same for the real Claude Code and Codex, from the mock
+ * model's last byte (real-agents.ts). Absolute figures: there is no baseline that detects this.
  */
 export async function agents(dir: string, options: SuiteOptions): Promise<Figure[]> {
   const rounds = options.quick ? 10 : 40;
@@ -85,6 +87,7 @@ export async function agents(dir: string, options: SuiteOptions): Promise<Figure
     return [
       { name: '`waiting` detected after a prompt is printed', unit: 'ms', sessd: waiting },
       { name: '`idle` detected after the agent is back at its prompt', unit: 'ms', sessd: idle },
+      ...(await realAgents(join(dir, 'real'), client, options.quick ? 5 : 15)),
     ];
   } finally {
     await watcher?.close();

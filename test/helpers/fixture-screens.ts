@@ -21,5 +21,6 @@ export function fixtureScreenNames(): string[] {
 export function fixtureScreen(name: string): Screen {
   const rows = readFileSync(join(SCREENS, `${name}.txt`), 'utf8').replace(/\n$/, '').split('\n');
   const cursorRow = rows.findIndex((r) => r.includes(CURSOR));
-  return { rows: rows.map((r) => r.replace(CURSOR, ' ')), cursorRow: cursorRow === -1 ? null : cursorRow };
+  const cursorCol = cursorRow === -1 ? null : [...rows[cursorRow]!].indexOf(CURSOR);
+  return { rows: rows.map((r) => r.replace(CURSOR, ' ')), cursorRow: cursorRow === -1 ? null : cursorRow, cursorCol };
 }

@@ -33,7 +33,13 @@ describe('sess ls --waiting, inbox, approve, deny, answer, send --when idle', ()
     expect((await json<SessionListResult>(['ls', '--waiting'])).sessions.map((x) => x.name)).toEqual(['bot']);
     const inbox = await run(['inbox']);
     expect(inbox.stdout).toMatch(/^bot +approval +\d+s +Do you want to proceed\? +1\) Yes {2}2\) Yes, and don't ask again/m);
+    expect(inbox.stdout).toMatch(/^bot wants to run `rm -rf build` \(Bash: Remove the build directory\)$/m);
     expect((await json<InteractionListResult>(['inbox'])).interactions).toHaveLength(1);
+    // Typed now, the text would answer the question: refused, saying what to do instead.
+    const refused = await run(['send', 'bot', 'one more thing']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/waits for an answer to "Do you want to proceed\?" \(Bash: rm -rf build\)/);
+    expect(refused.stderr).toMatch(/`sess inbox`.*`sess answer bot CHOICE`.*--force/s);
 
     const queued = await json<Message>(['send', '--when', 'idle', 'bot', 'after the approval']);
     expect(queued.status).toBe('queued');

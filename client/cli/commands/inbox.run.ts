@@ -1,4 +1,4 @@
-import type { Interaction } from '../../../shared/protocol/model.js';
+import type { Interaction, InteractionDetail } from '../../../shared/protocol/model.js';
 import { UsageError } from '../args.js';
 import type { Context } from '../context.js';
 import { EXIT } from '../failure.js';
@@ -8,6 +8,22 @@ import type * as specs from './inbox.js';
 
 function choices(i: Interaction): string {
   return i.choices.length === 0 ? '(free text)' : i.choices.map((c) => `${c.id}) ${c.label}`).join('  ');
+}
+
+/** What an approval is about, as a person reads it: "Bash: echo hi > out.txt". */
+export function describeDetail(detail: InteractionDetail): string {
+  const tool = detail.tool ?? 'a tool';
+  return detail.command === undefined || detail.command === null ? tool : `${tool}: ${detail.command.replaceAll('\n', ' ⏎ ')}`;
+}
+
+/** What an approval is about, after the session's name: "wants to run `npm test` (Bash)". */
+function wants(i: Interaction): string | null {
+  const detail = i.detail ?? null;
+  if (detail === null) return null;
+  const tool = detail.tool ?? 'a tool';
+  if (detail.command === undefined || detail.command === null) return `wants to use ${tool}`;
+  const why = detail.description ?? detail.reason;
+  return `wants to run \`${detail.command.replaceAll('\n', ' ⏎ ')}\` (${tool}${why === undefined ? '' : `: ${why}`})`;
 }
 
 /** `sess approve`. */
@@ -76,5 +92,10 @@ export async function inbox(_: Input<typeof specs.inbox>, ctx: Context): Promise
     interactions.map((i) => [visible(names.get(i.sessionId) ?? i.sessionId), i.kind, age(i.createdAt), visible(i.prompt), visible(choices(i))]),
   );
   ctx.out.line();
+  for (const i of interactions) {
+    const what = wants(i);
+    if (what !== null) ctx.out.line(`${visible(names.get(i.sessionId) ?? i.sessionId)} ${visible(what)}`);
+  }
+  if (interactions.some((i) => (i.detail ?? null) !== null)) ctx.out.line();
   ctx.out.line('Answer with `sess approve SESSION`, `sess deny SESSION` or `sess answer SESSION CHOICE`.');
 }

@@ -36,4 +36,8 @@ export async function run(o: Input<typeof spec>, ctx: Context): Promise<void> {
     return [s.id, ...base.slice(0, 5), s.pid === null ? '-' : String(s.pid), visible(labels) || '-', visible(s.cwd), command];
   });
   ctx.out.table(headers, rows);
+  // What a session's screen says keeps its program from working (a model it cannot reach).
+  const noticed = sessions.filter((s) => (s.notice ?? '') !== '');
+  if (noticed.length > 0) ctx.out.line();
+  for (const s of noticed) ctx.out.line(`${visible(s.name)}: ${visible(s.notice!)}`);
 }

@@ -253,10 +253,10 @@ export class TmuxBackend implements SessionBackend {
 
   // -- actor -----------------------------------------------------------------
 
-  async sendText(name: string, text: string, submit: boolean): Promise<void> {
+  async sendText(name: string, text: string, submit: boolean, options: { paste?: boolean } = {}): Promise<void> {
     const paneId = await this.paneOf(name);
     const calls: Promise<unknown>[] = [];
-    if (text.length > PASTE_THRESHOLD_CHARS || /\p{Cc}/u.test(text)) {
+    if ((options.paste === true && text.length > 0) || text.length > PASTE_THRESHOLD_CHARS || /\p{Cc}/u.test(text)) {
       // A paste arrives as one input (bracketed when the program asked for it), so a
       // newline or a control character inside it is text, not a keystroke that submits
       // or interrupts, and a TUI need not keep up with key-by-key typing. -r keeps LF
