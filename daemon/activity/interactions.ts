@@ -82,8 +82,7 @@ export class Interactions implements PromptWatcher {
       kind: prompt.kind,
       prompt: prompt.prompt,
       choices: prompt.choices.map(({ id, label }) => ({ id, label })),
-      // The agent's hook says more (the tool's whole input) than the screen, when it has told.
-      detail: (prompt.kind === 'approval' ? this.details.detail(sessionId) : null) ?? prompt.detail ?? null,
+      detail: prompt.kind === 'approval' ? joinDetails(prompt.detail ?? null, this.details.detail(sessionId)) : (prompt.detail ?? null),
       status: 'open',
       response: null,
       createdAt: new Date().toISOString(),
@@ -212,4 +211,11 @@ export class Interactions implements PromptWatcher {
     for (const i of closed) this.openIds.get(sessionId)?.delete(i.id);
     return closed;
   }
+}
+
+/** What the screen and the agent's hook tell of one approval: the hook's known fields (the tool's whole input) over the screen's (its description). */
+function joinDetails(screen: InteractionDetail | null, hook: InteractionDetail | null): InteractionDetail | null {
+  if (hook === null) return screen;
+  const told = Object.fromEntries(Object.entries(hook).filter(([, value]) => value !== null && value !== undefined));
+  return { ...(screen ?? {}), ...told, tool: hook.tool ?? screen?.tool ?? null } as InteractionDetail;
 }

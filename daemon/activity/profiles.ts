@@ -7,6 +7,10 @@ import { DETAIL_READERS, type DetailReader } from './detail.js';
  * description, matched against the bottom of the screen once output settles
  * (see screen.ts). Patterns see lines with box borders (`│`) and surrounding space
  * removed.
+ *
+ * Over 300 lines: most of it is the built-in profiles themselves, data read off the
+ * real programs' screens (test/fixtures/screens/REAL.md), kept in one place so that a
+ * change of an agent's UI is one diff here.
  */
 export interface AgentProfile {
   name: string;

@@ -44,10 +44,15 @@ export function readClaude(event: JsonObject): HookReading {
   return { conversation, activity, detail };
 }
 
-/** Codex's notify payload: only `agent-turn-complete`, after each turn, with its `thread-id`. */
+/**
+ * Codex's notify payload: only `agent-turn-complete`, after each turn, with its
+ * `thread-id`. It gives the conversation, not the activity: it comes after the screen
+ * has shown the turn's end (read within about 70 ms), and a late one (its title
+ * request sends one too) would hold back the screen's reading of the next turn.
+ */
 export function readCodex(event: JsonObject): HookReading {
   if (event.type !== 'agent-turn-complete') return { conversation: null, activity: null, detail: null };
-  return { conversation: str(event['thread-id']), activity: 'idle', detail: null };
+  return { conversation: str(event['thread-id']), activity: null, detail: null };
 }
 
 /** Whether Codex keeps a conversation file for `id` under CODEX_HOME/sessions/YYYY/MM/DD/rollout-…-ID.jsonl (newest days first). */

@@ -105,7 +105,7 @@ describe('Claude Code with sessd’s hooks', () => {
     await client.waitForEvent(of(s, 'session.activity', (d) => d.activity === 'waiting' && d.source === 'hook'), before);
     const opened = await client.waitForEvent(of(s, 'interaction.opened'), before);
     const interaction = opened.data as unknown as Interaction;
-    expect(interaction.detail).toEqual({ tool: 'Bash', command: 'touch approved.txt', input: { command: 'touch approved.txt', description: 'Run the command' }, source: 'hook' });
+    expect(interaction.detail).toEqual({ tool: 'Bash', command: 'touch approved.txt', description: 'Run the command', input: { command: 'touch approved.txt', description: 'Run the command' }, source: 'hook' });
     expect(interaction.prompt).toBe('Do you want to proceed?');
     await h.client.request(InteractionRespondRequest, { id: interaction.id, choice: '1' });
     await mock.waitForRequest((r) => toolResults(r).some((t) => !t.isError), 'the tool’s result');

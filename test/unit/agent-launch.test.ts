@@ -48,7 +48,7 @@ describe('hook events', () => {
   });
 
   it('reads Codex’s finished turns only', () => {
-    expect(readCodex({ type: 'agent-turn-complete', 'thread-id': 't' })).toEqual({ conversation: 't', activity: 'idle', detail: null });
+    expect(readCodex({ type: 'agent-turn-complete', 'thread-id': 't' })).toEqual({ conversation: 't', activity: null, detail: null });
     expect(readCodex({ type: 'something-else', 'thread-id': 't' }).activity).toBeNull();
   });
 });

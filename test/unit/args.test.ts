@@ -64,7 +64,7 @@ describe('the sess command line', () => {
 describe("a command's typed input", () => {
   it('gives each option under its camelCase key, and the arguments by name', () => {
     const input = send.input(p('send', '--no-enter', 'api', 'hello', 'world', '--when=idle', '--expires', '500'));
-    expect(input).toEqual({ session: 'api', text: ['hello', 'world'], noEnter: true, when: 'idle', expires: 500 });
+    expect(input).toEqual({ session: 'api', text: ['hello', 'world'], noEnter: true, when: 'idle', expires: 500, force: false });
   });
 
   it('reads an absent boolean as false, absent strings as empty, other absent options as undefined', () => {
