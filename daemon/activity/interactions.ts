@@ -217,5 +217,5 @@ export class Interactions implements PromptWatcher {
 function joinDetails(screen: InteractionDetail | null, hook: InteractionDetail | null): InteractionDetail | null {
   if (hook === null) return screen;
   const told = Object.fromEntries(Object.entries(hook).filter(([, value]) => value !== null && value !== undefined));
-  return { ...(screen ?? {}), ...told, tool: hook.tool ?? screen?.tool ?? null } as InteractionDetail;
+  return { ...(screen ?? {}), ...told, tool: hook.tool ?? screen?.tool ?? null };
 }
