@@ -81,6 +81,22 @@ async function opened(s: Session, from: number): Promise<{ interaction: Interact
   const event = await client.waitForEvent(of(s, 'interaction.opened'), from);
   return { interaction: event.data as unknown as Interaction, at: client.events.indexOf(event) + 1 };
 }
+/**
+ * Answers the session's open approval. Codex 0.171 can flip once between its dialog
+ * and a screen read as idle right as the dialog opens (the known misread above): an
+ * answer that lands in that moment finds no open interaction, so it waits for the
+ * dialog to be read again and answers that.
+ */
+async function approve(s: Session, deny = false): Promise<void> {
+  const from = client.events.length;
+  try {
+    await h.client.request(SessionApproveRequest, { session: s.id, ...(deny ? { deny } : {}) });
+  } catch (error) {
+    if ((error as { data?: { code?: string } }).data?.code !== 'interaction_not_found') throw error;
+    await client.waitForEvent(of(s, 'interaction.opened'), from);
+    await h.client.request(SessionApproveRequest, { session: s.id, ...(deny ? { deny } : {}) });
+  }
+}
 const sentByUser = (text: string) => (r: RecordedRequest) => mock.conversation().includes(r) && userTexts(r).some((t) => t.includes(text));
 const send = (s: Session, text: string, extra: { when?: 'idle'; force?: boolean } = {}) => h.client.request(SessionSendRequest, { session: s.id, text, ...extra });
 
@@ -107,7 +123,7 @@ async function conversation(s: Session, at: AgentHome, detail: Interaction['deta
   expect((await h.client.request(SessionGetRequest, { session: s.id })).activity).toBe('waiting');
   const refused = await expectError(send(s, 'this would answer the question'), -32003, 'invalid_state');
   expect((refused.data as { interaction: Interaction }).interaction.id).toBe(asked.interaction.id);
-  await h.client.request(SessionApproveRequest, { session: s.id });
+  await approve(s);
   const ran = await mock.waitForRequest((r) => 'toolResults' in latestTurn(r), 'the tool result');
   expect(latestTurn(ran)).toMatchObject({ toolResults: [{ isError: false }] });
   expect(existsSync(join(at.project, 'approved.txt'))).toBe(true);
@@ -119,7 +135,7 @@ async function conversation(s: Session, at: AgentHome, detail: Interaction['deta
   const queued = await send(s, 'never mind', { when: 'idle' });
   expect(queued.status).toBe('queued');
   expect((await h.client.request(MessageGetRequest, { id: queued.id })).status).toBe('queued');
-  await h.client.request(SessionApproveRequest, { session: s.id, deny: true });
+  await approve(s, true);
   const next = await mock.waitForRequest(sentByUser('never mind'), 'the message queued behind the refusal');
   expect(toolResults(next).at(-1)).toMatchObject({ isError: true });
   expect(existsSync(join(at.project, 'refused.txt'))).toBe(false);
