@@ -11,6 +11,8 @@ export interface ReconcilePlan {
   adopted: Session[];
   /** Live in the store, their program ended while nobody watched. */
   exited: { session: Session; state: BackendSessionState }[];
+  /** Dead panes whose exit status tmux has not recorded yet: left to the death watch. */
+  dying: Session[];
   /** Live in the store, gone from tmux. */
   crashed: Session[];
   /**
@@ -32,7 +34,7 @@ export function planReconcile(
 ): ReconcilePlan {
   const byName = new Map(tmux.map((t) => [t.name, t]));
   const known = new Set(stored.map((s) => s.id));
-  const plan: ReconcilePlan = { adopted: [], exited: [], crashed: [], started: [], unmanaged: [] };
+  const plan: ReconcilePlan = { adopted: [], exited: [], dying: [], crashed: [], started: [], unmanaged: [] };
   for (const session of stored) {
     const state = byName.get(session.id);
     if (!isLive(session.status)) {
@@ -40,6 +42,9 @@ export function planReconcile(
       continue;
     }
     if (state === undefined) plan.crashed.push(session);
+    // tmux marks a pane dead at its end of file, a moment before it reaps the program and
+    // records the exit status; the death watch reports that one once the status is there.
+    else if (state.dead && state.exitCode === null) plan.dying.push(session);
     else if (state.dead) plan.exited.push({ session, state });
     else plan.adopted.push(session);
   }

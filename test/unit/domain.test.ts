@@ -159,4 +159,12 @@ describe('planReconcile', () => {
     expect(plan.started.map((s) => s.id)).toEqual(['s0000005']);
     expect(plan.unmanaged).toEqual([{ name: 'stranger', createdAt: null }]);
   });
+
+  it('leaves a pane that tmux marked dead before recording its exit status to the death watch', () => {
+    const dead = { name: 's0000001', paneId: '%1', panePid: 1, dead: true, exitCode: null, exitSignal: null, createdAt: null };
+    const plan = planReconcile([session('s0000001')], [dead], () => false, () => false);
+    expect(plan.dying.map((s) => s.id)).toEqual(['s0000001']);
+    expect(plan.exited).toEqual([]);
+    expect(plan.adopted).toEqual([]);
+  });
 });

@@ -20,8 +20,8 @@ const KILL_NUDGE_FOR_MS = 15_000;
 const SWEEP_NUDGE_MS = 1_000;
 /** How soon a pane seen dead without an exit status is read again (after a nudge). */
 const STATUS_RETRY_MS = 10;
-/** How many re-reads before the death is reported without a status. */
-const STATUS_RETRIES = 100;
+/** How long a dead pane may go without an exit status before its death is reported without one. */
+const STATUS_WAIT_MS = 5_000;
 
 export interface DeathWatchHost {
   run(argv: string[]): Promise<string[]>;
@@ -44,8 +44,8 @@ export class DeathWatch {
   private readonly reported = new Set<string>();
   private scanning: Promise<void> | undefined;
   private scanAgain = false;
-  /** Re-reads of dead panes whose exit status tmux had not recorded yet. */
-  private readonly statusTries = new Map<string, number>();
+  /** When each dead pane whose exit status tmux had not recorded yet was first seen. */
+  private readonly statusSince = new Map<string, number>();
   private statusRetry: NodeJS.Timeout | undefined;
   /** Pane pids sessd sent a terminating signal, with when to stop nudging for them. */
   private readonly expected = new Map<number, number>();
@@ -144,16 +144,17 @@ export class DeathWatch {
       if (this.reported.has(key)) continue;
       // tmux marks a pane dead at the pty's end or at SIGCHLD, whichever comes first;
       // the status comes with SIGCHLD and no notification follows it.
-      const tries = this.statusTries.get(key) ?? 0;
-      if (row.exitCode === null && tries < STATUS_RETRIES) {
-        this.statusTries.set(key, tries + 1);
+      const since = this.statusSince.get(key) ?? Date.now();
+      if (row.exitCode === null && Date.now() - since < STATUS_WAIT_MS) {
+        this.statusSince.set(key, since);
         statusPending = true;
         continue;
       }
-      this.statusTries.delete(key);
+      const waitedMs = Date.now() - since;
+      this.statusSince.delete(key);
       this.reported.add(key);
       if (row.panePid !== null) this.expected.delete(row.panePid);
-      this.host.log.debug({ session: row.name, pane: row.paneId, exitCode: row.exitCode, signal: row.exitSignal, tries }, 'program ended');
+      this.host.log.debug({ session: row.name, pane: row.paneId, exitCode: row.exitCode, signal: row.exitSignal, waitedMs }, 'program ended');
       this.host.emit({ type: 'exited', name: row.name, panePid: row.panePid, exitCode: row.exitCode, exitSignal: row.exitSignal });
     }
     // Forget panes that were restarted or removed, so the set stays as small as the dead.
