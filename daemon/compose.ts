@@ -139,6 +139,7 @@ export async function compose(
   const metrics = new MetricsCollector({ daemon, events, registry, transcripts, subscriptions });
 
   const worktrees = new WorktreeSessions({
+    log,
     registry,
     resolver,
     templates,

@@ -19,17 +19,19 @@ const bin = (name) => join(root, 'node_modules', '.bin', name);
 const scratch = mkdtempSync(join(tmpdir(), 'sessd-run-'));
 
 /**
- * Stages in order. A stage with `beside` runs while the next stage does (the type
- * check and the lint are CPU work that fits in the integration tests' waits); its
- * output is held and printed after that stage's.
+ * Stages in order. A stage with `beside` runs while the next stage does, its output
+ * held and printed after that stage's: CPU work that fits in the tests' waits. The
+ * lint goes beside the integration tests (three files at a time, mostly waiting);
+ * the type check and the package beside the reliability tests, which run one file at
+ * a time and leave a core free.
  */
 const STAGES = [
   { name: 'build', argv: ['npm', 'run', '--silent', 'build'] },
-  { name: 'typecheck tests', argv: [bin('tsc'), '-p', 'test', '--noEmit'], beside: true },
   { name: 'lint', argv: [bin('eslint'), '.'], beside: true },
   { name: 'unit and integration tests', vitest: 'test/vitest.config.ts' },
+  { name: 'typecheck tests', argv: [bin('tsc'), '-p', 'test', '--noEmit'], beside: true },
+  { name: 'VS Code extension package', argv: ['npm', 'run', '--silent', 'package:vscode'], beside: true },
   { name: 'reliability tests', vitest: 'test/reliability/vitest.config.ts' },
-  { name: 'VS Code extension package', argv: ['npm', 'run', '--silent', 'package:vscode'] },
 ];
 
 /** Runs argv; with `held`, its output is collected instead of shown, and returned. */

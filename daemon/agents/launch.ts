@@ -10,10 +10,12 @@ import type { AgentSession, Session } from '../../shared/protocol/model.js';
  *
  * - Claude Code (profile `claude`): `--settings FILE` adds sessd's hooks (FILE is
  *   written in sessd's state directory; Claude merges it with the user's own
- *   settings), and `--resume ID` continues the recorded conversation.
+ *   settings), and `--resume ID` continues the recorded conversation (with
+ *   `--fork-session` for a fork's first run).
  * - Codex (profile `codex`): `-c notify=[sessd-hook, "codex"]` sets its notify
  *   program for this run only (it replaces a notify program of the user's config for
- *   this session), and `codex resume ID` continues the recorded conversation.
+ *   this session), and `codex resume ID` continues the recorded conversation
+ *   (`codex fork ID` for a fork's first run).
  */
 
 /** Claude Code's hook events sessd listens to (REAL.md lists their payloads). */
@@ -55,19 +57,22 @@ export function claudeCommand(argv: readonly string[], settings: string | null, 
   return [
     ...argv,
     ...(settings === null ? [] : ['--settings', settings]),
-    ...(conversation?.agent === 'claude' && !chosen ? ['--resume', conversation.id] : []),
+    ...(conversation?.agent === 'claude' && !chosen ? ['--resume', conversation.id, ...(conversation.fork === true ? ['--fork-session'] : [])] : []),
   ];
 }
 
 /** The argv that runs Codex with `hook` as its notify program (when given), resuming `conversation`. */
-export function codexCommand(argv: readonly string[], hook: string | null, conversation: AgentSession | null): string[] {
+export function codexCommand(argv: readonly string[], hook: string | null, conversation: AgentSession | null, cwd?: string): string[] {
   const at = Math.max(0, programIndex(argv, 'codex'));
   const head = argv.slice(0, at + 1);
   const rest = argv.slice(at + 1);
   const notify = hook === null ? [] : ['-c', `notify=${JSON.stringify([hook, 'codex'])}`];
   const subcommand = rest.find((word) => !word.startsWith('-'));
   const resume = conversation?.agent === 'codex' && (subcommand === undefined || !CODEX_SUBCOMMANDS.has(subcommand));
-  return resume ? [...head, 'resume', conversation.id, ...notify, ...rest] : [...head, ...notify, ...rest];
+  if (!resume) return [...head, ...notify, ...rest];
+  // `-C`: a fork runs where the session does (else Codex asks whether to use the source's directory).
+  const fork = conversation.fork === true ? ['fork', conversation.id, ...(cwd === undefined ? [] : ['-C', cwd])] : ['resume', conversation.id];
+  return [...head, ...fork, ...notify, ...rest];
 }
 
 /**
@@ -110,10 +115,10 @@ export class AgentLauncher {
    * the `claude` profile may run a wrapper script or anything else, and flags meant for
    * Claude would break it.
    */
-  command(session: Pick<Session, 'agent' | 'command' | 'agentSession'>): string[] {
+  command(session: Pick<Session, 'agent' | 'command' | 'agentSession'> & { cwd?: string }): string[] {
     const conversation = session.agentSession ?? null;
     if (session.agent === 'claude' && programIndex(session.command, 'claude') !== -1) return claudeCommand(session.command, this.claudeSettings, conversation);
-    if (session.agent === 'codex' && programIndex(session.command, 'codex') !== -1) return codexCommand(session.command, this.hook, conversation);
+    if (session.agent === 'codex' && programIndex(session.command, 'codex') !== -1) return codexCommand(session.command, this.hook, conversation, session.cwd);
     return session.command;
   }
 }

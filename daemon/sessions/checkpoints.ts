@@ -33,7 +33,7 @@ const checkpointSchema = z.strictObject({
   cwd: text.refine((v) => v.startsWith('/')),
   env: z.record(z.string(), text),
   scrollback: z.string(),
-  agentSession: z.strictObject({ agent: z.enum(['claude', 'codex']), id: text.min(1) }).nullable().optional(),
+  agentSession: z.strictObject({ agent: z.enum(['claude', 'codex']), id: text.min(1), fork: z.boolean().optional() }).nullable().optional(),
 });
 
 export type StoredCheckpoint = Checkpoint & { scrollback: string };

@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
-import type { JsonObject, Session, SessionWorktree } from '../../shared/protocol/model.js';
+import type { AgentSession, JsonObject, Session, SessionWorktree } from '../../shared/protocol/model.js';
 import type { SessionCreateParams, SessionCreateResult, SessionResolution, SessionUpdateParams } from '../../shared/protocol/session.js';
 import type { Resolution } from '../config/resolve.js';
 import type { SessionResolver } from '../config/resolver.js';
@@ -63,9 +63,10 @@ export class SessionCreator {
 
   /**
    * Creates a session from the request over the config's layers; with `dryRun`, only
-   * says what it would create. `worktree`: the worktree it runs in, made by the caller.
+   * says what it would create. `worktree`: the worktree it runs in, made by the caller;
+   * `agentSession`: the agent's conversation it starts on (a fork's).
    */
-  async create(params: SessionCreateParams, extra: { worktree?: SessionWorktree } = {}): Promise<SessionCreateResult> {
+  async create(params: SessionCreateParams, extra: { worktree?: SessionWorktree; agentSession?: AgentSession } = {}): Promise<SessionCreateResult> {
     const { registry, defaults, limits, backend, committer, locks } = this.deps;
     const { values, resolution } = this.resolver.resolve(params);
     if (registry.size >= limits.maxSessions && params.dryRun !== true) {
@@ -97,6 +98,7 @@ export class SessionCreator {
     return locks.run(id, async () => {
       let session = newRecord(id, name, params, values, new Date().toISOString());
       if (extra.worktree !== undefined) session.worktree = extra.worktree;
+      if (extra.agentSession !== undefined) session.agentSession = extra.agentSession;
       try {
         if (params.start !== false) {
           const runtime = await onBackend(session, 'start', () => backend.spawn(spawnSpec(session, defaults)));

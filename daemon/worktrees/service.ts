@@ -1,10 +1,12 @@
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { Session, SessionWorktree, WorktreeRequest } from '../../shared/protocol/model.js';
+import type { Logger } from 'pino';
+import type { AgentSession, Session, SessionWorktree, WorktreeRequest } from '../../shared/protocol/model.js';
 import type { SessionCreateParams, SessionCreateResult } from '../../shared/protocol/session.js';
 import type { SessionDiffParams, SessionDiffResult, SessionForkParams, WorktreeInfo, WorktreePruneParams, WorktreePruneResult } from '../../shared/protocol/worktree.js';
 import type { SessionResolver } from '../config/resolver.js';
 import type { TemplateService } from '../config/templates.js';
+import { prepareFork } from '../agents/fork.js';
 import { errors, sessdError } from '../errors.js';
 import type { CheckpointService } from '../sessions/checkpoints.js';
 import type { SessionCreator } from '../sessions/create.js';
@@ -23,6 +25,7 @@ export interface WorktreeSessionsDeps {
   lifecycle: SessionLifecycle;
   checkpoints: CheckpointService;
   worktrees: Worktrees;
+  log: Logger;
 }
 
 /**
@@ -74,12 +77,9 @@ export class WorktreeSessions {
 
   /**
    * `session/fork`: a new worktree at the source's commit (or a checkpoint's), its
-   * uncommitted state carried over.
-   *
-   * Follow-up (issue 18, once issue 13 records `Session.agentSession`): for an agent
-   * with a conversation id, start the fork on a forked conversation
-   * (`claude --resume ID --fork-session`; Codex's equivalent where it has one)
-   * instead of the command afresh.
+   * uncommitted state carried over. An agent whose conversation sessd knows starts on
+   * a fork of that conversation (of the checkpoint's, from a checkpoint): it knows
+   * what the source was doing, and the two go on apart.
    */
   async fork(source: Session, params: SessionForkParams): Promise<Session> {
     const { registry, checkpoints, worktrees } = this.deps;
@@ -88,6 +88,7 @@ export class WorktreeSessions {
     let base: string;
     let state: { index: string; work: string } | undefined;
     let setup = { command: source.command, env: source.env, context: source.context };
+    let conversation = source.agentSession ?? null;
     if (params.checkpoint !== undefined) {
       const checkpoint = checkpoints.get(source, params.checkpoint);
       if (checkpoint.git === null) throw errors.invalidParams('checkpoint', `checkpoint ${checkpoint.seq} has no git state to fork from`);
@@ -100,6 +101,7 @@ export class WorktreeSessions {
       }
       base = checkpoint.git.head;
       setup = { command: checkpoint.command, env: checkpoint.env, context: checkpoint.context };
+      conversation = checkpoint.agentSession ?? null;
     } else {
       base = (await commitOf(repo.top, 'HEAD')) ?? '';
       if (base === '') throw errors.invalidParams('session', `the repository ${repo.top} has no commit yet`);
@@ -110,11 +112,20 @@ export class WorktreeSessions {
     const holder = registry.nameHolder(source.space, name);
     if (holder !== undefined) throw errors.sessionExists(source.space, name, holder);
     const worktree = await worktrees.open({ repo, name, space: source.space, base, state, fields: { branch: 'name', base: 'checkpoint' } });
+    const cwd = resolve(worktree.path, repo.prefix);
+    let agentSession: AgentSession | undefined;
+    if (conversation !== null) {
+      const ready = await prepareFork(conversation, cwd, setup.env).catch((error: unknown) => {
+        this.deps.log.warn({ err: error, session: source.id }, 'cannot carry the agent’s conversation over to the fork; it starts afresh');
+        return false;
+      });
+      if (ready) agentSession = { agent: conversation.agent, id: conversation.id, fork: true };
+    }
     return this.createIn(worktree, {
       name,
       space: source.space,
       ...setup,
-      cwd: resolve(worktree.path, repo.prefix),
+      cwd,
       agent: source.agent,
       labels: source.labels,
       restartPolicy: source.restartPolicy,
@@ -124,7 +135,7 @@ export class WorktreeSessions {
       ...(source.agentId === null ? {} : { agentId: source.agentId }),
       ...(source.sessionType === null ? {} : { sessionType: source.sessionType }),
       ...(params.start === false ? { start: false } : {}),
-    });
+    }, agentSession);
   }
 
   /** `session/delete`: the session goes; its worktree too, unless it holds work and `force` is off (the reply says what was kept). */
@@ -176,11 +187,11 @@ export class WorktreeSessions {
     return result;
   }
 
-  private async createIn(worktree: SessionWorktree, params: SessionCreateParams): Promise<SessionCreateResult> {
+  private async createIn(worktree: SessionWorktree, params: SessionCreateParams, agentSession?: AgentSession): Promise<SessionCreateResult> {
     try {
       // The session's subdirectory may hold nothing git tracks (so the checkout lacks it).
       if (params.cwd !== undefined) await mkdir(params.cwd, { recursive: true });
-      return await this.deps.creator.create(params, { worktree });
+      return await this.deps.creator.create(params, agentSession === undefined ? { worktree } : { worktree, agentSession });
     } catch (error) {
       await this.deps.worktrees.remove(worktree, true).catch(() => undefined); // best effort: the error that matters is the create's
       throw error;

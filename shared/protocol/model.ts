@@ -88,9 +88,11 @@ export type AgentKind = z.infer<typeof AgentKindSchema>;
 /**
  * Extension: the conversation of the agent running in a session, as the agent names
  * it (Claude Code's `session_id`, Codex's thread id). A restore or restart resumes it
- * (`claude --resume ID`, `codex resume ID`).
+ * (`claude --resume ID`, `codex resume ID`). `fork`: the conversation is another
+ * session's, which this one's next start forks (`claude --resume ID --fork-session`,
+ * `codex fork ID`); replaced by the fork's own id once the agent reports it.
  */
-export const AgentSessionSchema = z.object({ agent: AgentKindSchema, id: z.string() });
+export const AgentSessionSchema = z.object({ agent: AgentKindSchema, id: z.string(), fork: z.boolean().optional() });
 export type AgentSession = z.infer<typeof AgentSessionSchema>;
 
 export const SessionSchema = z.object({

@@ -6,6 +6,7 @@ import {
   InteractionRespondRequest,
   SessionCheckpointRequest,
   SessionCreateRequest,
+  SessionForkRequest,
   SessionGetRequest,
   SessionKeysRequest,
   SessionRestoreRequest,
@@ -18,6 +19,7 @@ import {
 import { claudeBinary, claudeEnv, codexEnv, codexLauncher, codexSessionIds, seedClaude, seedCodex, type AgentHome } from '../helpers/agents.js';
 import type { TestClient } from '../helpers/client.js';
 import { tempDir } from '../helpers/daemon.js';
+import { repository } from '../helpers/git.js';
 import { useDaemon } from '../helpers/harness.js';
 import { latestTurn, MockModel, toolResults, userTexts, type RecordedRequest, type Reply } from '../helpers/mock-model.js';
 
@@ -129,6 +131,39 @@ describe('Claude Code with sessd’s hooks', () => {
     expect((await h.client.request(SessionGetRequest, { session: s.id })).agentSession).toEqual(conversation);
     await h.client.request(SessionStopRequest, { session: s.id });
   });
+
+  it('forks into a worktree on a fork of the conversation: the fork knows the earlier turns and goes on under its own id', async () => {
+    const repo = await repository();
+    const at = { home: join(await tempDir('agent-'), 'home'), project: repo.dir };
+    await mkdir(at.home, { recursive: true });
+    await seedClaude(at);
+    const s = await h.client.request(SessionCreateRequest, { name: 'claude-src', command: [claudeBinary()], cwd: at.project, env: claudeEnv(at, mock.url), agent: 'claude' });
+    const started = await client.waitForEvent(of(s, 'session.updated', (d) => d.agentSession !== undefined));
+    const conversation = started.data.agentSession as { agent: string; id: string };
+    await h.waitForScreen(s, idle);
+    await say(s, 'remember the word kettle', input);
+    await h.waitForScreen(s, (screen) => screen.includes('echo: remember the word kettle') && idle(screen));
+
+    const from = client.events.length;
+    const fork = await h.client.request(SessionForkRequest, { session: s.id, name: 'claude-fork' });
+    expect(fork.agentSession).toEqual({ ...conversation, fork: true });
+    // The worktree is a folder Claude has not seen: it asks to trust it first.
+    // A worktree of a trusted repository is trusted: Claude starts at the resumed conversation.
+    await h.waitForScreen(fork, (screen) => screen.includes('echo: remember the word kettle') && idle(screen));
+    await say(fork, 'which word?', input);
+    const asked = await mock.waitForRequest(sentByUser('which word?'), 'the fork’s first message');
+    expect(userTexts(asked).some((t) => t.includes('remember the word kettle'))).toBe(true);
+    // Its own conversation from then on, which a restart resumes.
+    const own = await client.waitForEvent(of(fork, 'session.updated', (d) => d.agentSession !== undefined), from);
+    const forked = own.data.agentSession as { agent: string; id: string; fork?: boolean };
+    expect(forked.agent).toBe('claude');
+    expect(forked.id).not.toBe(conversation.id);
+    expect(forked.fork).toBe(undefined);
+    // The source keeps its own conversation.
+    expect((await h.client.request(SessionGetRequest, { session: s.id })).agentSession).toEqual(conversation);
+    await h.client.request(SessionStopRequest, { session: fork.id });
+    await h.client.request(SessionStopRequest, { session: s.id });
+  });
 });
 
 describe('Codex with sessd’s notify program', () => {
@@ -155,6 +190,37 @@ describe('Codex with sessd’s notify program', () => {
     await say(s, 'say the word again', input);
     const resumed = await mock.waitForRequest(sentByUser('say the word again'), 'the message after the restore');
     expect(userTexts(resumed).some((t) => t.includes('remember the word kettle'))).toBe(true);
+    await h.client.request(SessionStopRequest, { session: s.id });
+  });
+
+  it('forks into a worktree with `codex fork ID`: the fork knows the earlier turns and goes on under its own thread', async () => {
+    const repo = await repository();
+    const at = { home: join(await tempDir('agent-'), 'home'), project: repo.dir };
+    await mkdir(at.home, { recursive: true });
+    await seedCodex(at, mock.url);
+    const s = await h.client.request(SessionCreateRequest, { name: 'codex-src', command: [process.execPath, codexLauncher(), '--no-daemon'], cwd: at.project, env: codexEnv(at), agent: 'codex' });
+    await h.waitForScreen(s, idle);
+    const before = client.events.length;
+    await say(s, 'remember the word kettle', input);
+    const recorded = await client.waitForEvent(of(s, 'session.updated', (d) => d.agentSession !== undefined), before);
+    const thread = recorded.data.agentSession as { agent: string; id: string };
+    await h.waitForScreen(s, (screen) => screen.includes('echo: remember the word kettle') && idle(screen));
+
+    const from = client.events.length;
+    const fork = await h.client.request(SessionForkRequest, { session: s.id, name: 'codex-fork' });
+    expect(fork.agentSession).toEqual({ ...thread, fork: true });
+    // Started with -C: no question whether to use the source's directory.
+    await h.waitForScreen(fork, (screen) => screen.includes('echo: remember the word kettle') && idle(screen));
+    await say(fork, 'which word?', input);
+    const asked = await mock.waitForRequest(sentByUser('which word?'), 'the fork’s first message');
+    expect(userTexts(asked).some((t) => t.includes('remember the word kettle'))).toBe(true);
+    const own = await client.waitForEvent(of(fork, 'session.updated', (d) => d.agentSession !== undefined), from);
+    const forked = own.data.agentSession as { agent: string; id: string; fork?: boolean };
+    expect(forked).toMatchObject({ agent: 'codex' });
+    expect(forked.id).not.toBe(thread.id);
+    expect(forked.fork).toBe(undefined);
+    expect((await h.client.request(SessionGetRequest, { session: s.id })).agentSession).toEqual(thread);
+    await h.client.request(SessionStopRequest, { session: fork.id });
     await h.client.request(SessionStopRequest, { session: s.id });
   });
 });

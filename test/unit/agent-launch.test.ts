@@ -20,6 +20,11 @@ describe('agent launch', () => {
     expect(codexCommand(['codex', 'exec', 'x'], null, codex)).toEqual(['codex', 'exec', 'x']);
   });
 
+  it('starts a fork on a fork of the source’s conversation', () => {
+    expect(claudeCommand(['claude'], null, { ...claude, fork: true })).toEqual(['claude', '--resume', claude.id, '--fork-session']);
+    expect(codexCommand(['codex', '--no-daemon'], null, { ...codex, fork: true }, '/w/fork')).toEqual(['codex', 'fork', codex.id, '-C', '/w/fork', '--no-daemon']);
+  });
+
   it('leaves a command alone that does not run the agent its profile reads (a wrapper, a test program)', async () => {
     const launcher = await AgentLauncher.prepare(null, '/nonexistent');
     const conversation = { agent: 'claude' as const, id: 'c1' };
