@@ -5,7 +5,7 @@ import type { ControlNotification } from '../../daemon/backend/tmux/control-pars
 import type { SessdEvent } from '../../shared/protocol/index.js';
 import { BenchDaemon, guard, REPO, WAIT_LIMIT_MS } from './env.js';
 import type { Figure, SuiteOptions } from './main.js';
-import { realAgents } from './real-agents.js';
+import { hookCalls, realAgents } from './real-agents.js';
 
 const AGENT = join(REPO, 'test', 'fixtures', 'agent.mjs');
 
@@ -87,7 +87,8 @@ export async function agents(dir: string, options: SuiteOptions): Promise<Figure
     return [
       { name: '`waiting` detected after a prompt is printed', unit: 'ms', sessd: waiting },
       { name: '`idle` detected after the agent is back at its prompt', unit: 'ms', sessd: idle },
-      ...(await realAgents(join(dir, 'real'), client, options.quick ? 5 : 15)),
+      ...(await realAgents(join(dir, 'real'), daemon, options.quick ? 5 : 15)),
+      ...(await hookCalls(daemon, options.quick ? 50 : 200)),
     ];
   } finally {
     await watcher?.close();
