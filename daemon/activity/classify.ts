@@ -58,6 +58,11 @@ export function classify(profile: AgentProfile, screen: Screen, history: History
   if (reading.activity !== null) {
     return { kind: 'activity', activity: reading.activity, prompt: reading.prompt, quiet: 'clear', spoke, settledQuiet: false, problem: reading.problem };
   }
+  if (reading.unfinished === true) {
+    // An idle input under a turn that is not over: busy while output comes, idle once it has been quiet a while.
+    if (history.quiet) return { kind: 'activity', activity: 'idle', prompt: null, quiet: 'keep', spoke, settledQuiet: false, problem: reading.problem };
+    return { kind: 'activity', activity: 'busy', prompt: null, quiet: history.printed || !history.quietArmed ? { arm: QUIET_MS } : 'keep', spoke, settledQuiet: false, problem: reading.problem };
+  }
   const silentFor = SILENT_START_MS - history.sinceStartMs;
   if (history.quiet) {
     if (!spoke && silentFor > 0) return { kind: 'silent', quietInMs: silentFor };

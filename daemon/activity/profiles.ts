@@ -39,6 +39,14 @@ export interface AgentProfile {
   submit: 'keys' | 'paste-then-enter';
   /** A line near the bottom that means the program is still working, even while quiet. */
   busy: RegExp[];
+  /**
+   * For programs that draw their input before a turn is over: the transcript's last
+   * entry above the input row (the nearest row above it that starts at the left edge,
+   * unless a row matching `ended` comes first) that matches `open` means the turn goes
+   * on, so the input reads as busy until output has been quiet for QUIET_MS. Null:
+   * not checked.
+   */
+  unfinished: { open: RegExp[]; ended: RegExp[] } | null;
   /** Questions the program asks, checked before `busy` and `idle`. */
   prompts: PromptSpec[];
   /**
@@ -117,7 +125,13 @@ function password(): PromptSpec {
 }
 
 /** What a profile has unless it says otherwise. */
-const PLAIN: Pick<AgentProfile, 'idleBeforeCursor' | 'ready' | 'problems' | 'submit'> = { idleBeforeCursor: false, ready: [], problems: [], submit: 'keys' };
+const PLAIN: Pick<AgentProfile, 'idleBeforeCursor' | 'ready' | 'problems' | 'submit' | 'unfinished'> = {
+  idleBeforeCursor: false,
+  ready: [],
+  problems: [],
+  submit: 'keys',
+  unfinished: null,
+};
 
 /**
  * The built-in profiles, from the programs' own screens (fixtures in
@@ -192,6 +206,10 @@ export const BUILT_IN_PROFILES: readonly AgentProfile[] = [
     // "• Running CMD" shows from the model's tool call until the command ran (or its
     // approval shows), with the empty composer below and no "esc to interrupt".
     busy: [/esc to interrupt/i, /^Waiting for startup\b/, /^• Running /u],
+    // Between the model's tool call and the command's approval (~0.9 s), Codex shows the
+    // model's message (`• …`) over the empty composer with no working sign; a turn that
+    // is over ends with "Worked for 2s • 9:27 AM" (or `■ Conversation interrupted`).
+    unfinished: { open: [/^[•›] /u], ended: [/^Worked for \S/u] },
     submit: 'paste-then-enter',
     prompts: [
       {
@@ -295,6 +313,7 @@ const profileSchema = z.strictObject({
   problems: z.array(regex).optional(),
   submit: z.enum(['keys', 'paste-then-enter']).optional(),
   busy: z.array(regex).optional(),
+  unfinished: z.strictObject({ open: z.array(regex).min(1), ended: z.array(regex).default([]) }).nullable().optional(),
   prompts: z.array(promptSchema).optional(),
   quiet: z.enum(['idle', 'busy', 'unknown']).optional(),
   interrupt: z.array(z.string().min(1)).min(1).optional(),

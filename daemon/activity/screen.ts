@@ -39,6 +39,8 @@ export interface Reading {
   prompt: DetectedPrompt | null;
   /** A line on screen saying what keeps the program from working (a model it cannot reach), when a `problems` pattern matches. */
   problem: string | null;
+  /** The input row reads idle, but the transcript above it shows a turn not over (the profile's `unfinished`). */
+  unfinished?: true;
 }
 
 const BOX_EDGE = /^[\s│┃║|]+|[\s│┃║|]+$/gu;
@@ -71,6 +73,7 @@ export function read(profile: AgentProfile, screen: Screen): Reading {
   }
   const cursorRow = screen.cursorRow ?? last;
   if (profile.idle.some((p) => p.test(inputText(profile, screen, cursorRow))) && isReady(profile, lines, cursorRow, last)) {
+    if (turnOpen(profile, screen.rows, lines, cursorRow)) return { activity: null, prompt: null, problem, unfinished: true };
     return { activity: 'idle', prompt: null, problem };
   }
   return { activity: problem === null ? null : 'unknown', prompt: null, problem };
@@ -82,6 +85,19 @@ function inputText(profile: AgentProfile, screen: Screen, row: number): string {
   const col = screen.cursorCol;
   // Columns are taken as characters: the input marker starts the row, before any wide character.
   return normalize(profile.idleBeforeCursor && col !== undefined && col !== null ? [...raw].slice(0, col).join('') : raw);
+}
+
+/** Whether the transcript's last entry above the input row is a turn still going (the profile's `unfinished`). */
+function turnOpen(profile: AgentProfile, rows: string[], lines: string[], inputRow: number): boolean {
+  const rule = profile.unfinished;
+  if (rule === null) return false;
+  for (let i = inputRow - 1; i >= 0; i--) {
+    const line = lines[i]!;
+    if (line === '') continue;
+    if (rule.ended.some((p) => p.test(line))) return false;
+    if (/^\S/u.test(rows[i]!)) return rule.open.some((p) => p.test(line));
+  }
+  return false;
 }
 
 /** Whether the profile's sign that the program has finished starting shows below the input row (when it has one). */

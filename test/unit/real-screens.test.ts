@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Profiles } from '../../daemon/activity/profiles.js';
+import { classify, QUIET_MS, type History } from '../../daemon/activity/classify.js';
 import { read, type Reading } from '../../daemon/activity/screen.js';
 import { realScreen } from '../helpers/real-screens.js';
 
@@ -106,6 +107,30 @@ describe('codex on real Codex screens', () => {
 
   it.each(['real-codex-splash', 'real-codex-startup-queued', 'real-codex-pasted-long'])('does not call %s idle', (name) => {
     expect(reading('codex', name).activity).not.toBe('idle');
+  });
+
+  describe('between the model’s tool call and its approval (the composer drawn, no working sign)', () => {
+    // real-codex-busy with its "• Working (…esc to interrupt)" row as it is in that
+    // moment: gone (the user's message is the last entry), or the model's message.
+    const { rows, cursor } = realScreen('real-codex-busy');
+    const working = rows.findIndex((r) => r.includes('esc to interrupt'));
+    const frames = {
+      'no answer yet': rows.map((r, i) => (i === working ? '' : r)),
+      'the model’s message': rows.map((r, i) => (i === working ? '• I will create the file.' : r)),
+    };
+    const history = (quiet: boolean): History => ({ activity: 'busy', printed: !quiet, quiet, quietArmed: true, spoke: true, prefaced: false, sinceStartMs: 10_000 });
+
+    it.each(Object.entries(frames))('%s: busy while output comes, idle only once quiet', (_, frame) => {
+      const screen = { rows: frame, cursorRow: cursor.y, cursorCol: cursor.x };
+      expect(read(profiles.get('codex'), screen)).toMatchObject({ activity: null, unfinished: true });
+      expect(classify(profiles.get('codex'), screen, history(false))).toMatchObject({ activity: 'busy', quiet: { arm: QUIET_MS } });
+      expect(classify(profiles.get('codex'), screen, history(true))).toMatchObject({ activity: 'idle' });
+    });
+
+    it('a turn that is over ("Worked for …", or interrupted) is idle at once', () => {
+      for (const name of ['real-codex-answered', 'real-codex-denied', 'real-codex-idle']) expect(reading('codex', name)).toMatchObject({ activity: 'idle' });
+      expect(reading('codex', 'real-codex-answered').unfinished).toBe(undefined);
+    });
   });
 
   it('reads the folder-trust dialog as waiting, with its two choices', () => {
