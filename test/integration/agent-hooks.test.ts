@@ -83,6 +83,30 @@ async function say(s: Session, text: string, input: RegExp): Promise<void> {
   await h.client.request(SessionKeysRequest, { session: s.id, keys: ['Enter'] });
 }
 
+/**
+ * Forks `s`, whose agent was told "remember the word kettle" in `conversation`: the
+ * fork starts on a fork of it, knows the earlier turn, and records its own id from
+ * its first turn; the source keeps its own.
+ */
+async function forkRemembers(s: Session, conversation: { agent: string; id: string }, idle: (screen: string) => boolean, input: RegExp): Promise<void> {
+  const from = client.events.length;
+  const fork = await h.client.request(SessionForkRequest, { session: s.id, name: `${s.name}-fork` });
+  expect(fork.agentSession).toEqual({ ...conversation, fork: true });
+  await h.waitForScreen(fork, (screen) => screen.includes('echo: remember the word kettle') && idle(screen));
+  await say(fork, 'which word?', input);
+  const asked = await mock.waitForRequest(sentByUser('which word?'), 'the fork’s first message');
+  expect(userTexts(asked).some((t) => t.includes('remember the word kettle'))).toBe(true);
+  // Its own conversation from then on, which a restart resumes.
+  const own = await client.waitForEvent(of(fork, 'session.updated', (d) => d.agentSession !== undefined), from);
+  const forked = own.data.agentSession as { agent: string; id: string; fork?: boolean };
+  expect(forked.agent).toBe(conversation.agent);
+  expect(forked.id).not.toBe(conversation.id);
+  expect(forked.fork).toBe(undefined);
+  expect((await h.client.request(SessionGetRequest, { session: s.id })).agentSession).toEqual(conversation);
+  await h.client.request(SessionStopRequest, { session: fork.id });
+  await h.client.request(SessionStopRequest, { session: s.id });
+}
+
 describe('Claude Code with sessd’s hooks', () => {
   /** Claude's input row: `❯` and a non-breaking space, alone, with "? for shortcuts" below. */
   const idle = (screen: string): boolean => /^❯\u00a0$/m.test(screen) && /^ {2}\? for shortcuts/m.test(screen);
@@ -144,25 +168,8 @@ describe('Claude Code with sessd’s hooks', () => {
     await say(s, 'remember the word kettle', input);
     await h.waitForScreen(s, (screen) => screen.includes('echo: remember the word kettle') && idle(screen));
 
-    const from = client.events.length;
-    const fork = await h.client.request(SessionForkRequest, { session: s.id, name: 'claude-fork' });
-    expect(fork.agentSession).toEqual({ ...conversation, fork: true });
-    // The worktree is a folder Claude has not seen: it asks to trust it first.
     // A worktree of a trusted repository is trusted: Claude starts at the resumed conversation.
-    await h.waitForScreen(fork, (screen) => screen.includes('echo: remember the word kettle') && idle(screen));
-    await say(fork, 'which word?', input);
-    const asked = await mock.waitForRequest(sentByUser('which word?'), 'the fork’s first message');
-    expect(userTexts(asked).some((t) => t.includes('remember the word kettle'))).toBe(true);
-    // Its own conversation from then on, which a restart resumes.
-    const own = await client.waitForEvent(of(fork, 'session.updated', (d) => d.agentSession !== undefined), from);
-    const forked = own.data.agentSession as { agent: string; id: string; fork?: boolean };
-    expect(forked.agent).toBe('claude');
-    expect(forked.id).not.toBe(conversation.id);
-    expect(forked.fork).toBe(undefined);
-    // The source keeps its own conversation.
-    expect((await h.client.request(SessionGetRequest, { session: s.id })).agentSession).toEqual(conversation);
-    await h.client.request(SessionStopRequest, { session: fork.id });
-    await h.client.request(SessionStopRequest, { session: s.id });
+    await forkRemembers(s, conversation, idle, input);
   });
 });
 
@@ -206,21 +213,7 @@ describe('Codex with sessd’s notify program', () => {
     const thread = recorded.data.agentSession as { agent: string; id: string };
     await h.waitForScreen(s, (screen) => screen.includes('echo: remember the word kettle') && idle(screen));
 
-    const from = client.events.length;
-    const fork = await h.client.request(SessionForkRequest, { session: s.id, name: 'codex-fork' });
-    expect(fork.agentSession).toEqual({ ...thread, fork: true });
     // Started with -C: no question whether to use the source's directory.
-    await h.waitForScreen(fork, (screen) => screen.includes('echo: remember the word kettle') && idle(screen));
-    await say(fork, 'which word?', input);
-    const asked = await mock.waitForRequest(sentByUser('which word?'), 'the fork’s first message');
-    expect(userTexts(asked).some((t) => t.includes('remember the word kettle'))).toBe(true);
-    const own = await client.waitForEvent(of(fork, 'session.updated', (d) => d.agentSession !== undefined), from);
-    const forked = own.data.agentSession as { agent: string; id: string; fork?: boolean };
-    expect(forked).toMatchObject({ agent: 'codex' });
-    expect(forked.id).not.toBe(thread.id);
-    expect(forked.fork).toBe(undefined);
-    expect((await h.client.request(SessionGetRequest, { session: s.id })).agentSession).toEqual(thread);
-    await h.client.request(SessionStopRequest, { session: fork.id });
-    await h.client.request(SessionStopRequest, { session: s.id });
+    await forkRemembers(s, thread, idle, input);
   });
 });
