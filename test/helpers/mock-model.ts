@@ -296,3 +296,16 @@ export function latestTurn(request: RecordedRequest): { toolResults: ToolResult[
   }
   return { text: latestUserText(request) };
 }
+
+/**
+ * The model the agent tests talk to: `run: CMD` in the user's message makes it call
+ * the shell with CMD (with a short message first, as models do); a tool's result gets
+ * "tool finished: ok" (or "refused"); anything else is echoed as "echo: TEXT".
+ */
+export function scripted(request: RecordedRequest): Reply {
+  const turn = latestTurn(request);
+  if ('toolResults' in turn) return { text: `tool finished: ${turn.toolResults.map((r) => (r.isError ? 'refused' : 'ok')).join(', ')}` };
+  const command = /run: (.+)$/m.exec(turn.text)?.[1];
+  if (command !== undefined) return { command, text: 'I will run it.' };
+  return { text: `echo: ${turn.text.trim().split('\n').at(-1) ?? ''}` };
+}

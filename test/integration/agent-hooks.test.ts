@@ -21,7 +21,7 @@ import type { TestClient } from '../helpers/client.js';
 import { tempDir } from '../helpers/daemon.js';
 import { repository } from '../helpers/git.js';
 import { useDaemon } from '../helpers/harness.js';
-import { latestTurn, MockModel, toolResults, userTexts, type RecordedRequest, type Reply } from '../helpers/mock-model.js';
+import { MockModel, scripted, toolResults, userTexts, type RecordedRequest } from '../helpers/mock-model.js';
 
 /**
  * The real Claude Code and Codex run by the real sessd against the mock model: sessd
@@ -34,15 +34,6 @@ const h = useDaemon();
 
 /** What the screen shows after a restored session's saved scrollback (all of it when the program cleared the screen). */
 const afterPreface = (screen: string): string => screen.split('restored from checkpoint').at(-1)!;
-
-/** `run: CMD` makes the model call the shell with CMD; anything else is echoed. */
-function scripted(request: RecordedRequest): Reply {
-  const turn = latestTurn(request);
-  if ('toolResults' in turn) return { text: `tool finished: ${turn.toolResults.map((r) => (r.isError ? 'refused' : 'ok')).join(', ')}` };
-  const command = /run: (.+)$/m.exec(turn.text)?.[1];
-  if (command !== undefined) return { command, text: 'Running it.' };
-  return { text: `echo: ${turn.text.trim().split('\n').at(-1) ?? ''}` };
-}
 
 let mock: MockModel;
 let client: TestClient;

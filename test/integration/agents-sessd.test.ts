@@ -18,7 +18,7 @@ import { claudeBinary, claudeEnv, codexEnv, codexLauncher, seedClaude, seedCodex
 import { expectError, type TestClient } from '../helpers/client.js';
 import { tempDir } from '../helpers/daemon.js';
 import { useDaemon } from '../helpers/harness.js';
-import { latestTurn, MockModel, toolResults, userTexts, type RecordedRequest, type Reply } from '../helpers/mock-model.js';
+import { latestTurn, MockModel, scripted, toolResults, userTexts, type RecordedRequest } from '../helpers/mock-model.js';
 
 /**
  * The real Claude Code and Codex CLIs run as sessd sessions (session/create with the
@@ -28,15 +28,6 @@ import { latestTurn, MockModel, toolResults, userTexts, type RecordedRequest, ty
  */
 
 const h = useDaemon();
-
-/** `run: CMD` makes the model call the shell with CMD; a tool result is acknowledged. */
-function scripted(request: RecordedRequest): Reply {
-  const turn = latestTurn(request);
-  if ('toolResults' in turn) return { text: `tool finished: ${turn.toolResults.map((r) => (r.isError ? 'refused' : 'ok')).join(', ')}` };
-  const command = /run: (.+)$/m.exec(turn.text)?.[1];
-  if (command !== undefined) return { command, text: 'Running it.' };
-  return { text: `echo: ${turn.text.trim().split('\n').at(-1) ?? ''}` };
-}
 
 let mock: MockModel;
 let client: TestClient;

@@ -19,7 +19,7 @@ import {
   type AgentHome,
 } from '../helpers/agents.js';
 import { killTmuxServer, tempDir } from '../helpers/daemon.js';
-import { latestTurn, MockModel, toolResults, userTexts, type RecordedRequest, type Reply } from '../helpers/mock-model.js';
+import { latestTurn, MockModel, scripted, toolResults, userTexts, type RecordedRequest } from '../helpers/mock-model.js';
 
 /**
  * The real Claude Code and Codex CLIs against the mock model API, each in a pane of a
@@ -29,15 +29,6 @@ import { latestTurn, MockModel, toolResults, userTexts, type RecordedRequest, ty
  */
 
 const run = promisify(execFile);
-
-/** Says what the user asked for: `run: CMD` makes the model call the shell with CMD. */
-function scripted(request: RecordedRequest): Reply {
-  const turn = latestTurn(request);
-  if ('toolResults' in turn) return { text: `tool finished: ${turn.toolResults.map((r) => (r.isError ? 'refused' : 'ok')).join(', ')}` };
-  const command = /run: (.+)$/m.exec(turn.text)?.[1];
-  if (command !== undefined) return { command, text: 'Running it.' };
-  return { text: `echo: ${turn.text.trim().split('\n').at(-1) ?? ''}` };
-}
 
 let socket: string;
 /** The current test's model: each test has its own, so no test sees another's requests. */
