@@ -12,6 +12,13 @@ import { UsageError } from './args.js';
  * runs sess (SESS_REMOTE_COMMAND, a shell line; a host's own `sess:` wins).
  */
 
+/**
+ * Loaded from node_modules as it is, not bundled into the CLI: its Node build
+ * requires `process`, which the bundle's ESM output cannot. A name, not a literal,
+ * so that the bundler leaves it alone.
+ */
+const YAML: string = 'yaml';
+
 interface ConfiguredHost {
   ssh: string;
   sess?: string | undefined;
@@ -50,7 +57,7 @@ async function configuredHosts(env: NodeJS.ProcessEnv): Promise<Map<string, Conf
       if ((error as NodeJS.ErrnoException).code === 'ENOENT' && !paths.configExplicit) continue;
       throw new Error(`cannot read the config file ${file}: ${(error as Error).message}`);
     }
-    const [{ parse }, { HostsSchema }] = await Promise.all([import('yaml'), import('../../shared/hosts-schema.js')]);
+    const [{ parse }, { HostsSchema }] = await Promise.all([import(YAML) as Promise<typeof import('yaml')>, import('../../shared/hosts-schema.js')]);
     let value: unknown;
     try {
       value = parse(raw);
