@@ -80,6 +80,10 @@ export async function startSshd(dir: string): Promise<SshServer> {
       '  StrictHostKeyChecking yes',
       '  BatchMode yes',
       '  LogLevel ERROR',
+      // One handshake for the whole file: the others go over it (close() ends the master).
+      '  ControlMaster auto',
+      `  ControlPath ${join(dir, 'cm-%C')}`,
+      '  ControlPersist 60',
       '',
     ].join('\n'),
   );
@@ -98,6 +102,7 @@ export async function startSshd(dir: string): Promise<SshServer> {
     ssh,
     sshConfig,
     close: async () => {
+      await run(ssh, ['-O', 'exit', '-p', String(port), '127.0.0.1']).catch(() => undefined); // no master was started: nothing to end
       if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
       await exited;
       if (madePrivsepDir) await rmdir(PRIVSEP_DIR).catch(() => undefined); // another sshd may use it now: then it stays

@@ -129,34 +129,29 @@ describe('sess over ssh', () => {
     }
   });
 
-  it('lists several hosts in parallel, with a HOST column, reporting the one that is down', async () => {
+  it('lists several hosts in parallel, with a HOST column, reporting the ones that do not answer', async () => {
     // b has no sessd yet: `sess proxy` there starts one.
     expect((await sess(['--host', 'b', 'new', '-n', 'on-b', '--', 'sleep', '1000'])).code).toBe(0);
-    const listed = await sess(['ls', '--hosts', 'a,down,b']);
+    // Every host of the config file, and this machine (which runs no sessd here, and this listing starts none).
+    const listed = await sess(['--no-autostart', 'ls', '--all-hosts', '--status', 'running']);
     expect(listed.code).toBe(3);
     expect(listed.stdout).toMatch(/^HOST\s+NAME\s+SPACE/);
-    expect(listed.stdout).toMatch(/^a\s+remote\s+default\s+running/m);
-    expect(listed.stdout).toMatch(/^b\s+on-b\s+default\s+running/m);
-    expect(listed.stderr).toMatch(/^sess: down: cannot reach down: .*Connection refused/m);
-
-    const json = JSON.parse((await sess(['--json', '--no-autostart', 'ls', '--all-hosts', '--status', 'running'])).stdout) as { hosts: { host: string; sessions?: Session[]; error?: { exit: number } }[] };
-    expect(json.hosts.map((l) => [l.host, l.sessions?.map((s) => s.name).sort() ?? l.error?.exit])).toEqual([
-      ['local', 3], // this machine runs no sessd here (and this listing starts none)
-      ['a', ['later', 'remote']],
-      ['b', ['on-b']],
-      ['down', 3],
-      ['bare', 3],
+    expect(listed.stdout.split('\n').slice(1, -1).map((line) => line.split(/\s+/).slice(0, 2)).sort()).toEqual([
+      ['a', 'later'],
+      ['a', 'remote'],
+      ['b', 'on-b'],
     ]);
+    const errors = listed.stderr.split('\n').filter(Boolean).sort();
+    expect(errors).toHaveLength(3);
+    expect(errors[0]).toMatch(/^sess: bare: bare has no sess to run \(.*\/nonexistent\/sess.*\): install sessd there/);
+    expect(errors[1]).toMatch(/^sess: down: cannot reach down: ssh: connect to host 127\.0\.0\.1 port \d+: Connection refused/);
+    expect(errors[2]).toMatch(/^sess: local: sessd is not running/);
   });
 
-  it('says what is wrong: an unreachable host, a host without sess, a protocol it cannot serve', async () => {
+  it('says what is wrong: an unreachable host, a protocol it cannot serve', async () => {
     const unreachable = await sess(['--host', `127.0.0.1:${downPort}`, 'ls']);
     expect(unreachable.code).toBe(3);
     expect(unreachable.stderr).toMatch(/cannot reach 127\.0\.0\.1:\d+: ssh: connect to host 127\.0\.0\.1 port \d+: Connection refused/);
-
-    const bare = await sess(['--host', 'bare', 'ls']);
-    expect(bare.code).toBe(3);
-    expect(bare.stderr).toMatch(/bare has no sess to run \(.*\/nonexistent\/sess.*\): install sessd there/);
 
     const newer = await sess(['--host', 'a', 'ls'], { SESSD_CLIENT_PROTOCOL: '99' });
     expect(newer.code).toBe(1);
