@@ -55,14 +55,14 @@ async function configuredHosts(env: NodeJS.ProcessEnv): Promise<Map<string, Conf
       raw = await readFile(file, 'utf8');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT' && !paths.configExplicit) continue;
-      throw new Error(`cannot read the config file ${file}: ${(error as Error).message}`);
+      throw new Error(`cannot read the config file ${file}: ${(error as Error).message}`, { cause: error });
     }
     const [{ parse }, { HostsSchema }] = await Promise.all([import(YAML) as Promise<typeof import('yaml')>, import('../../shared/hosts-schema.js')]);
     let value: unknown;
     try {
       value = parse(raw);
     } catch (error) {
-      throw new Error(`the config file ${file} is not valid YAML: ${(error as Error).message.split('\n')[0]}`);
+      throw new Error(`the config file ${file} is not valid YAML: ${(error as Error).message.split('\n')[0]}`, { cause: error });
     }
     const section = typeof value === 'object' && value !== null ? (value as Record<string, unknown>).hosts : undefined;
     if (section === undefined || section === null) return new Map();
