@@ -5,7 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Session } from '../../shared/protocol/model.js';
 import { SessionCreateRequest, SessionGetRequest } from '../../shared/protocol/index.js';
 import { tmuxClients } from '../helpers/attach.js';
+import { connect as vscodeConnect } from '../../client/editors/vscode/src/core/connect.js';
 import { killTmuxServer, pathsIn, tmux, waitForExit, type DaemonPaths } from '../helpers/daemon.js';
+import { describeRun, runNvim } from '../helpers/nvim.js';
 import { SHELL, SHELL_ENV, useDaemon } from '../helpers/harness.js';
 import { ScreenWatcher } from '../helpers/screen.js';
 import { SESS, sess as runSess, type SessResult } from '../helpers/sess.js';
@@ -62,16 +64,12 @@ describe('sess over ssh', () => {
     await sshd?.close();
   });
 
-  it('creates, lists, sends to and captures a session on the remote sessd', async () => {
+  it('creates, sends to and captures a session on the remote sessd (the listing is below)', async () => {
     const created = await sess(['--host', 'a', '--json', 'new', '-n', 'remote', '-e', 'PS1=$ ', '--', ...SHELL]);
     expect(created.stderr).toBe('');
     const session = JSON.parse(created.stdout) as Session;
     // It is a's session, made through ssh: a's daemon knows it.
     expect((await h.client.request(SessionGetRequest, { session: 'remote' })).id).toBe(session.id);
-
-    const listed = await sess(['--host', 'a', 'ls']);
-    expect(listed).toMatchObject({ code: 0 });
-    expect(listed.stdout).toMatch(/^remote\s+default\s+running/m);
 
     expect((await sess(['--host', 'a', 'send', 'remote', 'echo over-$((6*7))'])).code).toBe(0);
     await h.waitForScreen(session, (screen) => screen.includes('over-42'));
@@ -146,6 +144,28 @@ describe('sess over ssh', () => {
     expect(errors[0]).toMatch(/^sess: bare: bare has no sess to run \(.*\/nonexistent\/sess.*\): install sessd there/);
     expect(errors[1]).toMatch(/^sess: down: cannot reach down: ssh: connect to host 127\.0\.0\.1 port \d+: Connection refused/);
     expect(errors[2]).toMatch(/^sess: local: sessd is not running/);
+  });
+
+  it("lets the editors use a remote sessd by setting: VS Code's SDK connection and the Neovim plugin's ssh channel", async () => {
+    const client = await vscodeConnect({ socket: '', autostart: false, program: 'sessd', version: '0', host: sshd.destination, ssh: sshd.ssh, remoteCommand: remoteSess(h.paths) });
+    try {
+      expect(client.socket).toBe(`ssh:${sshd.destination}`);
+      expect((await client.listAll()).map((s) => s.name)).toContain('remote');
+    } finally {
+      client.dispose();
+    }
+
+    let down = '';
+    const run = await runNvim('remote.lua', {
+      dir: h.dir,
+      onStep: (step, data) => {
+        if (step === 'start') return Promise.resolve({ host: sshd.destination, ssh: sshd.ssh, remote_command: remoteSess(h.paths), down: `127.0.0.1:${downPort}` });
+        down = data.message as string;
+        return Promise.resolve(null);
+      },
+    });
+    expect(run.code, describeRun(run)).toBe(0);
+    expect(down).toMatch(/cannot reach sessd on 127\.0\.0\.1:\d+ \(.*ssh exited with code 255: ssh: connect to host 127\.0\.0\.1 port \d+: Connection refused/);
   });
 
   it('says what is wrong: an unreachable host, a protocol it cannot serve', async () => {
