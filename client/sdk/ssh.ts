@@ -67,6 +67,8 @@ export function sshFailure(host: string, exit: CommandExit): HostUnreachableErro
   if (exit.code === 127 || /command not found|: not found|No such file or directory/.test(exit.stderr)) {
     return new HostUnreachableError(host, 'no-sess', said === '' ? `exit ${exit.code}` : said);
   }
+  // A usage error: a sess from before `sess proxy` existed.
+  if (exit.code === 2) return new HostUnreachableError(host, 'proxy', `${said === '' ? 'exit 2' : said} (the sess there has no \`sess proxy\`: upgrade sessd there)`);
   const how = exit.code !== null ? `exit ${exit.code}` : `killed by ${exit.signal}`;
   return new HostUnreachableError(host, 'proxy', said === '' ? `it ended before sessd answered (${how})` : said);
 }

@@ -23,6 +23,7 @@ describe('ssh destinations and commands', () => {
     expect(sshFailure('h', { code: 255, signal: null, stderr: 'ssh: connect to host h port 22: Connection refused\r\n' })).toMatchObject({ reason: 'ssh', detail: 'ssh: connect to host h port 22: Connection refused' });
     expect(sshFailure('h', { code: 127, signal: null, stderr: 'bash: line 1: sess: command not found\n' })).toMatchObject({ reason: 'no-sess' });
     expect(sshFailure('h', { code: 3, signal: null, stderr: 'sess: sessd is not running\n' })).toMatchObject({ reason: 'proxy', detail: 'sess: sessd is not running' });
+    expect(sshFailure('h', { code: 2, signal: null, stderr: 'sess: unknown command "proxy"\n' }).detail).toMatch(/has no `sess proxy`: upgrade/);
     expect(sshFailure('h', { code: null, signal: null, stderr: '', spawnError: 'spawn ssh ENOENT' })).toMatchObject({ reason: 'ssh', detail: 'cannot run ssh: spawn ssh ENOENT' });
   });
 
