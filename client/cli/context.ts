@@ -1,15 +1,18 @@
 import { SessdClient } from '../sdk/client.js';
 import { SESSD_VERSION } from '../../shared/protocol/version.js';
+import { UsageError } from './args.js';
 import type { Globals } from './options.js';
 import { Output } from './output.js';
 
 /**
  * What a command gets besides its own input: the command's name, output, and a way
- * to reach the daemon, shaped by the global options.
+ * to reach the daemon, shaped by the global options: this machine's sessd, or with
+ * --host (SESS_HOST) another machine's, through `ssh HOST sess proxy`.
  */
 export class Context {
   readonly out = new Output();
   private client: SessdClient | undefined;
+  private readonly others: SessdClient[] = [];
 
   constructor(
     /** The command as typed, e.g. `rm` or `daemon status`. */
@@ -26,26 +29,58 @@ export class Context {
     return this.globals.socket;
   }
 
+  get noAutostart(): boolean {
+    return this.globals.noAutostart;
+  }
+
+  /** The remote machine named by --host or SESS_HOST (empty: this one), if any. */
+  get host(): string | undefined {
+    const host = this.globals.host ?? process.env.SESS_HOST;
+    return host === undefined || host === '' ? undefined : host;
+  }
+
   /**
    * Connects (starting sessd when nothing answers, unless --no-autostart or
-   * `autostart: false`: a command about sessd itself must not start one).
+   * `autostart: false`: a command about sessd itself must not start one). With a
+   * host, `sess proxy` there starts its sessd by the same rule.
    */
   async connect(options: { autostart?: boolean } = {}): Promise<SessdClient> {
-    if (this.client !== undefined) return this.client;
+    this.client ??= await this.open(this.host, options);
+    return this.client;
+  }
+
+  /** Another connection, to `host` (undefined: this machine), closed with the context. */
+  async connectTo(host: string | undefined): Promise<SessdClient> {
+    const client = await this.open(host, {});
+    this.others.push(client);
+    return client;
+  }
+
+  private async open(host: string | undefined, options: { autostart?: boolean }): Promise<SessdClient> {
     const autostart = options.autostart !== false && !this.globals.noAutostart;
-    const socket = this.globals.socket;
-    this.client = await SessdClient.connect({
-      ...(socket === undefined ? {} : { socket }),
+    const common = {
       clientName: 'sess',
       clientVersion: SESSD_VERSION,
       // For checking how a client of another protocol version is answered.
       ...(process.env.SESSD_CLIENT_PROTOCOL === undefined ? {} : { protocolVersion: Number(process.env.SESSD_CLIENT_PROTOCOL) }),
+    };
+    if (host !== undefined) {
+      if (this.globals.socket !== undefined) throw new UsageError('--socket names a socket on this machine; it does not combine with --host');
+      const { resolveHost } = await import('./hosts.js');
+      const target = await resolveHost(host);
+      // The remote sess reads --no-autostart the same way.
+      return SessdClient.connect({ ...common, ssh: autostart ? target : { ...target, remoteSess: `${target.remoteSess ?? 'sess'} --no-autostart` } });
+    }
+    const socket = this.globals.socket;
+    return SessdClient.connect({
+      ...common,
+      ...(socket === undefined ? {} : { socket }),
       autostart: autostart ? { onStart: () => this.out.progress('sess: sessd is not running; starting it...') } : false,
     });
-    return this.client;
   }
 
   close(): void {
     this.client?.dispose();
+    for (const client of this.others.splice(0)) client.dispose();
   }
 }

@@ -1,4 +1,4 @@
-import { DaemonUnreachableError, SessdError, UnsafeSocketError } from '../sdk/errors.js';
+import { DaemonUnreachableError, HostUnreachableError, SessdError, UnsafeSocketError } from '../sdk/errors.js';
 import { UsageError } from './args.js';
 import type { Output } from './output.js';
 
@@ -30,7 +30,17 @@ function userWords(message: string): string {
   return message.replace(/\b(\w+)(?=(\.\w+)*: )/g, (word) => FLAGS[word] ?? word);
 }
 
-function describe(error: unknown): { code: number; message: string } {
+/** Where to get sessd, for a machine that has none. */
+const INSTALL_HINT =
+  'install sessd there (a checkout of sessd: `npm run setup`, then `npm link`, so that `sess` is on the PATH of the shell ssh runs commands in), or name its sess in the config file (hosts: {NAME: {ssh: HOST, sess: /path/to/sess}})';
+
+/** What went wrong, as a person reads it, and the exit code it earns. */
+export function describe(error: unknown): { code: number; message: string } {
+  if (error instanceof HostUnreachableError) {
+    if (error.reason === 'ssh') return { code: EXIT.unreachable, message: `cannot reach ${error.host}: ${error.detail}` };
+    if (error.reason === 'no-sess') return { code: EXIT.unreachable, message: `${error.host} has no sess to run (${error.detail}): ${INSTALL_HINT}` };
+    return { code: EXIT.unreachable, message: `sessd on ${error.host} could not be reached: ${error.detail}` };
+  }
   if (error instanceof UsageError) {
     const help = error.command === undefined ? 'sess --help' : `sess ${error.command} --help`;
     return { code: EXIT.usage, message: `${error.message} (see ${help})` };
@@ -58,6 +68,9 @@ function describe(error: unknown): { code: number; message: string } {
     };
   }
   if (error instanceof SessdError) {
+    if (error.kind === 'protocol_mismatch' && error.host !== undefined) {
+      return { code: EXIT.failed, message: `sessd on ${error.host} refused this sess: ${error.message}. Use a sess and a sessd of the same release on both machines.` };
+    }
     if (error.kind === 'protocol_mismatch') {
       return { code: EXIT.failed, message: `sessd refused this sess: ${error.message}. Use a sess and a sessd of the same release.` };
     }

@@ -7,6 +7,11 @@ export const GLOBALS = {
   json: { type: 'boolean', description: "Print the protocol's objects as JSON instead of text" },
   socket: { type: 'string', value: 'PATH', description: "sessd's socket [env SESSD_SOCKET; default $XDG_RUNTIME_DIR/sessd/sessd.sock]" },
   noAutostart: { type: 'boolean', description: 'Do not start sessd when it is not running; fail instead' },
+  host: {
+    type: 'string',
+    value: '[USER@]HOST[:PORT]',
+    description: "Run against HOST's sessd, through `ssh HOST sess proxy` (a name from the config file's hosts, or anything ssh takes) [env SESS_HOST]",
+  },
 } as const satisfies OptionDefs;
 
 export type Globals = OptionValues<typeof GLOBALS>;

@@ -8,7 +8,9 @@ import type { SessdEvent, Session } from '../../shared/protocol/model.js';
 import type { SessionListParams } from '../../shared/protocol/session.js';
 import { PROTOCOL_VERSION, SESSD_VERSION } from '../../shared/protocol/version.js';
 import { autostart, autostartLogFile, type AutostartOptions } from './autostart.js';
-import { DaemonUnreachableError, SessdError, UnsafeSocketError } from './errors.js';
+import { spawnChannel, type ChannelCommand, type CommandChannel } from './command-channel.js';
+import { DaemonUnreachableError, HostUnreachableError, SessdError, UnsafeSocketError } from './errors.js';
+import { sshCommand, sshFailure, type SshTarget } from './ssh.js';
 import { ConnectionClosedError, RpcReplyError, RpcTransport } from './transport.js';
 
 export interface SessdClientOptions {
@@ -22,6 +24,14 @@ export interface SessdClientOptions {
   autostart?: false | Partial<AutostartOptions>;
   /** The environment the path rules read; default: this process's. */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Reach a sessd on another machine through `ssh HOST sess proxy` instead of a local
+   * socket (`socket` and `autostart` are then not used: `sess proxy` starts the remote
+   * sessd when none answers there).
+   */
+  ssh?: SshTarget;
+  /** Reach sessd through any command whose stdin and stdout speak to one; `name` is what errors call it. */
+  command?: ChannelCommand & { name: string };
 }
 
 /** A request as a typed method: params may be left out when the method takes none. */
@@ -91,6 +101,7 @@ export class SessdClient extends WithRequestMethods {
     private readonly transport: RpcTransport,
     /** The daemon's answer to `initialize`. */
     readonly server: InitializeResult,
+    /** The socket it speaks on; `ssh:HOST`, or the command's name, for a remote one. */
     readonly socket: string,
   ) {
     super((method, params) => send(transport, method, params));
@@ -102,6 +113,7 @@ export class SessdClient extends WithRequestMethods {
    * cannot serve this protocol version.
    */
   static async connect(options: SessdClientOptions = {}): Promise<SessdClient> {
+    if (options.ssh !== undefined || options.command !== undefined) return SessdClient.connectByCommand(options);
     const env = options.env ?? process.env;
     const paths = clientPaths(env, options.socket);
     let transport: RpcTransport;
@@ -122,16 +134,33 @@ export class SessdClient extends WithRequestMethods {
       }
     }
     try {
-      const server = (await send(transport, INITIALIZE, {
-        clientName: options.clientName ?? 'sessd-sdk',
-        clientVersion: options.clientVersion ?? SESSD_VERSION,
-        protocolVersion: options.protocolVersion ?? PROTOCOL_VERSION,
-      })) as InitializeResult;
-      return new SessdClient(transport, server, paths.socket);
+      return new SessdClient(transport, await initialize(transport, options), paths.socket);
     } catch (error) {
       transport.close();
       // Something listens but hung up before answering: out of file descriptors, or not sessd.
       if (error instanceof ConnectionClosedError) throw new DaemonUnreachableError(paths.socket, error.message, 'handshake');
+      throw error;
+    }
+  }
+
+  /**
+   * Connects through a command (`ssh HOST sess proxy`); a command that ends before the
+   * handshake is answered becomes HostUnreachableError with what it said.
+   */
+  private static async connectByCommand(options: SessdClientOptions): Promise<SessdClient> {
+    const target = options.ssh;
+    const name = target !== undefined ? (target.name ?? target.destination) : options.command!.name;
+    const channel: CommandChannel = spawnChannel(target !== undefined ? sshCommand(target, ['proxy']) : options.command!);
+    const transport = RpcTransport.over(channel);
+    try {
+      return new SessdClient(transport, await initialize(transport, options), target !== undefined ? `ssh:${name}` : name);
+    } catch (error) {
+      if (error instanceof ConnectionClosedError) {
+        const exit = await channel.exit;
+        throw target !== undefined ? sshFailure(name, exit) : new HostUnreachableError(name, 'proxy', error.message);
+      }
+      transport.close();
+      if (error instanceof SessdError) error.host = name;
       throw error;
     }
   }
@@ -217,6 +246,15 @@ export class SessdClient extends WithRequestMethods {
 
 /** The handshake, sent before the typed methods exist (type-checked against its declaration). */
 const INITIALIZE: RequestNamed<'initialize'>['method'] = 'initialize';
+
+/** The handshake: this client's name and protocol version against the server's. */
+async function initialize(transport: RpcTransport, options: SessdClientOptions): Promise<InitializeResult> {
+  return (await send(transport, INITIALIZE, {
+    clientName: options.clientName ?? 'sessd-sdk',
+    clientVersion: options.clientVersion ?? SESSD_VERSION,
+    protocolVersion: options.protocolVersion ?? PROTOCOL_VERSION,
+  })) as InitializeResult;
+}
 
 /** Sends one request; a JSON-RPC error reply becomes a SessdError naming the method. */
 async function send(transport: RpcTransport, method: string, params: unknown): Promise<unknown> {

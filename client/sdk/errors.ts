@@ -26,6 +26,8 @@ export class SessdError extends Error {
   readonly code: number;
   readonly kind: string;
   readonly data: Record<string, unknown>;
+  /** The remote machine whose sessd answered, when the client reached it by a command (`ssh HOST sess proxy`). */
+  host?: string;
 
   constructor(
     readonly method: string,
@@ -87,5 +89,29 @@ export class UnsafeSocketError extends DaemonUnreachableError {
     super(socket, `unsafe permissions: ${problem.message}`);
     this.message = `not connecting to ${socket}: ${problem.message}, so another user could be listening there (unsafe permissions)`;
     this.name = 'UnsafeSocketError';
+  }
+}
+
+/**
+ * A sessd on another machine could not be reached through its command (`ssh HOST sess
+ * proxy`): `ssh` itself failed (the host is down, refused, unknown, or would not take
+ * our key: `detail` is ssh's own message), the remote side has no `sess` to run
+ * (`no-sess`), or `sess proxy` there failed (`proxy`: its message, e.g. sessd would
+ * not start).
+ */
+export class HostUnreachableError extends Error {
+  constructor(
+    readonly host: string,
+    readonly reason: 'ssh' | 'no-sess' | 'proxy',
+    readonly detail: string,
+  ) {
+    super(
+      reason === 'ssh'
+        ? `cannot reach ${host}: ${detail}`
+        : reason === 'no-sess'
+          ? `${host} has no sess to run (${detail})`
+          : `sess proxy on ${host} failed: ${detail}`,
+    );
+    this.name = 'HostUnreachableError';
   }
 }

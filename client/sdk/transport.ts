@@ -1,15 +1,29 @@
-import { createConnection, type Socket } from 'node:net';
+import { createConnection } from 'node:net';
+import type { Readable, Writable } from 'node:stream';
 import type { RpcErrorObject } from './errors.js';
 import { checkSocketDir } from './socket-dir.js';
 
 export type { RpcErrorObject };
 
 /**
- * JSON-RPC 2.0 with Content-Length framing over a unix socket, written against the
+ * JSON-RPC 2.0 with Content-Length framing over a byte stream (a unix socket, or a
+ * spawned command's stdout and stdin: `ssh HOST sess proxy`), written against the
  * protocol rather than a library: loading nothing beyond Node keeps `sess` and editor
  * clients quick to start. Requests are matched to replies by id; notifications go to
  * their listeners; when the connection ends, every pending request is rejected.
  */
+
+/**
+ * The two ends of a byte stream to a sessd. `close` ends it for good. `ended`, when
+ * given, settles once the stream is over with why (a command's exit and stderr), and
+ * stands in for the input's own close.
+ */
+export interface Channel {
+  input: Readable;
+  output: Writable;
+  close(): void;
+  ended?: Promise<string>;
+}
 
 /** A frame this large from the daemon means something is wrong with the stream. */
 const MAX_FRAME_BYTES = 256 * 1024 * 1024;
@@ -43,10 +57,18 @@ export class RpcTransport {
   private readonly closeListeners = new Set<(reason: string) => void>();
   private closedWith: string | undefined;
 
-  private constructor(private readonly socket: Socket) {
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
-    socket.on('error', (error) => this.finish(`connection error: ${error.message}`));
-    socket.on('close', () => this.finish('sessd closed the connection'));
+  private constructor(private readonly channel: Channel) {
+    channel.input.on('data', (chunk: Buffer) => this.onData(chunk));
+    channel.input.on('error', (error) => this.finish(`connection error: ${error.message}`));
+    if (channel.ended === undefined) channel.input.on('close', () => this.finish('sessd closed the connection'));
+    else void channel.ended.then((reason) => this.finish(reason));
+    // A command's stdin breaks (EPIPE) when it exits; `ended` says why.
+    if ((channel.output as unknown) !== channel.input) channel.output.on('error', () => undefined);
+  }
+
+  /** Speaks over a channel that is already open (a spawned command's pipes). */
+  static over(channel: Channel): RpcTransport {
+    return new RpcTransport(channel);
   }
 
   /**
@@ -60,7 +82,11 @@ export class RpcTransport {
       const socket = createConnection(path);
       socket.once('connect', () => {
         socket.removeListener('error', reject);
-        resolve(new RpcTransport(socket));
+        const close = (): void => {
+          socket.end();
+          socket.destroy();
+        };
+        resolve(new RpcTransport({ input: socket, output: socket, close }));
       });
       socket.once('error', reject);
     });
@@ -96,14 +122,13 @@ export class RpcTransport {
   }
 
   close(): void {
-    this.socket.end();
-    this.socket.destroy();
+    this.channel.close();
     this.finish('closed by the client');
   }
 
   private write(message: object): void {
     const body = JSON.stringify(message);
-    this.socket.write(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    this.channel.output.write(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
   }
 
   private onData(chunk: Buffer): void {
@@ -113,7 +138,7 @@ export class RpcTransport {
       if (end === -1) return;
       const length = Number(/content-length:\s*(\d+)/i.exec(this.buffer.subarray(0, end).toString('ascii'))?.[1]);
       if (!Number.isSafeInteger(length) || length > MAX_FRAME_BYTES) {
-        this.socket.destroy();
+        this.channel.close();
         this.finish('sessd sent a frame that cannot be read');
         return;
       }

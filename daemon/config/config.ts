@@ -186,7 +186,7 @@ export function parseConfigText(file: string, raw: string, home: string): { conf
 }
 
 function knownFieldsHint(path: readonly (string | number)[]): string {
-  if (path.length === 0) return 'the top level takes defaults, spaces, templates, agents, limits, log, worktrees';
+  if (path.length === 0) return 'the top level takes defaults, spaces, templates, agents, limits, log, worktrees, hosts';
   return 'see the schema in the README';
 }
 

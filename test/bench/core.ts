@@ -4,6 +4,7 @@ import { BenchDaemon, RawTmux, REPO } from './env.js';
 import type { Figure, SuiteOptions } from './main.js';
 import { abab, elapsed, exec, startEchoServer, tmux } from './measure.js';
 import { scale } from './core-scale.js';
+import { overSsh } from './ssh.js';
 
 /** What the sessions under test run: nothing that prints or reads. */
 const IDLE = ['sleep', '100000'];
@@ -49,6 +50,7 @@ export async function core(dir: string, options: SuiteOptions): Promise<Figure[]
     } finally {
       bare.close();
     }
+    figures.push(...(await overSsh(daemon, dir, options)));
 
     // -- session/create until the tmux session exists ------------------------------
     const creates = quick ? 10 : 50;

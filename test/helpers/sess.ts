@@ -20,6 +20,8 @@ export function sessEnv(paths: DaemonPaths, extra: NodeJS.ProcessEnv = {}): Node
     SESSD_STATE_DIR: paths.stateDir,
     SHELL: '/bin/bash',
     NO_COLOR: '1',
+    // This machine's sessd, whatever host the person running the tests has set.
+    SESS_HOST: '',
     ...extra,
   };
 }

@@ -76,6 +76,8 @@ describe("a command's typed input", () => {
       agentId: undefined,
       waiting: false,
       wide: false,
+      hosts: undefined,
+      allHosts: false,
     });
     expect(stop.input(p('stop', '--all'))).toEqual({ session: [], force: false, timeout: undefined, space: undefined, label: [], status: [], all: true });
   });

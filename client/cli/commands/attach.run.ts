@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import type { Session } from '../../../shared/protocol/model.js';
 import { clientPaths } from '../../sdk/client.js';
 import { checkSocketDir } from '../../sdk/socket-dir.js';
+import { sshCommand } from '../../sdk/ssh.js';
 import type { Context } from '../context.js';
 import { ref } from '../output.js';
 import type { Input } from '../spec.js';
@@ -12,6 +13,8 @@ import type { spec } from './attach.js';
 const PASSED_TO_TMUX: NodeJS.Signals[] = ['SIGINT', 'SIGQUIT', 'SIGTSTP'];
 
 export async function run(o: Input<typeof spec>, ctx: Context): Promise<number> {
+  // Over ssh, the remote sess resolves the session and reports a missing one itself.
+  if (ctx.host !== undefined && !o.viaDaemon) return attachOverSsh(ctx, o.session, o.readOnly);
   const client = await ctx.connect();
   const session = await client.session.get({ session: o.session });
   if (o.viaDaemon) return attachViaDaemon(ctx, session, o.readOnly);
@@ -23,6 +26,7 @@ export async function run(o: Input<typeof spec>, ctx: Context): Promise<number> 
  * experience with nothing copied through sessd. Returns tmux's exit code.
  */
 export async function attachTo(ctx: Context, session: Session, readOnly: boolean): Promise<number> {
+  if (ctx.host !== undefined) return attachOverSsh(ctx, session.id, readOnly);
   const client = await ctx.connect();
   if (session.runtime.tmuxSession === null) {
     throw new Error(`${ref(session)} is ${session.status} and has no screen to attach to; start it with \`sess start ${ref(session)}\``);
@@ -39,12 +43,30 @@ export async function attachTo(ctx: Context, session: Session, readOnly: boolean
   const env = { ...process.env };
   delete env.TMUX;
   const args = ['-S', tmuxSocket, 'attach-session', ...(readOnly ? ['-r'] : []), '-t', `=${session.runtime.tmuxSession}`];
+  return runInTerminal(process.env.SESSD_TMUX ?? 'tmux', args, env);
+}
+
+/**
+ * `ssh -t HOST sess attach SESSION`: tmux attaches on the remote machine, in a
+ * terminal ssh gives it, with this terminal at the other end. Returns the remote
+ * sess's exit code (ssh passes it on; 255 is ssh's own failure, which it printed).
+ */
+async function attachOverSsh(ctx: Context, session: string, readOnly: boolean): Promise<number> {
+  const { resolveHost } = await import('../hosts.js');
+  const target = await resolveHost(ctx.host!);
+  ctx.close();
+  const command = sshCommand(target, ['attach', ...(readOnly ? ['--read-only'] : []), '--', session], { tty: true });
+  return runInTerminal(command.program, command.args, process.env);
+}
+
+/** Runs a program in this terminal until it exits, leaving the terminal's signals to it. */
+async function runInTerminal(program: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
   const ignore = (): void => undefined;
   for (const signal of PASSED_TO_TMUX) process.on(signal, ignore);
   try {
     return await new Promise<number>((resolve, reject) => {
-      const child = spawn(process.env.SESSD_TMUX ?? 'tmux', args, { stdio: 'inherit', env });
-      child.once('error', (error) => reject(new Error(`cannot run tmux: ${error.message}`)));
+      const child = spawn(program, args, { stdio: 'inherit', env });
+      child.once('error', (error) => reject(new Error(`cannot run ${program}: ${error.message}`)));
       child.once('exit', (code, signal) => resolve(code ?? 128 + (signal === null ? 0 : signalNumber(signal))));
     });
   } finally {

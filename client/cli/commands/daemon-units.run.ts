@@ -5,6 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { SessdClient } from '../../sdk/client.js';
+import { UsageError } from '../args.js';
 import type { Context } from '../context.js';
 import type { Input } from '../spec.js';
 import { serviceUnit, SERVICE_UNIT, socketUnit, SOCKET_UNIT } from '../systemd-units.js';
@@ -46,7 +47,13 @@ function unitFiles(): [socket: string, service: string] {
 }
 
 /** `sess daemon uninstall`. */
+/** The units are this machine's files: another machine's are written there. */
+function here(ctx: Context): void {
+  if (ctx.host !== undefined) throw new UsageError(`${ctx.command} writes systemd units on this machine; to do it on ${ctx.host}, run \`ssh ${ctx.host} sess ${ctx.command}\``, ctx.command);
+}
+
 export async function uninstall(_: Input<typeof specs.uninstall>, ctx: Context): Promise<void> {
+  here(ctx);
   const files = unitFiles();
   const manager = await userManager();
   // Stopping sessd.service leaves every session running: tmux has a scope of its own.
@@ -59,6 +66,7 @@ export async function uninstall(_: Input<typeof specs.uninstall>, ctx: Context):
 
 /** `sess daemon install`. */
 export async function install({ noEnable }: Input<typeof specs.install>, ctx: Context): Promise<void> {
+  here(ctx);
   const dir = unitDir();
   const files = unitFiles();
   const manager = await userManager();

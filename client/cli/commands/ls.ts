@@ -15,6 +15,12 @@ export const spec = defineCommand({
     agentId: { type: 'string', value: 'ID', description: 'Only sessions of this agent' },
     waiting: { type: 'boolean', description: 'Only sessions whose program waits for a person (an approval, a question)' },
     wide: { alias: 'w', type: 'boolean', description: 'Show ids, pids, labels and directories too' },
+    hosts: {
+      type: 'string',
+      value: 'HOST,...',
+      description: 'List the sessions of these machines (names from the config file, or [USER@]HOST[:PORT]; `local` is this one), asked in parallel, with a HOST column',
+    },
+    allHosts: { type: 'boolean', description: "List this machine's sessions and those of every host in the config file" },
   },
-  examples: ['sess ls', 'sess ls --waiting', 'sess ls -s work --status running', 'sess ls --json | jq -r ".sessions[].name"'],
+  examples: ['sess ls', 'sess ls --waiting', 'sess ls -s work --status running', 'sess ls --hosts local,build,gpu', 'sess ls --json | jq -r ".sessions[].name"'],
 });

@@ -10,7 +10,8 @@ import type { spec } from './new.js';
 
 export async function run(o: Input<typeof spec>, ctx: Context): Promise<number | void> {
   const params: SessionCreateParams = {
-    cwd: resolve(o.cwd ?? process.cwd()),
+    // This directory means nothing on another machine: there the session starts where --cwd says, or in sessd's default.
+    ...(ctx.host === undefined ? { cwd: resolve(o.cwd ?? process.cwd()) } : o.cwd === undefined ? {} : { cwd: o.cwd }),
     ...(o.program.length > 0 ? { command: o.program } : {}),
   };
   if (o.name !== undefined) params.name = o.name;

@@ -10,6 +10,8 @@ export interface CommandContext {
   client(): Promise<SessdClient>;
   model(): SessionsModel | undefined;
   reconnect(): Promise<void>;
+  /** True when sessd runs on another machine (`sessd.host`): this one's folders mean nothing there. */
+  remote?(): boolean;
 }
 
 /** A session given by the tree (a node), or picked by the person. */
@@ -59,7 +61,7 @@ export function commandTable(ctx: CommandContext): Record<string, (...args: unkn
       if (name === undefined) return;
       const command = await vscode.window.showInputBox({ prompt: 'Command (empty: your shell)', placeHolder: 'claude' });
       if (command === undefined) return;
-      const cwd = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+      const cwd = ctx.remote?.() === true ? undefined : vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
       await reporting('creating a session', async () => {
         const client = await ctx.client();
         const s = await client.session.create({

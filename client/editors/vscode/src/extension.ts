@@ -25,7 +25,12 @@ class Extension implements vscode.Disposable {
 
   constructor() {
     this.disposables.push(vscode.window.createTreeView('sessd.sessions', { treeDataProvider: this.tree, showCollapseAll: true }));
-    const table = commandTable({ client: () => this.connected(), model: () => this.model, reconnect: () => this.reconnect() });
+    const table = commandTable({
+      client: () => this.connected(),
+      model: () => this.model,
+      reconnect: () => this.reconnect(),
+      remote: () => vscode.workspace.getConfiguration('sessd').get<string>('host', '') !== '',
+    });
     for (const [id, run] of Object.entries(table)) this.disposables.push(vscode.commands.registerCommand(id, run));
   }
 
@@ -48,6 +53,9 @@ class Extension implements vscode.Disposable {
       autostart: config.get<boolean>('autostart', true),
       program: config.get<string>('program', 'sessd'),
       version: VERSION,
+      host: config.get<string>('host', ''),
+      ssh: config.get<string>('ssh', ''),
+      remoteCommand: config.get<string>('remoteCommand', ''),
     });
     const model = new SessionsModel(client);
     this.unfollow = [

@@ -2,6 +2,7 @@
 -- current by events, and the actions behind :Sess. See README.md, "Neovim".
 local model = require('sessd.model')
 local paths = require('sessd.paths')
+local remote = require('sessd.remote')
 local rpc = require('sessd.rpc')
 
 local M = {}
@@ -13,6 +14,12 @@ local levels = vim.log.levels
 M.config = {
   -- The daemon's socket; default as every sessd client resolves it (sessd.paths).
   socket = nil,
+  -- Another machine's sessd instead (g:sessd_host): [USER@]HOST[:PORT] or a Host of
+  -- ~/.ssh/config, reached through `ssh HOST sess proxy` (sessd.remote).
+  host = nil,
+  -- The ssh program, and the command that runs sess on `host` (as its shell reads it).
+  ssh = 'ssh',
+  remote_command = 'sess',
   -- The tmux program that attaches a terminal buffer to a session.
   tmux = 'tmux',
   -- Notify when a session starts waiting for an answer.
@@ -83,9 +90,9 @@ end
 
 --- Connects, initializes, subscribes to events and takes a snapshot: events that
 --- arrive before the snapshot's reply are already in it (one ordered connection).
-local function open(socket, finish)
+local function open(where, finish)
   local c
-  c = rpc.connect(socket, {
+  local handlers = {
     on_notification = on_notification,
     on_close = function(reason)
       if client ~= c then return end
@@ -93,12 +100,18 @@ local function open(socket, finish)
       changed()
       M.notify('disconnected (' .. tostring(reason) .. '); the next :Sess command reconnects', levels.WARN)
     end,
-  }, function(err)
+  }
+  local function on_connect(err)
+    if err ~= nil and where.host ~= nil then return finish(('cannot reach %s: %s'):format(where.host, err)) end
     if err ~= nil then
-      return finish(('cannot reach sessd at %s (%s): start it with `sess daemon start`, or set g:sessd_socket'):format(socket, err))
+      return finish(('cannot reach sessd at %s (%s): start it with `sess daemon start`, or set g:sessd_socket'):format(where.socket, err))
     end
     local hello = { clientName = 'sessd.nvim', clientVersion = M.CLIENT_VERSION, protocolVersion = M.PROTOCOL_VERSION }
     c:request('initialize', hello, function(init_err, server)
+      -- Over ssh, a connection that ended before the answer is ssh or `sess proxy` failing: say what they said.
+      if init_err ~= nil and c.closed and where.host ~= nil then
+        return finish(('cannot reach sessd on %s (%s); is sessd installed there, with sess on its PATH?'):format(where.host, rpc.describe(init_err)))
+      end
       if init_err ~= nil then
         c:close()
         return finish('sessd refused this client: ' .. rpc.describe(init_err))
@@ -121,7 +134,14 @@ local function open(socket, finish)
         end))
       end))
     end)
-  end)
+  end
+  if where.host ~= nil then
+    local ok, argv = pcall(remote.argv, { host = where.host, ssh = M.config.ssh, remote_command = M.config.remote_command }, { 'proxy' }, false)
+    if not ok then return finish(tostring(argv)) end
+    c = rpc.spawn(argv, handlers, on_connect)
+  else
+    c = rpc.connect(where.socket, handlers, on_connect)
+  end
 end
 
 --- Calls `callback(client)` once connected (at once when already); a failure to
@@ -133,7 +153,7 @@ function M.with_client(callback)
     return
   end
   waiters = { callback }
-  open(M.socket(), function(err, c)
+  open({ socket = M.socket(), host = M.host() }, function(err, c)
     local pending = waiters
     waiters = nil
     if err ~= nil then return M.notify(err, levels.ERROR) end
@@ -145,6 +165,13 @@ end
 
 function M.socket()
   return paths.resolve(M.config.socket)
+end
+
+--- The remote machine to use (setup's `host`, else g:sessd_host), or nil for this one.
+function M.host()
+  local host = M.config.host or vim.g.sessd_host
+  if host == nil or host == '' or host == vim.NIL then return nil end
+  return host
 end
 
 --- One request; an error is notified as "WHAT: message (code)", a result goes to `on_result`.
@@ -163,7 +190,8 @@ end
 
 --- Creates a session; `spec`: {name?, command? (argv), cwd?}.
 function M.create(spec)
-  local params = { cwd = spec.cwd or vim.fn.getcwd() }
+  -- Neovim's directory means nothing on another machine: there sessd picks its default.
+  local params = { cwd = spec.cwd or (M.host() == nil and vim.fn.getcwd() or nil) }
   if spec.name ~= nil then params.name = spec.name end
   if spec.command ~= nil and #spec.command > 0 then params.command = spec.command end
   M.request('new', 'session/create', params, function(session)
@@ -211,7 +239,14 @@ end
 
 --- The argv of a tmux client on sessd's private server attached to `session`
 --- (what `sess attach` runs); TMUX is unset so that it works inside another tmux.
+--- With a host, `ssh -t HOST sess attach ID`: tmux attaches there.
 function M.attach_command(session, read_only)
+  if M.host() ~= nil then
+    local args = { 'attach' }
+    if read_only then table.insert(args, '--read-only') end
+    vim.list_extend(args, { '--', session.id })
+    return remote.argv({ host = M.host(), ssh = M.config.ssh, remote_command = M.config.remote_command }, args, true)
+  end
   local argv = { 'env', '-u', 'TMUX', M.config.tmux, '-S', M.tmux_socket, 'attach-session' }
   if read_only then table.insert(argv, '-r') end
   vim.list_extend(argv, { '-t', '=' .. session.runtime.tmuxSession })
