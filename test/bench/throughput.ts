@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DaemonMetricsRequest } from '../../shared/protocol/index.js';
 import { BenchDaemon, RawTmux } from './env.js';
@@ -52,6 +52,17 @@ async function droppedBytes(daemon: BenchDaemon): Promise<number> {
   return metrics.transcripts.droppedBytes;
 }
 
+/** The pid of the sessd-tap streaming `session`'s pane (its argv names the session). */
+async function tapPid(session: string): Promise<number> {
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const argv = await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '');
+    const [program, , name] = argv.split('\0');
+    if (program?.endsWith('sessd-tap') === true && name === session) return Number(entry);
+  }
+  throw new Error(`no sessd-tap for ${session}`);
+}
+
 /** The `throughput` suite: pane throughput with capture on and off, on a daemon and a raw tmux server of its own. */
 export async function throughput(dir: string, options: SuiteOptions): Promise<Figure[]> {
   const daemon = await BenchDaemon.start(dir);
@@ -83,7 +94,7 @@ export async function paneThroughput(daemon: BenchDaemon, raw: RawTmux, dir: str
   const stored: number[] = [];
   const lost: number[] = [];
   // CPU while the pane streams: what capture takes from the machine's two cores, and what the tmux servers spend.
-  const busy = { daemon: [] as number[], tmux: [] as number[], raw: [] as number[] };
+  const busy = { daemon: [] as number[], tap: [] as number[], tmux: [] as number[], raw: [] as number[] };
   const pids = {
     daemon: daemon.proc.pid!,
     tmux: (await client.daemon.status()).tmux.serverPid!,
@@ -97,9 +108,10 @@ export async function paneThroughput(daemon: BenchDaemon, raw: RawTmux, dir: str
       const droppedBefore = await droppedBytes(daemon);
       const endBefore = await transcriptEnd(daemon, w.id);
       const start = performance.now();
-      const { ms, cpu } = await push(go, done, [pids.daemon, pids.tmux]);
+      const { ms, cpu } = await push(go, done, [pids.daemon, pids.tmux, await tapPid(w.id)]);
       busy.daemon.push(cpu[0]!);
       busy.tmux.push(cpu[1]!);
+      busy.tap.push(cpu[2]!);
       // The tap never holds the pane up: what it has not handed over yet may still be on its way.
       const end = await transcriptEnd(daemon, w.id);
       await untilTranscript(daemon, w.id, 'WROTE-ALL', { from: Math.max(0, end - TAIL_BYTES) });
@@ -130,6 +142,7 @@ export async function paneThroughput(daemon: BenchDaemon, raw: RawTmux, dir: str
     { name: `transcript has all ${mib} MiB (go to marker stored)`, unit: 'MiB/s', sessd: stored.map(rate) },
     { name: 'output missing from the transcript (lost or never stored)', unit: 'MiB', sessd: lost },
     { name: 'daemon CPU while the pane streams', unit: 'cpu%', sessd: busy.daemon },
+    { name: "the pane's sessd-tap CPU while the pane streams", unit: 'cpu%', sessd: busy.tap },
     { name: 'tmux server CPU while the pane streams', unit: 'cpu%', sessd: busy.tmux, baseline: { name: 'raw tmux server, nothing capturing', values: busy.raw } },
   ];
 }

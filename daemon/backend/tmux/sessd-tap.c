@@ -5,10 +5,15 @@
  * sessd's tap socket, so the transcript has every byte without sessd attaching.
  *
  * It batches, so that it and sessd wake a few hundred times a second at most while
- * a pane streams, not once per write of tmux's (about 4 KiB each): the pipe is made
- * PIPE_BYTES large, output is left in it until BATCH_BYTES wait or BATCH_MS have
- * passed since the first of it, and is then read straight into the ring in reads of
- * up to READ_MAX, each one data frame, and written to the socket as one piece.
+ * a pane streams, not once per write of tmux's (about 4 KiB each): output is left
+ * where tmux put it until BATCH_BYTES wait or BATCH_MS have passed since the first of
+ * it, and is then read straight into the ring in reads of up to READ_MAX, each one
+ * data frame, and written to the socket as one piece. tmux 3.x hands the tap a
+ * socketpair, whose send buffer (tmux's side, ~200 KiB by default) holds a few ms of
+ * a pane at full speed; a pipe (other versions) is enlarged to PIPE_BYTES, or read
+ * sooner if it cannot be. Reading less often does not help tmux: measured here, a
+ * reader every 1-4 ms costs tmux the least, one every 20-50 ms more (it then buffers
+ * and writes large pieces itself).
  *
  * Output is kept in a ring of BUFFER_CAP bytes until sessd acknowledges that it is
  * stored, so a daemon killed at any moment loses nothing: the next daemon says where
@@ -38,16 +43,17 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
 #define BUFFER_CAP (16u << 20)  /* unacknowledged output held: a third of a second of a pane at full speed, more than sessd's commit interval */
 #define READ_MAX (512u << 10)   /* largest read, so largest data frame's payload (sessd takes up to 1 MiB) */
-#define PIPE_BYTES (1 << 20)    /* the pipe from tmux: ~20 ms of a pane at full speed (the unprivileged maximum by default) */
+#define PIPE_BYTES (1 << 20)    /* a pipe from tmux: ~20 ms of a pane at full speed (the unprivileged maximum by default) */
 #define BATCH_BYTES (64u << 10) /* read at once when this much waits in the pipe */
-#define BATCH_MS 4              /* otherwise read this long after output first waits: what a transcript reader may lag */
-#define SMALL_PIPE_BATCH_MS 1   /* the same when the pipe could not be enlarged: it must not fill meanwhile */
+#define BATCH_MS 2              /* otherwise read this long after output first waits: what a transcript reader may lag */
+#define SMALL_PIPE_BATCH_MS 1   /* the same from a pipe that could not be enlarged (64 KiB): it must not fill meanwhile */
 #define STALL_MS 1000           /* ring full and sessd connected but acknowledging nothing this long: drop rather than let tmux hold more */
 #define GAP_FRAME 9
 #define DATA_HEADER 5
@@ -249,7 +255,9 @@ int main(int argc, char **argv) {
     /* tmux ends the pipe with SIGHUP on some paths; the end of stdin says the same. */
     signal(SIGHUP, SIG_IGN);
     /* A pipe that cannot be enlarged (a lowered pipe-max-size) is read sooner instead. */
-    int batch_ms = fcntl(STDIN_FILENO, F_SETPIPE_SZ, PIPE_BYTES) >= PIPE_BYTES ? BATCH_MS : SMALL_PIPE_BATCH_MS;
+    struct stat in;
+    int small_pipe = fstat(STDIN_FILENO, &in) == 0 && S_ISFIFO(in.st_mode) && fcntl(STDIN_FILENO, F_SETPIPE_SZ, PIPE_BYTES) < PIPE_BYTES;
+    int batch_ms = small_pipe ? SMALL_PIPE_BATCH_MS : BATCH_MS;
     fcntl(STDIN_FILENO, F_SETFL, fcntl(STDIN_FILENO, F_GETFL) | O_NONBLOCK);
     try_connect();
     long next_try = now_ms() + RECONNECT_MS;
