@@ -18,10 +18,12 @@
  * Output is kept in a ring of BUFFER_CAP bytes until sessd acknowledges that it is
  * stored, so a daemon killed at any moment loses nothing: the next daemon says where
  * its store ends and the tap sends again from there. When the ring is full while
- * sessd is connected, the tap stops reading (tmux holds the rest) for up to
- * STALL_MS without an acknowledgement; when it is full and sessd is away, or stalls
- * longer, output is dropped and the loss is written into the stream as a gap frame
- * in its place once there is room. Without a connection it retries every RECONNECT_MS.
+ * sessd is connected and taking what is sent (it is only slow to store it), the tap
+ * stops reading (tmux holds the rest) for up to STALL_MS; when it is full and sessd
+ * is away, has taken nothing for READ_STALL_MS (stopped, wedged), or stalls longer,
+ * output is dropped and the loss is written into the stream as a gap frame in its
+ * place once there is room: the pane is never held up, and tmux never holds much.
+ * Without a connection it retries every RECONNECT_MS.
  *
  * The stream is a sequence of frames; offsets count the stream's bytes from 0:
  *   'D' <u32 length, big-endian> <length bytes of output>
@@ -48,13 +50,14 @@
 #include <time.h>
 #include <unistd.h>
 
-#define BUFFER_CAP (16u << 20)  /* unacknowledged output held: a third of a second of a pane at full speed, more than sessd's commit interval */
+#define BUFFER_CAP (8u << 20)   /* unacknowledged output held: ~0.2 s of a pane at full speed, ten times sessd's commit interval */
 #define READ_MAX (512u << 10)   /* largest read, so largest data frame's payload (sessd takes up to 1 MiB) */
 #define PIPE_BYTES (1 << 20)    /* a pipe from tmux: ~20 ms of a pane at full speed (the unprivileged maximum by default) */
 #define BATCH_BYTES (64u << 10) /* read at once when this much waits in the pipe */
 #define BATCH_MS 2              /* otherwise read this long after output first waits: what a transcript reader may lag */
 #define SMALL_PIPE_BATCH_MS 1   /* the same from a pipe that could not be enlarged (64 KiB): it must not fill meanwhile */
 #define STALL_MS 1000           /* ring full and sessd connected but acknowledging nothing this long: drop rather than let tmux hold more */
+#define READ_STALL_MS 50        /* ring full with output unsent, and sessd took none of it this long: it is not reading (stopped): drop */
 #define GAP_FRAME 9
 #define DATA_HEADER 5
 #define RESUME_ROOM (BUFFER_CAP / 4) /* after dropping, keep output again once this much is free */
@@ -71,6 +74,7 @@ static uint64_t dropped; /* output bytes lost since the last gap frame, not yet 
 static int sock = -1;
 static int resumed;      /* sessd said where to send from */
 static long full_since = -1; /* when the ring was first found full while sessd was connected (-1: it is not) */
+static long last_taken;      /* when sessd last took bytes from the socket (or connected) */
 static unsigned char header[600];
 static size_t header_len, header_sent;
 static unsigned char reply[9];
@@ -118,6 +122,18 @@ static void settle_gap(void) {
     dropped = 0;
 }
 
+/* When holding output back (ring full, sessd connected) stops: the earlier of the two stalls. */
+static long hold_until(void) {
+    long until = full_since + STALL_MS;
+    if (sent < end && last_taken + READ_STALL_MS < until) until = last_taken + READ_STALL_MS;
+    return until;
+}
+
+/* Whether output is left where tmux put it because the ring is full and sessd, connected, is not stalled. */
+static int holding(long now) {
+    return full_since >= 0 && sock >= 0 && resumed && now < hold_until();
+}
+
 /*
  * Reads what waits on stdin into the ring, one data frame per read, straight after
  * its header. When the ring has no room: holds off (returns 1, stdin unread) while
@@ -132,7 +148,7 @@ static int take_input(void) {
         if (!keep && dropped == 0 && sock >= 0 && resumed) {
             long now = now_ms();
             if (full_since < 0) full_since = now;
-            if (now - full_since < STALL_MS) return 1;
+            if (holding(now)) return 1;
         }
         if (!keep) full_since = -1; /* dropping now, until there is room again */
         ssize_t r;
@@ -159,11 +175,6 @@ static int take_input(void) {
     }
 }
 
-/* Whether output is left in the pipe because the ring is full and sessd, connected, is not stalled. */
-static int holding(long now) {
-    return full_since >= 0 && sock >= 0 && resumed && now - full_since < STALL_MS;
-}
-
 static void disconnect(void) {
     full_since = -1;
     if (sock >= 0) close(sock);
@@ -188,6 +199,7 @@ static void try_connect(void) {
     setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof size); /* a smaller buffer only means more, smaller writes */
     fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
     sock = fd;
+    last_taken = now_ms();
     resumed = 0;
     reply_len = 0;
     header_len = (size_t)snprintf((char *)header, sizeof header, "sessd-tap 2 %s %s %s %llu %llu\n", session, pane_pid, tap_id,
@@ -231,7 +243,10 @@ static void flush_some(void) {
             size_t n = (size_t)(end - sent);
             if (n > BUFFER_CAP - at) n = BUFFER_CAP - at;
             w = write(sock, ring + at, n);
-            if (w > 0) sent += (uint64_t)w;
+            if (w > 0) {
+                sent += (uint64_t)w;
+                last_taken = now_ms();
+            }
         } else {
             return;
         }
@@ -288,7 +303,7 @@ int main(int argc, char **argv) {
         if (sock < 0) wait = next_try - now > 0 ? next_try - now : 0;
         long until = -1; /* the next deadline of a batch, a stall or a drain */
         if (waiting_since >= 0) until = waiting_since + batch_ms;
-        if (held_back) until = until < 0 || full_since + STALL_MS < until ? full_since + STALL_MS : until;
+        if (held_back) until = until < 0 || hold_until() < until ? hold_until() : until;
         if (drain_until >= 0) until = until < 0 || drain_until < until ? drain_until : until;
         if (until >= 0) {
             long left = until - now > 0 ? until - now : 0;
