@@ -57,7 +57,7 @@
 #define BATCH_MS 2              /* otherwise read this long after output first waits: what a transcript reader may lag */
 #define SMALL_PIPE_BATCH_MS 1   /* the same from a pipe that could not be enlarged (64 KiB): it must not fill meanwhile */
 #define STALL_MS 1000           /* ring full and sessd connected but acknowledging nothing this long: drop rather than let tmux hold more */
-#define READ_STALL_MS 50        /* ring full with output unsent, and sessd took none of it this long: it is not reading (stopped): drop */
+#define READ_STALL_MS 100       /* ring full with output unsent, and sessd took none of it this long: it is not reading (stopped): drop */
 #define GAP_FRAME 9
 #define DATA_HEADER 5
 #define RESUME_ROOM (BUFFER_CAP / 4) /* after dropping, keep output again once this much is free */
