@@ -17,6 +17,18 @@ export const ATTACH_UNREAD_BYTES = 512 * 1024;
  * was already read; before its reply, what came first). Over this, the client is closed.
  */
 export const ATTACH_HELD_BYTES = 4 * 1024 * 1024;
+/**
+ * Output is sent in notifications of at most this many characters: a stream of small
+ * pty reads (tmux draws in a few hundred bytes at a time) becomes few large frames.
+ */
+export const ATTACH_BATCH_CHARS = 64 * 1024;
+/**
+ * Output that follows other output within this long is gathered into one notification
+ * (the first after a quiet spell goes at once, so typing echoes without delay): a few
+ * ms, below what a person sees, and a notification per pty read costs the daemon more
+ * than tmux spends drawing.
+ */
+const ATTACH_BATCH_MS = 4;
 /** How long a tmux client gets to exit after SIGHUP before it is killed: it exits at once unless wedged. */
 const EXIT_GRACE_MS = 2_000;
 /** Text tmux prints as its client leaves because it was detached (by the prefix key, or `detach-client`). */
@@ -56,6 +68,11 @@ export class Attacher {
   /** Output not sent yet: before the reply that names the attach, or while the client is behind. */
   private held: string[] = [];
   private heldBytes = 0;
+  /** Output gathered to be sent together once the batch's time is up (see ATTACH_BATCH_MS). */
+  private batch: string[] = [];
+  private batchChars = 0;
+  /** Running while output is being gathered: a batch's window. */
+  private batchTimer: NodeJS.Timeout | undefined;
   /** Output is sent as it comes (the reply went out, and the client keeps up). */
   private flowing = false;
   private started = false;
@@ -92,6 +109,7 @@ export class Attacher {
       this.pty.onExit(() => {
         this.markAttached(false);
         clearTimeout(this.stallTimer);
+        clearTimeout(this.batchTimer);
         clearTimeout(this.killTimer);
         this.finish();
         resolve();
@@ -140,7 +158,9 @@ export class Attacher {
     if (this.closing === undefined) {
       this.closing = reason;
       clearTimeout(this.stallTimer);
+      clearTimeout(this.batchTimer);
       this.held = [];
+      this.batch = [];
       if (reason !== 'connection-closed') this.conn.notify(AttachClosedNotification, { attachId: this.id, reason });
       this.hangUp();
     }
@@ -170,6 +190,7 @@ export class Attacher {
     }
     let reason = this.closing;
     if (reason === undefined) {
+      this.sendBatch(false);
       this.flush();
       reason = stripAnsi(this.tail).includes(DETACHED_BANNER) ? 'detached' : 'session-ended';
       this.closing = reason;
@@ -182,8 +203,7 @@ export class Attacher {
     if (this.closing !== undefined) return;
     this.tail = (this.tail + data).slice(-TAIL_CHARS);
     if (this.flowing) {
-      this.send(data);
-      this.pace();
+      this.gather(data);
       return;
     }
     this.held.push(data);
@@ -191,14 +211,56 @@ export class Attacher {
     if (this.heldBytes > ATTACH_HELD_BYTES) void this.close('client-too-slow');
   }
 
+  /**
+   * Output while flowing: sent at once after a quiet spell, then gathered for
+   * ATTACH_BATCH_MS (or until ATTACH_BATCH_CHARS) into one notification, for as long
+   * as output keeps coming.
+   */
+  private gather(data: string): void {
+    this.batch.push(data);
+    this.batchChars += data.length;
+    if (this.batchTimer === undefined) {
+      this.sendBatch();
+      this.batchTimer = setTimeout(() => this.batchDue(), ATTACH_BATCH_MS);
+    } else if (this.batchChars >= ATTACH_BATCH_CHARS) {
+      this.sendBatch();
+    }
+  }
+
+  /** A batch's window ended: what it gathered goes, and another window opens if there was any. */
+  private batchDue(): void {
+    this.batchTimer = undefined;
+    if (this.batch.length === 0 || this.closing !== undefined) return;
+    this.sendBatch();
+    this.batchTimer = setTimeout(() => this.batchDue(), ATTACH_BATCH_MS);
+  }
+
+  /** Sends what was gathered, and (with `pace`) pauses the pty if the client is behind. */
+  private sendBatch(pace = true): void {
+    if (this.batch.length === 0) return;
+    const data = this.batch.length === 1 ? this.batch[0]! : this.batch.join('');
+    this.batch = [];
+    this.batchChars = 0;
+    this.send(data);
+    if (pace && this.flowing) this.pace();
+  }
+
   private send(data: string): void {
     this.conn.notify(AttachOutputNotification, { attachId: this.id, seq: this.seq++, data });
   }
 
-  /** Sends what was held, then lets output flow unless the client is behind. */
+  /** Sends what was held (in notifications of up to ATTACH_BATCH_CHARS), then lets output flow unless the client is behind. */
   private flush(): void {
     if (!this.started || this.closing !== undefined) return;
-    for (const data of this.held) this.send(data);
+    let pending = '';
+    for (const data of this.held) {
+      pending += data;
+      if (pending.length >= ATTACH_BATCH_CHARS) {
+        this.send(pending);
+        pending = '';
+      }
+    }
+    if (pending !== '') this.send(pending);
     this.held = [];
     this.heldBytes = 0;
     this.flowing = true;

@@ -3,7 +3,8 @@ import { AbstractMessageWriter, type Message, type MessageWriter } from 'vscode-
 
 /**
  * Writes each message as one `Content-Length` frame in one socket write (header and
- * body corked together: one writev), straight into the socket's buffer.
+ * body in one string: one write syscall, and Node can hand a string to the kernel
+ * without copying it into a Buffer first), straight into the socket's buffer.
  * vscode-jsonrpc's stream writer writes header and body separately and holds every
  * message behind the previous one's callback, so what a slow client has not read
  * piles up in its queue, out of sight. Here all of it is `socket.writableLength`,
@@ -21,15 +22,13 @@ export class FrameWriter extends AbstractMessageWriter implements MessageWriter 
   }
 
   write(message: Message): Promise<void> {
-    const body = Buffer.from(JSON.stringify(message), 'utf8');
+    const body = JSON.stringify(message);
     return new Promise((resolve, reject) => {
       if (this.socket.destroyed) {
         reject(new Error('the connection is closed'));
         return;
       }
-      this.socket.cork();
-      this.socket.write(`Content-Length: ${body.length}\r\n\r\n`, 'ascii');
-      this.socket.write(body, (error) => {
+      this.socket.write(`Content-Length: ${Buffer.byteLength(body, 'utf8')}\r\n\r\n${body}`, 'utf8', (error) => {
         if (error) {
           reject(error);
           return;
@@ -37,7 +36,6 @@ export class FrameWriter extends AbstractMessageWriter implements MessageWriter 
         resolve();
         if (this.socket.writableLength === 0) this.onFlushed();
       });
-      this.socket.uncork();
       this.onQueued(this.socket.writableLength);
     });
   }

@@ -6,7 +6,7 @@ import { TapRestarts, type TapPanes } from './tap-restarts.js';
 
 /** A header line longer than this is not a tap. */
 const MAX_HEADER = 512;
-/** A data frame longer than this is not from sessd-tap (it sends at most 64 KiB). */
+/** A data frame longer than this is not from sessd-tap (it sends at most 512 KiB). */
 const MAX_FRAME = 1024 * 1024;
 const DATA_HEADER = 5;
 const GAP_FRAME = 9;
@@ -89,9 +89,13 @@ function readTap(
   log: Logger,
   identified: (stream: Stream) => void,
 ): void {
-  let buffer: Buffer = Buffer.alloc(0);
+  /** What arrived and is not parsed yet, in pieces: joined once a whole frame is there, not per read. */
+  let parts: Buffer[] = [];
+  let size = 0;
+  /** Bytes needed before parsing is worth trying again (the frame in progress, whole). */
+  let need = 1;
   let stream: Stream | undefined;
-  /** Offset in the tap's stream of `buffer`'s first byte. */
+  /** Offset in the tap's stream of the first unparsed byte. */
   let offset = 0;
   const refuse = (why: string): void => {
     log.warn({ why }, 'refused a tap connection');
@@ -101,12 +105,23 @@ function readTap(
   // A tap whose connection breaks reconnects and resends from where this daemon stands.
   socket.on('error', () => undefined);
   socket.on('data', (chunk: Buffer) => {
-    buffer = buffer.length === 0 ? chunk : Buffer.concat([buffer, chunk]);
+    parts.push(chunk);
+    size += chunk.length;
+    if (size < need) return;
+    let buffer = parts.length === 1 ? parts[0]! : Buffer.concat(parts, size);
+    parts = [];
+    size = 0;
+    need = 1;
+    const keep = (rest: Buffer, whole: number): void => {
+      if (rest.length > 0) parts.push(rest);
+      size = rest.length;
+      need = whole;
+    };
     if (stream === undefined) {
       const nl = buffer.indexOf(10);
       if (nl === -1) {
-        if (buffer.length > MAX_HEADER) refuse('header too long');
-        return;
+        if (buffer.length > MAX_HEADER) return refuse('header too long');
+        return keep(buffer, buffer.length + 1);
       }
       const match = HEADER.exec(buffer.subarray(0, nl).toString('latin1'));
       buffer = buffer.subarray(nl + 1);
@@ -119,24 +134,42 @@ function readTap(
       log.debug({ session, tap, base: Number(base), end: Number(end), resume: offset }, 'tap connected');
       socket.write(frame(0x52 /* R */, offset));
     }
+    const { session, tap } = stream;
+    // Consecutive data frames go to the transcript as one append: one notice to its listeners per read, not per frame.
+    let data: Buffer[] = [];
+    const append = (): void => {
+      if (data.length === 0) return;
+      transcripts.append(session, data.length === 1 ? data[0]! : Buffer.concat(data), { tap, offset });
+      data = [];
+    };
     while (buffer.length > 0) {
       const type = buffer[0];
       if (type === 0x44 /* D */) {
-        if (buffer.length < DATA_HEADER) return;
+        if (buffer.length < DATA_HEADER) break;
         const length = buffer.readUInt32BE(1);
-        if (length > MAX_FRAME) return refuse('frame too long');
-        if (buffer.length < DATA_HEADER + length) return;
+        if (length > MAX_FRAME) {
+          append();
+          return refuse('frame too long');
+        }
+        if (buffer.length < DATA_HEADER + length) {
+          append();
+          return keep(buffer, DATA_HEADER + length);
+        }
         offset += DATA_HEADER + length;
-        transcripts.append(stream.session, Buffer.from(buffer.subarray(DATA_HEADER, DATA_HEADER + length)), { tap: stream.tap, offset });
+        data.push(buffer.subarray(DATA_HEADER, DATA_HEADER + length));
         buffer = buffer.subarray(DATA_HEADER + length);
       } else if (type === 0x47 /* G */) {
-        if (buffer.length < GAP_FRAME) return;
+        if (buffer.length < GAP_FRAME) break;
+        append();
         offset += GAP_FRAME;
-        transcripts.gap(stream.session, Number(buffer.readBigUInt64BE(1)), 'tap', { tap: stream.tap, offset });
+        transcripts.gap(session, Number(buffer.readBigUInt64BE(1)), 'tap', { tap, offset });
         buffer = buffer.subarray(GAP_FRAME);
       } else {
+        append();
         return refuse('unknown frame');
       }
     }
+    append();
+    keep(buffer, buffer.length + 1);
   });
 }

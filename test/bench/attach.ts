@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { spawn as spawnPty } from 'node-pty';
 import { Attachment } from '../../client/sdk/attach.js';
 import { BenchDaemon, guard, RawTmux } from './env.js';
@@ -51,7 +52,9 @@ async function measure(bytes: number, attach: (onData: (d: string) => void) => P
 /**
  * Attach throughput: a program writing fast while one client is attached, through
  * sessd's `session/attach` (tmux client in sessd's pty, streamed over JSON-RPC), against
- * a raw `tmux attach` in a node-pty of the same size reading as fast as it can.
+ * a raw `tmux attach` in a node-pty of the same size reading as fast as it can. Both
+ * panes are captured: sessd's by its transcript tap, the raw one by `pipe-pane` to a
+ * file, so the baseline's tmux does the same work for the pane.
  */
 export async function attach(dir: string, options: SuiteOptions): Promise<Figure[]> {
   const runs = options.quick ? 2 : 5;
@@ -74,6 +77,7 @@ export async function attach(dir: string, options: SuiteOptions): Promise<Figure
 
       const name = `w${i}`;
       await raw.run(['new-session', '-d', '-s', name, '-x', String(SIZE.cols), '-y', String(SIZE.rows), '--', ...writer(bytes)]);
+      await raw.run(['pipe-pane', '-O', '-t', `=${name}:`, `exec cat > '${join(dir, `${name}.log`)}'`]);
       viaTmux.push(
         await measure(bytes, (onData) => {
           const env: NodeJS.ProcessEnv = { ...process.env, TERM: 'xterm-256color' };

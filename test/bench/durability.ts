@@ -5,15 +5,15 @@ import { BenchDaemon, guard, RawTmux } from './env.js';
 import { newSessionUntilOutput, untilTranscript, watchTranscript } from './follow.js';
 import type { Figure, SuiteOptions } from './main.js';
 import { abab, elapsed } from './measure.js';
-import { paneThroughput } from './throughput.js';
 
 /** Prints a marker unique to this run of the program, then waits. */
 const STARTS = ['sh', '-c', 'echo "READY-$$"; exec sleep 100000'];
 
 /**
- * Checkpoint latency, restore latency (request to the program's first output), pane
- * throughput with transcript capture on, and how fast sessions are seen crashed when
- * the tmux server dies; each against its baseline, taking turns, in the same run.
+ * Checkpoint latency, restore latency (request to the program's first output), and
+ * how fast sessions are seen crashed when the tmux server dies; each against its
+ * baseline, taking turns, in the same run. (Pane throughput with transcript capture
+ * on is the `throughput` suite.)
  */
 export async function durability(dir: string, options: SuiteOptions): Promise<Figure[]> {
   const runs = options.quick ? 3 : 10;
@@ -68,9 +68,6 @@ export async function durability(dir: string, options: SuiteOptions): Promise<Fi
       1,
     );
     figures.push({ name: 'session/restore until the first output', unit: 'ms', sessd: restore.a, baseline: { name: 'tmux -C new-session (a process) to first %output', values: restore.b } });
-
-    // -- pane throughput with transcript capture on ---------------------------------
-    figures.push(...(await paneThroughput(daemon, raw, dir, options)));
 
     // -- crash detection: the tmux server dies with 10 sessions ------------------
     for (let i = 0; i < 10; i++) await client.session.create({ command: ['sleep', '100000'], cwd: dir });
