@@ -42,12 +42,12 @@ export class ReadScheduler {
     this.soon();
   }
 
-  /** Reads the screen once output settles, or STREAM_READ_MS after it began streaming. */
-  soon(): void {
+  /** Reads the screen once output settles, or STREAM_READ_MS after it began streaming; `laterMs` later still. */
+  soon(laterMs = 0): void {
     if (!this.readable()) return;
     clearTimeout(this.settle);
-    this.settle = setTimeout(() => this.fire(false), SETTLE_MS);
-    this.stream ??= setTimeout(() => this.fire(false), STREAM_READ_MS);
+    this.settle = setTimeout(() => this.fire(false), SETTLE_MS + laterMs);
+    this.stream ??= setTimeout(() => this.fire(false), STREAM_READ_MS + laterMs);
   }
 
   get quietArmed(): boolean {

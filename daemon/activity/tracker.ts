@@ -60,6 +60,11 @@ export interface TrackerDeps {
   events: { onEvent(listener: (event: SessdEvent) => void): () => void };
 }
 
+/** Adopted sessions whose screens are read in one turn after a restart (two tmux commands each). */
+const ADOPTED_READ_BATCH = 50;
+/** How far apart those turns are: 1,000 sessions are read within 0.4 s, 5,000 within 2 s. */
+const ADOPTED_READ_STAGGER_MS = 20;
+
 /**
  * Keeps every running session's activity current from its output as it happens:
  * output schedules a reading of the screen (ReadScheduler), the screen and what came
@@ -107,9 +112,17 @@ export class ActivityTracker {
     );
   }
 
-  /** Starts tracking every running session (at daemon start, after the first reconcile). */
+  /**
+   * Starts tracking every running session (at daemon start, after the first reconcile).
+   * Their screens are read in turns of ADOPTED_READ_BATCH, ADOPTED_READ_STAGGER_MS
+   * apart, not all at once: a restart with thousands of sessions would otherwise queue
+   * thousands of captures at tmux ahead of the first request.
+   */
   trackRunning(): void {
-    for (const session of this.deps.registry.all()) if (session.status === 'running') this.track(session.id, true);
+    let n = 0;
+    for (const session of this.deps.registry.all()) {
+      if (session.status === 'running') this.track(session.id, true, undefined, Math.floor(n++ / ADOPTED_READ_BATCH) * ADOPTED_READ_STAGGER_MS);
+    }
   }
 
   /**
@@ -223,7 +236,7 @@ export class ActivityTracker {
    * `adopted`: a program that was already running (a daemon restart, a resume) has
    * spoken before, and its screen is read at once.
    */
-  private track(id: string, adopted: boolean, preface?: string): void {
+  private track(id: string, adopted: boolean, preface?: string, laterMs = 0): void {
     const existing = this.tracked.get(id);
     if (existing !== undefined && preface === undefined && this.preparing.delete(id)) {
       // The start is recorded: what the screen shows now can be recorded too.
@@ -253,8 +266,8 @@ export class ActivityTracker {
     this.tracked.set(id, t);
     if (preface !== undefined) this.preparing.add(id);
     this.tell({ type: 'tracked', sessionId: id });
-    t.reads.armQuiet(adopted ? QUIET_MS : SILENT_START_MS);
-    t.reads.soon();
+    t.reads.armQuiet((adopted ? QUIET_MS : SILENT_START_MS) + laterMs);
+    t.reads.soon(laterMs);
   }
 
   private untrack(id: string): void {

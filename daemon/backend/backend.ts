@@ -27,6 +27,11 @@ export interface RuntimeInfo {
   panePid: number;
   /** The program itself. */
   pid: number;
+  /**
+   * Set when the program could not be started (the exec's errno name, e.g. `ENOENT`);
+   * the pane then ends at once, with status 127 or 126.
+   */
+  execError?: string;
 }
 
 /** A backend session as the backend sees it now. */
@@ -40,6 +45,8 @@ export interface BackendSessionState {
   exitCode: number | null;
   exitSignal: string | null;
   createdAt: string | null;
+  /** Whether the pane's output is piped to a capture, when the listing asked (`list`). */
+  piped?: boolean;
 }
 
 export interface CaptureOptions {
@@ -131,6 +138,8 @@ export interface SessionBackend extends SessionAttacher {
   dispose(): Promise<void>;
 
   spawn(spec: SpawnSpec): Promise<RuntimeInfo>;
+  /** True when `spawn` reports a program that cannot run (`execError`), so no PATH search is needed first. */
+  readonly checksPrograms?: boolean;
   /** Runs the program again in an existing backend session whose program ended. */
   respawn(spec: SpawnSpec): Promise<RuntimeInfo>;
   /** Removes the backend session; no error when it is already gone. */
@@ -140,8 +149,11 @@ export interface SessionBackend extends SessionAttacher {
   list(): Promise<BackendSessionState[]>;
 
   onEvent(listener: (event: BackendEvent) => void): () => void;
-  /** Makes sure the program's output streams to sessd's transcripts (after sessd restarted, say). */
-  ensureCapture(name: string): Promise<void>;
+  /**
+   * Makes sure the program's output streams to sessd's transcripts (after sessd
+   * restarted, say); `piped`: what a listing just said about it, saving a question.
+   */
+  ensureCapture(name: string, piped?: boolean): Promise<void>;
   /** Starts a new capture of the program's output, replacing one that died. */
   restartCapture(name: string): Promise<void>;
   state(name: string): Promise<BackendSessionState | null>;

@@ -28,10 +28,15 @@ export async function helper(name: string, without: string, log: Logger): Promis
   }
 }
 
+/** Where sessd-pane reports each program's start (`PaneReports`), beside the tmux socket. */
+function paneReportSocket(paths: SessdPaths): string {
+  return `${paths.tmuxSocket}.pane`;
+}
+
 /** The tmux socket, and beside it the one sessd-tap processes stream pane output to. */
 export async function tmuxSockets(paths: SessdPaths): Promise<{ tmuxSocket: string; tapSocket: string }> {
   const tapSocket = `${paths.tmuxSocket}.tap`;
-  for (const socket of [paths.tmuxSocket, tapSocket]) {
+  for (const socket of [paths.tmuxSocket, tapSocket, paneReportSocket(paths)]) {
     const tooLong = socketPathProblem(socket);
     if (tooLong !== null) throw new ListenError(tooLong);
   }
@@ -62,6 +67,7 @@ export async function createTmuxBackend(
     socket: paths.tmuxSocket,
     configPath: join(paths.stateDir, 'tmux.conf'),
     paneHelper,
+    paneReports: paneReportSocket(paths),
     tap: tap === null ? null : { program: tap, socket: tapSocket },
     env,
     commandTimeoutMs,

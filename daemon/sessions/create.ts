@@ -33,6 +33,10 @@ async function programExists(program: string, pathVar: string, cwd: string): Pro
   return false;
 }
 
+function programNotFound(program: string): Error {
+  return errors.invalidParams('command[0]', `program not found: ${program}`);
+}
+
 async function checkDirectory(cwd: string): Promise<void> {
   let info;
   try {
@@ -75,9 +79,10 @@ export class SessionCreator {
 
     const { space, command, cwd } = values;
     await checkDirectory(cwd);
-    const pathVar = values.env.PATH ?? process.env.PATH ?? '/usr/bin:/bin';
-    if (!(await programExists(command[0]!, pathVar, cwd))) {
-      throw errors.invalidParams('command[0]', `program not found: ${command[0]}`);
+    // A backend that reports exec failures checks the program as it starts it (sessd-pane, in the pane's own environment).
+    if (params.dryRun === true || params.start === false || backend.checksPrograms !== true) {
+      const pathVar = values.env.PATH ?? process.env.PATH ?? '/usr/bin:/bin';
+      if (!(await programExists(command[0]!, pathVar, cwd))) throw programNotFound(command[0]!);
     }
     if (params.dryRun === true) return this.preview(params, values, resolution);
     checkSessionLimits(values.labels, params.context ?? {}, this.deps.limits);
@@ -102,6 +107,12 @@ export class SessionCreator {
       try {
         if (params.start !== false) {
           const runtime = await onBackend(session, 'start', () => backend.spawn(spawnSpec(session, defaults)));
+          if (runtime.execError !== undefined) {
+            await backend.destroy(id).catch(() => undefined); // its pane ended already; the session goes with the error
+            throw runtime.execError === 'ENOENT' || runtime.execError === 'EACCES' || runtime.execError === 'ENOTDIR'
+              ? programNotFound(command[0]!)
+              : errors.invalidParams('command[0]', `cannot run ${command[0]}: ${runtime.execError}`);
+          }
           session = {
             ...session,
             status: 'running',

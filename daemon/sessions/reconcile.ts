@@ -121,6 +121,7 @@ export class Reconciler {
 
   private async once(): Promise<ReconcileSummary> {
     const states = await this.backend.list();
+    const piped = new Map(states.map((s) => [s.name, s.piped]));
     const plan = planReconcile(
       this.registry.all(),
       states,
@@ -133,7 +134,7 @@ export class Reconciler {
       ...plan.adopted
         .filter((session) => !this.captureChecked.has(session.id))
         .map((session) =>
-          this.backend.ensureCapture(session.id).then(
+          this.backend.ensureCapture(session.id, piped.get(session.id)).then(
             () => this.captureChecked.add(session.id),
             (error: unknown) => this.log.warn({ err: error, session: session.id }, 'cannot capture output'),
           ),

@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -12,6 +13,51 @@ export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 const DAEMON = join(REPO, 'dist', 'daemon', 'main.js');
 /** Hang guard for anything the bench waits on. */
 export const WAIT_LIMIT_MS = 60_000;
+
+/**
+ * What to end if the bench itself is ended early (Ctrl-C, a CI timeout's SIGTERM, a
+ * thrown error that skips a `finally`): each entry kills by pid or process group and
+ * removes files synchronously, since a signal handler cannot wait. An entry is removed
+ * once its owner closed normally.
+ */
+const leftovers = new Set<() => void>();
+let handlersInstalled = false;
+
+/** Registers `end` to run if the bench is ended before the returned function is called. */
+export function onAbort(end: () => void): () => void {
+  if (!handlersInstalled) {
+    handlersInstalled = true;
+    const endAll = (): void => {
+      for (const fn of [...leftovers].reverse()) {
+        try {
+          fn();
+        } catch {
+          // Best effort on the way out: one thing already gone must not keep the others alive.
+        }
+      }
+      leftovers.clear();
+    };
+    for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+      process.on(signal, () => {
+        process.stderr.write(`bench: ${signal}, ending its daemons and tmux servers\n`);
+        endAll();
+        process.exit(code);
+      });
+    }
+    process.on('exit', endAll);
+  }
+  leftovers.add(end);
+  return () => leftovers.delete(end);
+}
+
+/** SIGKILL to a pid (or, negative, a process group) that may be gone already. */
+export function killQuietly(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // Gone already: nothing left to end.
+  }
+}
 
 /** Rejects after WAIT_LIMIT_MS with `what`; otherwise the promise's value. */
 export function guard<T>(promise: Promise<T>, what: string): Promise<T> {
@@ -29,6 +75,8 @@ export class BenchDaemon {
     readonly tmuxSocket: string,
     /** sessd's own socket, for clients started beside `client`. */
     readonly socket: string,
+    /** Ends the daemon and its tmux server should the bench be ended early. */
+    private readonly forget: () => void,
   ) {}
 
   static async start(dir: string, config = ''): Promise<BenchDaemon> {
@@ -40,7 +88,15 @@ export class BenchDaemon {
       await writeFile(join(dir, 'config.yaml'), config);
       args.push('--config', join(dir, 'config.yaml'));
     }
-    const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, SHELL: '/bin/sh' } });
+    // A process group of its own, so an early end kills it and any child it started (attach ptys) at once.
+    const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, SHELL: '/bin/sh' }, detached: true });
+    let tmuxPid: number | null = null;
+    const forget = onAbort(() => {
+      killQuietly(-proc.pid!);
+      // tmux daemonizes into a session of its own: killed by the pid the daemon reported, or found by its socket.
+      if (tmuxPid !== null) killQuietly(tmuxPid);
+      else killTmuxSync(tmuxSocket);
+    });
     await guard(
       new Promise<void>((resolve, reject) => {
         createInterface({ input: proc.stdout }).on('line', (line) => {
@@ -51,15 +107,23 @@ export class BenchDaemon {
       'sessd to start',
     );
     const client = await SessdClient.connect({ socket, clientName: 'sessd-bench', autostart: false });
-    return new BenchDaemon(dir, proc, client, tmuxSocket, socket);
+    tmuxPid = (await client.daemon.status()).tmux.serverPid;
+    return new BenchDaemon(dir, proc, client, tmuxSocket, socket, forget);
   }
 
-  async close(): Promise<void> {
+  /** Ends the daemon only (sessions keep running, as in `systemctl restart`); `close` ends the rest. */
+  async stopDaemon(): Promise<void> {
     this.client.dispose();
+    if (this.proc.exitCode !== null || this.proc.signalCode !== null) return;
     const exited = new Promise((resolve) => this.proc.once('exit', resolve));
     this.proc.kill('SIGTERM');
     await exited;
+  }
+
+  async close(): Promise<void> {
+    await this.stopDaemon();
     await killTmux(this.tmuxSocket);
+    this.forget();
   }
 }
 
@@ -68,6 +132,7 @@ export class RawTmux {
   private constructor(
     readonly socket: string,
     readonly control: ControlClient,
+    private readonly forget: () => void,
   ) {}
 
   static async start(dir: string): Promise<RawTmux> {
@@ -79,8 +144,10 @@ export class RawTmux {
       env: { ...process.env, SHELL: '/bin/sh' },
       commandTimeoutMs: WAIT_LIMIT_MS,
     });
+    const [pid] = await control.run(['display-message', '-p', '#{pid}']);
+    const forget = onAbort(() => killQuietly(Number(pid)));
     await control.run(['set-option', '-g', 'history-limit', '50000']);
-    return new RawTmux(socket, control);
+    return new RawTmux(socket, control, forget);
   }
 
   run(argv: string[]): Promise<string[]> {
@@ -90,6 +157,7 @@ export class RawTmux {
   async close(): Promise<void> {
     await this.control.close();
     await killTmux(this.socket);
+    this.forget();
   }
 }
 
@@ -111,6 +179,16 @@ export async function killTmux(socket: string): Promise<void> {
   }
 }
 
+/** The synchronous `killTmux`, for a signal handler: asks tmux for the server's pid and kills it. */
+function killTmuxSync(socket: string): void {
+  const out = spawnSync('tmux', ['-S', socket, 'display-message', '-p', '#{pid}'], { encoding: 'utf8', timeout: TMUX_QUERY_MS });
+  const pid = Number(out.stdout?.trim());
+  if (out.status === 0 && pid > 0) killQuietly(pid);
+}
+
+/** How long the exit handler waits for tmux to say its pid: long enough for a busy server, short for an exit. */
+const TMUX_QUERY_MS = 2_000;
+
 /** How often to look whether a killed process that is not our child is gone. */
 const EXIT_CHECK_MS = 10;
 
@@ -125,7 +203,15 @@ function alive(pid: number): boolean {
 
 export async function benchDir(): Promise<{ dir: string; remove: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'sessd-bench-'));
-  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+  // Registered first, so it runs last: after the daemons and tmux servers in it are ended.
+  const forget = onAbort(() => rmSync(dir, { recursive: true, force: true }));
+  return {
+    dir,
+    remove: async () => {
+      await rm(dir, { recursive: true, force: true });
+      forget();
+    },
+  };
 }
 
 /** Median of a list of numbers. */

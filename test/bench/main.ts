@@ -11,6 +11,7 @@ import { agents } from './agents.js';
 import { attach } from './attach.js';
 import { core } from './core.js';
 import { durability } from './durability.js';
+import { scale } from './scale.js';
 import { throughput } from './throughput.js';
 
 export interface SuiteOptions {
@@ -32,7 +33,7 @@ export interface Figure {
 type Suite = (dir: string, options: SuiteOptions) => Promise<Figure[]>;
 
 /** In the order they run by default. */
-const SUITES: Record<string, Suite> = { core, agents, durability, throughput, attach };
+const SUITES: Record<string, Suite> = { core, agents, durability, throughput, attach, scale };
 
 const USAGE = `usage: npm run bench -- [--quick] [--json FILE] [SUITE...]
 suites: ${Object.keys(SUITES).join(', ')} (default: all)`;

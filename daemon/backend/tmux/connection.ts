@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { BackendSessionMissing, BackendTimeout, BackendUnavailable } from '../backend.js';
@@ -10,6 +11,13 @@ const RECONNECT_DELAYS_MS = [50, 100, 250, 500, 1_000, 2_000, 5_000];
 const CALL_WAIT_MS = 3_000;
 /** The watcher's wait-for blocks by design, so its commands never time out (the largest timer Node allows). */
 const NO_TIMEOUT_MS = 2 ** 31 - 1;
+
+/** A user option on the server naming the settings (`tmuxSettings`) last applied to it. */
+const SETTINGS_MARK = '@sessd-settings';
+
+function settingsDigest(settings: readonly string[][]): string {
+  return createHash('sha256').update(JSON.stringify(settings)).digest('hex').slice(0, 16);
+}
 
 export interface TmuxConnectionOptions {
   tmux: string;
@@ -149,9 +157,16 @@ export class TmuxConnection {
       let watcher: ControlClient;
       try {
         await main.run(['refresh-client', '-f', 'no-output']);
-        for (const setting of settings) await main.run(setting);
-        const [pid] = await main.run(['display-message', '-p', '#{pid}']);
+        const [line] = await main.run(['display-message', '-p', `#{pid}\t#{${SETTINGS_MARK}}`]);
+        const [pid, applied] = (line ?? '').split('\t');
         this.pid = Number(pid) || null;
+        // Each global option set costs tmux a pass over every session (15-50 ms at 1,000): a
+        // server that has these settings already (a daemon restart) is not sent them again.
+        const digest = settingsDigest(settings);
+        if (applied !== digest) {
+          for (const setting of settings) await main.run(setting);
+          await main.run(['set-option', '-g', SETTINGS_MARK, digest]);
+        }
         watcher = await ControlClient.start({ tmux, globalArgs, env, commandTimeoutMs: NO_TIMEOUT_MS, attach: ['attach-session', '-t', `=${CONTROL_SESSION}`] });
         await watcher.run(['refresh-client', '-f', 'no-output']);
       } catch (error) {

@@ -15,6 +15,7 @@ import {
 import type { ResourceLimiter } from '../resource-limits.js';
 import { TmuxConnection } from './connection.js';
 import { DeathWatch } from './death-watch.js';
+import { PaneReports } from './pane-reports.js';
 import { PANE_FORMAT, parsePaneRow, toState, type PaneRow } from './panes.js';
 import { isPaneHelper, programPid, sessionProcessGroups, settleStopState, signalGroups } from './process-groups.js';
 import { formatLiteral } from './quote.js';
@@ -22,6 +23,11 @@ import { CONTROL_SESSION } from './server-config.js';
 
 /** Text longer than this is pasted through a buffer instead of typed key by key. */
 const PASTE_THRESHOLD_CHARS = 512;
+/**
+ * How long a spawn waits for sessd-pane's report of its program before it looks in
+ * /proc instead: fork and exec take milliseconds, a loaded machine a while longer.
+ */
+const PANE_REPORT_MS = 3_000;
 
 export interface TmuxBackendOptions {
   tmux: string;
@@ -30,6 +36,8 @@ export interface TmuxBackendOptions {
   configPath: string;
   /** sessd-pane, which runs each program as its pane's foreground job; null runs programs directly (then pause cannot hold). */
   paneHelper: string | null;
+  /** The socket sessd-pane reports each program's pid (or exec failure) to; null: found in /proc. */
+  paneReports?: string | null;
   /** sessd-tap and the socket it streams to; null captures no output. */
   tap: { program: string; socket: string } | null;
   /** Environment of the tmux client, and of the server when the client starts one. */
@@ -60,6 +68,13 @@ export class TmuxBackend implements SessionBackend {
   private readonly listeners = new Set<(event: BackendEvent) => void>();
   /** Session name to the pane that runs its program. */
   private readonly panes = new Map<string, string>();
+  private reports: PaneReports | null = null;
+  /**
+   * `%sessions-changed` notices that sessd's own new-session and kill-session commands
+   * are bound to cause: those are not news, and call for no reconcile (a full
+   * `list-panes -a`, O(sessions), per create and delete). Any other change is passed on.
+   */
+  private ownChanges = 0;
 
   constructor(private readonly options: TmuxBackendOptions) {
     this.connection = new TmuxConnection(options, {
@@ -67,7 +82,10 @@ export class TmuxBackend implements SessionBackend {
         void this.afterConnect().then(() => this.deaths.watch(watcher));
       },
       disconnected: (reason) => this.emit({ type: 'disconnected', reason }),
-      sessionsChanged: () => this.emit({ type: 'sessions-changed' }),
+      sessionsChanged: () => {
+        if (this.ownChanges > 0) this.ownChanges--;
+        else this.emit({ type: 'sessions-changed' });
+      },
     });
     this.deaths = new DeathWatch({
       run: (argv) => this.run(argv),
@@ -79,7 +97,20 @@ export class TmuxBackend implements SessionBackend {
     });
   }
 
+  /** sessd-pane reports its program's start: the program's pid and an exec failure come from it. */
+  get checksPrograms(): boolean {
+    return this.options.paneHelper !== null && this.reports !== null;
+  }
+
   async start(): Promise<void> {
+    if (this.options.paneHelper !== null && (this.options.paneReports ?? null) !== null) {
+      try {
+        this.reports = await PaneReports.listen(this.options.paneReports!);
+      } catch (error) {
+        // Spawns then find the program's pid in /proc, and create checks PATH itself.
+        this.options.log.warn({ err: error, socket: this.options.paneReports }, 'cannot listen for pane reports');
+      }
+    }
     await this.connection.start();
   }
 
@@ -109,6 +140,7 @@ export class TmuxBackend implements SessionBackend {
 
   async dispose(): Promise<void> {
     this.deaths.dispose();
+    await this.reports?.dispose();
     await this.connection.dispose();
     this.listeners.clear();
   }
@@ -129,7 +161,7 @@ export class TmuxBackend implements SessionBackend {
 
   async spawn(spec: SpawnSpec): Promise<RuntimeInfo> {
     // Written together, so tmux attaches the tap before it reads the pane's first output.
-    const created = this.run([
+    const created = this.runChanging([
       'new-session', '-d', '-s', formatLiteral(spec.name), '-n', formatLiteral(spec.title),
       '-x', String(spec.size.cols), '-y', String(spec.size.rows), '-c', formatLiteral(spec.cwd),
       ...envArgs(spec.env), '-P', '-F', '#{pane_id} #{pane_pid}', '--', ...this.argv(spec),
@@ -164,10 +196,11 @@ export class TmuxBackend implements SessionBackend {
    * tap in the same write that creates it, so nothing opens one between the check
    * and the pipe-pane.
    */
-  async ensureCapture(name: string): Promise<void> {
+  async ensureCapture(name: string, piped?: boolean): Promise<void> {
+    if (piped === true) return;
     const pane = await this.paneOf(name);
-    const [piped] = await this.run(['display-message', '-p', '-t', pane, '#{pane_pipe}']);
-    if (piped !== '1') await this.tap(pane, name);
+    const [pipe] = piped === false ? ['0'] : await this.run(['display-message', '-p', '-t', pane, '#{pane_pipe}']);
+    if (pipe !== '1') await this.tap(pane, name);
   }
 
   /** Pipes the pane to a new tap; without `-o`, pipe-pane replaces the pipe of a tap that died. */
@@ -177,7 +210,7 @@ export class TmuxBackend implements SessionBackend {
 
   async destroy(name: string): Promise<void> {
     try {
-      await this.run(['kill-session', '-t', `=${name}`]);
+      await this.runChanging(['kill-session', '-t', `=${name}`]);
     } catch (error) {
       if (!(error instanceof BackendSessionMissing)) throw error;
     }
@@ -198,7 +231,12 @@ export class TmuxBackend implements SessionBackend {
   }
 
   async list(): Promise<BackendSessionState[]> {
-    const rows = (await this.run(['list-panes', '-a', '-F', PANE_FORMAT])).map(parsePaneRow);
+    // #{pane_pipe} first, so a restart learns which panes still stream to a tap in the same pass.
+    const rows = (await this.run(['list-panes', '-a', '-F', `#{pane_pipe}\t${PANE_FORMAT}`])).map((line) => {
+      const row = parsePaneRow(line.slice(line.indexOf('\t') + 1));
+      if (row !== null) row.piped = line.startsWith('1\t');
+      return row;
+    });
     const bySession = new Map<string, PaneRow>();
     for (const row of rows) {
       if (row === null) continue;
@@ -281,6 +319,8 @@ export class TmuxBackend implements SessionBackend {
   /** A new connection (perhaps to a new server): relearn the panes, then tell the domain to reconcile. */
   private async afterConnect(): Promise<void> {
     this.panes.clear();
+    // A new connection has seen none of sessd's changes yet; it reconciles in full anyway.
+    this.ownChanges = 0;
     try {
       await this.list();
     } catch (error) {
@@ -297,6 +337,18 @@ export class TmuxBackend implements SessionBackend {
     return this.connection.run(argv);
   }
 
+  /** Runs a command that adds or removes a tmux session; see `ownChanges`. */
+  private runChanging(argv: string[]): Promise<string[]> {
+    this.ownChanges++;
+    return this.run(argv).catch((error: unknown) => {
+      // Whether tmux changed anything is unknown now: its notice, if one comes, is not
+      // taken for ours, and a reconcile looks (one too many is harmless, one missed is not).
+      this.ownChanges = Math.max(0, this.ownChanges - 1);
+      this.emit({ type: 'sessions-changed' });
+      throw error;
+    });
+  }
+
   private async remember(name: string, line: string | undefined): Promise<RuntimeInfo> {
     const [paneId, pid] = (line ?? '').split(' ');
     if (paneId === undefined || !paneId.startsWith('%') || pid === undefined) {
@@ -304,7 +356,11 @@ export class TmuxBackend implements SessionBackend {
     }
     this.panes.set(name, paneId);
     const panePid = Number(pid);
-    return { paneId, panePid, pid: this.options.paneHelper === null ? panePid : await programPid(panePid) };
+    if (this.options.paneHelper === null) return { paneId, panePid, pid: panePid };
+    const report = this.reports === null ? null : await this.reports.wait(panePid, PANE_REPORT_MS);
+    if (report === null) return { paneId, panePid, pid: await programPid(panePid) };
+    if (report.error !== null) return { paneId, panePid, pid: panePid, execError: report.error };
+    return { paneId, panePid, pid: report.pid };
   }
 
   private argv(spec: SpawnSpec): string[] {
@@ -312,7 +368,10 @@ export class TmuxBackend implements SessionBackend {
     const command = [...(this.options.limiter?.prefix(spec.name, spec.limits) ?? []), ...spec.command];
     if (helper !== null) {
       const rlimits = this.options.limiter?.paneArgs(spec.limits) ?? [];
-      return [helper, ...(spec.preface === undefined ? [] : ['--preface', spec.preface]), ...rlimits, ...command];
+      const report = this.reports === null ? [] : ['--report', this.reports.path];
+      // Behind a wrapper (systemd-run), an exec that works says nothing of the program: sessd-pane checks it first.
+      const check = this.reports !== null && command.length > spec.command.length ? ['--program', spec.command[0]!] : [];
+      return [helper, ...(spec.preface === undefined ? [] : ['--preface', spec.preface]), ...rlimits, ...report, ...check, ...command];
     }
     // tmux runs a one-word command through `sh -c`, which would re-parse it.
     return command.length === 1 ? ['/bin/sh', '-c', 'exec "$0"', command[0]!] : command;
