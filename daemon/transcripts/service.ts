@@ -80,7 +80,7 @@ export class TranscriptService {
     this.totals.bytes += data.length;
     for (const listener of this.outputListeners) listener(session, offset, data);
     this.followers.appended(session);
-    this.flusher.schedule();
+    this.flusher.output(data.length);
   }
 
   /** `bytes` of output were lost before reaching sessd (null: an unknown amount), for `reason`. */
