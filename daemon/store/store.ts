@@ -49,7 +49,7 @@ import { SessionRecords } from './records.js';
  *
  * Durability (README "Durability"): `overlappingSync` is off, so LMDB syncs inside
  * each commit and a write promise resolves only once its transaction is on disk
- * (`fdatasync` of the data file, then of the meta page). A reply that acknowledges a
+ * (`fdatasync` of the data file, then the meta page written through an `O_DSYNC` descriptor). A reply that acknowledges a
  * write is therefore sent after the data is durable. Group commit: lmdb-js runs every
  * `transaction()` queued while its write thread is busy committing and syncing in the
  * next batch, one LMDB transaction and one sync for all of them; the write thread is
@@ -226,8 +226,8 @@ export class Store {
 
   /**
    * How many write transactions LMDB has committed since the store was opened: with
-   * `overlappingSync` off each is one synced commit (one `fdatasync` of the data file
-   * and one of the meta page), however many `write` calls it carried.
+   * `overlappingSync` off each is one synced commit (one `fdatasync` of the data file,
+   * the meta page written `O_DSYNC`), however many `write` calls it carried.
    */
   syncedCommits(): number {
     return (this.root.getStats() as { txns?: number }).txns ?? 0;
