@@ -90,6 +90,7 @@ export async function compose(
     transcriptStore,
     { maxBytes: configured.transcriptBytes, maxAgeMs: configured.transcriptAgeMs, totalBytes: configured.transcriptTotalBytes, pendingBytes: TRANSCRIPT_PENDING_BYTES },
     log.child({ component: 'transcripts' }),
+    store.inputMarks,
   );
   const { backend, limiter } = await createTmuxBackend(options.tmux, paths, tapSocket, configured.tmuxTimeoutMs, log);
   const committer = new Committer(store, registry, events);

@@ -13,6 +13,11 @@ export interface PendingEvent {
  * the events; once the write settles, events are released to listeners strictly in
  * seq order (a failed write's seqs are skipped, never reused). `lastPublishedSeq`
  * is therefore a point below which every kept event is in the store.
+ *
+ * Never reused, also after an OS crash: the write settles only once it is synced
+ * (`Store.write`), so an event is published after it is on disk. A crash can lose
+ * only seqs that were assigned but not yet published; the next daemon starts after
+ * the last stored seq and may assign those again, which no client has seen.
  */
 export class EventLog {
   private nextSeq = 1;

@@ -3,6 +3,7 @@ import type { SessionCaptureParams, SessionCaptureResult, SessionSendParams } fr
 import { errors } from '../errors.js';
 import type { SessionBackend } from '../backend/backend.js';
 import type { TranscriptService } from '../transcripts/service.js';
+import type { PendingMark } from '../transcripts/state.js';
 import type { Committer } from './commit.js';
 import { onBackend, type SessionLimits } from './helpers.js';
 import type { KeyedLock } from './lock.js';
@@ -37,7 +38,7 @@ export interface IODeps {
   registry: SessionRegistry;
   committer: Committer;
   backend: SessionBackend;
-  transcripts: Pick<TranscriptService, 'input' | 'onOutput'>;
+  transcripts: Pick<TranscriptService, 'input' | 'inputMark' | 'inputSettled' | 'onOutput'>;
   locks: KeyedLock;
   limits: Pick<SessionLimits, 'maxMessageBytes'>;
 }
@@ -91,20 +92,26 @@ export class SessionIO {
     });
   }
 
-  /** Types a message into its session and records it delivered. */
+  /**
+   * Types a message into its session and records it delivered: the message, its event
+   * and its input mark in the transcript in one synced commit.
+   */
   async deliver(message: Message): Promise<Message> {
-    // What is recorded of the input is written meanwhile, and stored by the time of the reply.
-    const { recorded, current } = await this.type(message.sessionId, 'send to', { text: message.text, via: 'text', submit: message.submit }, false, (id) =>
+    const { input, current } = await this.typeRecorded(message.sessionId, 'send to', { text: message.text, via: 'text', submit: message.submit }, (id) =>
       this.submit(id, message.text, message.submit),
     );
     const delivered: Message = { ...message, status: 'delivered', deliveredAt: new Date().toISOString() };
-    await Promise.all([
-      recorded,
-      this.deps.committer.commit({
+    let stored = false;
+    try {
+      await this.deps.committer.commit({
         messages: [delivered],
         events: [{ type: 'message.delivered', sessionId: current.id, data: toJson(delivered) }],
-      }),
-    ]);
+        inputMarks: [{ key: input.key, mark: input.mark }],
+      });
+      stored = true;
+    } finally {
+      this.deps.transcripts.inputSettled(input, stored);
+    }
     return delivered;
   }
 
@@ -113,11 +120,11 @@ export class SessionIO {
     const session = this.deps.registry.get(sessionId);
     if (session === undefined) throw errors.sessionNotFound(sessionId);
     if ('keys' in answer) await this.keys(session, answer.keys);
-    else await this.type(sessionId, 'answer', { text: answer.text, via: 'text', submit: answer.submit }, true, (id) => this.submit(id, answer.text, answer.submit));
+    else await this.type(sessionId, 'answer', { text: answer.text, via: 'text', submit: answer.submit }, (id) => this.submit(id, answer.text, answer.submit));
   }
 
   async keys(session: Session, keys: readonly string[]): Promise<Record<string, never>> {
-    await this.type(session.id, 'send keys to', { text: keys.join(' '), via: 'keys', submit: false }, true, (id) => this.deps.backend.sendKeys(id, keys));
+    await this.type(session.id, 'send keys to', { text: keys.join(' '), via: 'keys', submit: false }, (id) => this.deps.backend.sendKeys(id, keys));
     return {};
   }
 
@@ -147,25 +154,53 @@ export class SessionIO {
    * How every input goes in: under the session's input lock (input to one session is
    * serialized, so two sends arrive in the order they were made), to a live session
    * only, marked in the transcript where the output stands before it is typed, then
-   * typed, and activity told. `holdUntilMarked` keeps the lock until the mark is
-   * stored; otherwise the caller awaits `recorded` with its own writes.
+   * typed, and activity told. The lock is held until the mark is stored (in the
+   * transcripts' store: one commit, synced in the background).
    */
-  private type(
-    sessionId: string,
-    action: string,
-    mark: { text: string; via: 'text' | 'keys'; submit: boolean },
-    holdUntilMarked: boolean,
-    send: (id: string) => Promise<void>,
-  ): Promise<{ current: Session; recorded: Promise<void> }> {
-    return this.deps.locks.run(`${sessionId}:input`, async () => {
-      const current = this.deps.registry.get(sessionId);
-      if (current === undefined) throw errors.sessionNotFound(sessionId);
-      if (!isLive(current.status)) throw errors.invalidState(current, action);
+  private async type(sessionId: string, action: string, mark: InputText, send: (id: string) => Promise<void>): Promise<void> {
+    await this.deps.locks.run(`${sessionId}:input`, async () => {
+      const current = this.live(sessionId, action);
       const recorded = this.deps.transcripts.input(current.id, mark.text, mark.via, mark.submit);
-      await onBackend(current, action, () => send(current.id));
-      this.activity.poke(current.id, mark.via === 'text' && mark.submit);
-      if (holdUntilMarked) await recorded;
-      return { current, recorded };
+      await this.typeInto(current, action, mark, send);
+      await recorded;
     });
   }
+
+  /**
+   * As `type`, but the caller stores the input mark in its own commit, with the record
+   * it belongs to (and then settles it, `inputSettled`); the lock is not held for that
+   * commit. A typing that fails has its mark written by the transcripts, as `type` does.
+   */
+  private typeRecorded(sessionId: string, action: string, mark: InputText, send: (id: string) => Promise<void>): Promise<{ current: Session; input: PendingMark }> {
+    return this.deps.locks.run(`${sessionId}:input`, async () => {
+      const current = this.live(sessionId, action);
+      const input = this.deps.transcripts.inputMark(current.id, mark.text, mark.via, mark.submit);
+      try {
+        await this.typeInto(current, action, mark, send);
+      } catch (error) {
+        this.deps.transcripts.inputSettled(input, false);
+        throw error;
+      }
+      return { current, input };
+    });
+  }
+
+  private live(sessionId: string, action: string): Session {
+    const current = this.deps.registry.get(sessionId);
+    if (current === undefined) throw errors.sessionNotFound(sessionId);
+    if (!isLive(current.status)) throw errors.invalidState(current, action);
+    return current;
+  }
+
+  private async typeInto(current: Session, action: string, mark: InputText, send: (id: string) => Promise<void>): Promise<void> {
+    await onBackend(current, action, () => send(current.id));
+    this.activity.poke(current.id, mark.via === 'text' && mark.submit);
+  }
+}
+
+/** What an input leaves in the transcript. */
+interface InputText {
+  text: string;
+  via: 'text' | 'keys';
+  submit: boolean;
 }

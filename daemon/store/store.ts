@@ -3,6 +3,7 @@ import { open, type Database, type Key, type RootDatabase } from 'lmdb';
 import { latestBackup } from './backup.js';
 import { StoreDamaged, storeProblem } from './check.js';
 import type { Interaction, Message, SessdEvent, Session } from '../../shared/protocol/model.js';
+import type { TranscriptMark } from '../../shared/protocol/session-io.js';
 import { migrateFrom1, type MigrationTargets } from './migrate.js';
 import { SessionRecords } from './records.js';
 
@@ -22,6 +23,7 @@ import { SessionRecords } from './records.js';
  * | `interactions`        | `[session id, interaction id]` | Interaction |
  * | `interactionSessions` | interaction id                 | session id  |
  * | `templates`           | template name                  | Template (`TemplateService`) |
+ * | `inputMarks`          | `[session id, offset, n]`      | InputMark: a `session/send`'s input mark, written with its message |
  *
  * What a session owns is keyed by its id first, so a session's records are one key
  * range: listing them reads only that range, and deleting the session removes them
@@ -40,9 +42,18 @@ import { SessionRecords } from './records.js';
  * database (`[space, name]` → session id) that was written but never read;
  * `Store.open` migrates such a store (`migrate.ts`).
  *
- * Durability: `overlappingSync` is off, so LMDB syncs inside each commit and a write
- * promise resolves only once its transaction is on disk. A reply that acknowledges a
- * write is therefore sent after the data is durable.
+ * `inputMarks` holds the mark a `session/send` leaves in its transcript (at the offset
+ * where the text was typed), so that a send is one synced commit: its message, its
+ * event and its mark. The transcript reader shows these beside the transcripts' own
+ * marks (`daemon/transcripts/reader.ts`); they go with the session.
+ *
+ * Durability (README "Durability"): `overlappingSync` is off, so LMDB syncs inside
+ * each commit and a write promise resolves only once its transaction is on disk
+ * (`fdatasync` of the data file, then the meta page written through an `O_DSYNC` descriptor). A reply that acknowledges a
+ * write is therefore sent after the data is durable. Group commit: lmdb-js runs every
+ * `transaction()` queued while its write thread is busy committing and syncing in the
+ * next batch, one LMDB transaction and one sync for all of them; the write thread is
+ * the leader that flushes for everyone waiting. `syncedCommits()` counts them.
  */
 export const SCHEMA_VERSION = 2;
 export const SCHEMA_KEY = 'schemaVersion';
@@ -93,6 +104,9 @@ export function isDuplicateCommitFailure(reason: unknown): boolean {
   return true;
 }
 
+/** A `session/send`'s input mark as stored in `inputMarks` (the transcript's Mark). */
+export type InputMark = Omit<TranscriptMark, 'at'>;
+
 export class Store {
   private constructor(
     readonly root: RootDatabase,
@@ -103,13 +117,16 @@ export class Store {
     /** Values are `unknown` until validated: a damaged record must not pass as a checkpoint. */
     readonly checkpoints: Database<unknown, [string, number]>,
     readonly interactions: SessionRecords<Interaction>,
+    readonly inputMarks: Database<InputMark, [string, number, number]>,
   ) {}
 
   static async open(dir: string): Promise<Store> {
     await mkdir(dir, { recursive: true, mode: 0o700 });
     const problem = await storeProblem(dir);
     if (problem !== null) throw new StoreDamaged(dir, problem, await latestBackup(dir));
-    const root = open({ path: dir, overlappingSync: false, maxDbs: 16, compression: false });
+    // trackMetrics (known to lmdb-js, not to its types): LMDB counts its transactions, for `syncedCommits`.
+    const options = { path: dir, overlappingSync: false, maxDbs: 16, compression: false, trackMetrics: true };
+    const root = open(options);
     const rawMessages = root.openDB<Message, [string, string]>({ name: 'messages' });
     const rawInteractions = root.openDB<Interaction, [string, string]>({ name: 'interactions' });
     const store = new Store(
@@ -120,6 +137,7 @@ export class Store {
       new SessionRecords(rawMessages, root.openDB<string, string>({ name: 'messageSessions' })),
       root.openDB<unknown, [string, number]>({ name: 'checkpoints' }),
       new SessionRecords(rawInteractions, root.openDB<string, string>({ name: 'interactionSessions' })),
+      root.openDB<InputMark, [string, number, number]>({ name: 'inputMarks' }),
     );
     const version = root.get(SCHEMA_KEY) as number | undefined;
     if (version === undefined) {
@@ -166,6 +184,9 @@ export class Store {
     }
     this.messages.removeSessionSync(sessionId);
     this.interactions.removeSessionSync(sessionId);
+    for (const key of [...this.inputMarks.getKeys({ start: [sessionId, 0, 0], end: [sessionId, Number.MAX_SAFE_INTEGER, 0] })]) {
+      this.inputMarks.removeSync(key);
+    }
     for (const key of [...this.sessionEvents.getKeys({ start: [sessionId, 0], end: [sessionId, Number.MAX_SAFE_INTEGER] })]) {
       const event = this.events.get(key[1]);
       if (event !== undefined) this.events.putSync(key[1], { ...event, data: { purged: true } });
@@ -201,6 +222,15 @@ export class Store {
     } catch (error) {
       throw new StorageError(await failureReason(error));
     }
+  }
+
+  /**
+   * How many write transactions LMDB has committed since the store was opened: with
+   * `overlappingSync` off each is one synced commit (one `fdatasync` of the data file,
+   * the meta page written `O_DSYNC`), however many `write` calls it carried.
+   */
+  syncedCommits(): number {
+    return (this.root.getStats() as { txns?: number }).txns ?? 0;
   }
 
   async close(): Promise<void> {

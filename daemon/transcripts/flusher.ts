@@ -3,8 +3,21 @@ import type { PendingMark, Segment, TranscriptLimits, TranscriptState, Transcrip
 import type { TranscriptStore } from './store.js';
 import type { TapLedger } from './tap-ledger.js';
 
-/** How long output waits in memory before it is written: bounds what a daemon crash can lose. */
-const FLUSH_MS = 20;
+/**
+ * How long output waits in memory before it is committed. The transcripts' store
+ * syncs each commit right after it (overlappingSync, in LMDB's write thread), so a
+ * byte is on disk at most COMMIT_MS plus one sync after it arrived: what an OS crash
+ * can lose of a transcript (README "Durability"). A daemon crash loses nothing of it:
+ * a tap keeps what is not stored and sends it again.
+ */
+export const COMMIT_MS = 200;
+/**
+ * Output waiting (all sessions together) that is committed without waiting for
+ * COMMIT_MS: a quarter of a tap's ring (sessd-tap's BUFFER_CAP, 8 MiB), so a busy pane's
+ * tap is acknowledged long before its ring fills; at a pane's full speed (~45 MiB/s)
+ * about 20 commits, and syncs, per second instead of one per 20 ms.
+ */
+export const COMMIT_BYTES = 2 * 1024 * 1024;
 /** Output is stored in chunks of at most this many bytes. */
 const CHUNK_BYTES = 64 * 1024;
 /** How often every transcript, idle ones included, is checked against its age bound. */
@@ -38,9 +51,10 @@ export interface Work {
 }
 
 /**
- * Writes what waits in memory (output, marks, tap positions, retention) every FLUSH_MS
- * or sooner when asked, one flush at a time, each in one transaction through
- * `TranscriptStore.write`. A failed flush keeps everything in memory for the next.
+ * Writes what waits in memory (output, marks, tap positions, retention) COMMIT_MS after
+ * the first of it arrived, or once COMMIT_BYTES of output wait, or sooner when asked;
+ * one flush at a time, each in one transaction through `TranscriptStore.write`. A
+ * failed flush keeps everything in memory for the next.
  */
 export class Flusher {
   private timer: NodeJS.Timeout | undefined;
@@ -52,6 +66,8 @@ export class Flusher {
   /** Writes failed in a row (0: the last one succeeded), when the first of them failed, and when that was last logged. */
   private failing = { count: 0, since: 0, loggedAt: 0 };
   private lastRetentionCheck = 0;
+  /** Output bytes told of (`output`) since the last flush was planned. */
+  private unflushed = 0;
   private readonly retentionTimer: NodeJS.Timeout;
 
   constructor(
@@ -87,6 +103,12 @@ export class Flusher {
       }
       void this.run();
     }, delay);
+  }
+
+  /** `bytes` of output were appended: flushed within COMMIT_MS, at once when COMMIT_BYTES wait. */
+  output(bytes: number): void {
+    this.unflushed += bytes;
+    this.schedule(this.unflushed >= COMMIT_BYTES && this.failing.count === 0 ? 0 : undefined);
   }
 
   /**
@@ -169,7 +191,7 @@ export class Flusher {
   }
 
   private retryDelay(): number {
-    if (this.failing.count === 0) return FLUSH_MS;
+    if (this.failing.count === 0) return COMMIT_MS;
     return Math.min(FAILED_RETRY_MS * 2 ** Math.min(this.failing.count - 1, 16), FAILED_RETRY_MAX_MS);
   }
 
@@ -181,6 +203,7 @@ export class Flusher {
    */
   private plan(now: number): Work[] {
     const candidates: Work[] = [];
+    this.unflushed = 0;
     const checkAge = now - this.lastRetentionCheck > RETENTION_CHECK_MS;
     if (checkAge) this.lastRetentionCheck = now;
     for (const [session, state] of this.states.entries()) {

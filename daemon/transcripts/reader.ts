@@ -1,3 +1,4 @@
+import type { Database } from 'lmdb';
 import { endOf, type TranscriptState } from './state.js';
 import type { Mark, TranscriptStore } from './store.js';
 
@@ -51,19 +52,29 @@ export function readBytes(
   return { bytes: Buffer.concat(parts), from: start, to: at, end };
 }
 
-/** The marks of a session between offsets `from` and `to` (both included), stored and pending. */
+/** Marks kept elsewhere than the transcripts' store: `session/send`'s input marks, stored with their message. */
+export type MarkSource = Pick<Database<Mark, [string, number, number]>, 'getRange'>;
+
+/**
+ * The marks of a session between offsets `from` and `to` (both included), in offset
+ * order: stored (in the transcripts' store and in `inputs`) and pending.
+ */
 export function marksIn(
   store: TranscriptStore,
+  inputs: MarkSource | undefined,
   session: string,
   state: TranscriptState,
   from: number,
   to: number,
 ): (Mark & { at: number })[] {
-  const stored = [...store.marks.getRange({ start: [session, from, 0], end: [session, to, Number.MAX_SAFE_INTEGER] })];
-  // A flush that just committed has not yet taken its marks off the pending list.
+  const range = { start: [session, from, 0] as [string, number, number], end: [session, to, Number.MAX_SAFE_INTEGER] as [string, number, number] };
+  const stored = [...store.marks.getRange(range), ...(inputs?.getRange(range) ?? [])];
+  // A commit that just landed has not yet taken its marks off the pending lists.
   const seen = new Set(stored.map(({ key }) => key[2]));
-  const pending = state.marks
+  const pending = [...state.marks, ...state.inputs]
     .filter((m) => m.key[1] >= from && m.key[1] <= to && !seen.has(m.key[2]))
     .map((m) => ({ key: m.key, value: m.mark }));
-  return [...stored, ...pending].map(({ key, value }) => ({ at: key[1], ...value }));
+  return [...stored, ...pending]
+    .sort((a, b) => a.key[1] - b.key[1] || a.key[2] - b.key[2])
+    .map(({ key, value }) => ({ at: key[1], ...value }));
 }

@@ -5,8 +5,8 @@ import type { ClientConnection } from '../rpc/connection.js';
 import { StorageError } from '../store/store.js';
 import { Followers } from './followers.js';
 import { Flusher } from './flusher.js';
-import { marksIn, readBytes, type TranscriptRead } from './reader.js';
-import { endOf, TranscriptStates, type TranscriptLimits, type TranscriptState } from './state.js';
+import { marksIn, readBytes, type MarkSource, type TranscriptRead } from './reader.js';
+import { endOf, TranscriptStates, type PendingMark, type TranscriptLimits, type TranscriptState } from './state.js';
 import type { Mark, TranscriptStore } from './store.js';
 import { TapLedger, type TapPosition } from './tap-ledger.js';
 
@@ -43,6 +43,8 @@ export class TranscriptService {
     private readonly store: TranscriptStore,
     private readonly limits: TranscriptLimits,
     private readonly log: Logger,
+    /** Input marks stored with their message (`Store.inputMarks`), read beside the transcripts' own. */
+    private readonly storedInputs?: MarkSource,
   ) {
     this.states = new TranscriptStates(store);
     this.taps = new TapLedger((session) => store.meta.get(session)?.taps);
@@ -78,7 +80,7 @@ export class TranscriptService {
     this.totals.bytes += data.length;
     for (const listener of this.outputListeners) listener(session, offset, data);
     this.followers.appended(session);
-    this.flusher.schedule();
+    this.flusher.output(data.length);
   }
 
   /** `bytes` of output were lost before reaching sessd (null: an unknown amount), for `reason`. */
@@ -109,6 +111,37 @@ export class TranscriptService {
     return stored;
   }
 
+  /**
+   * Input sent through sessd whose caller stores the mark in its own commit, with the
+   * record it belongs to (`session/send`: the message, one synced commit for both).
+   * Shown by reads at once; the caller then calls `inputSettled`.
+   */
+  inputMark(session: string, text: string, via: 'text' | 'keys', submit: boolean): PendingMark {
+    const state = this.states.get(session);
+    const pending: PendingMark = {
+      key: [session, endOf(state), this.markSeq++],
+      mark: { kind: 'input', time: new Date().toISOString(), text, via, ...(submit ? { submit } : {}) },
+    };
+    state.inputs.push(pending);
+    return pending;
+  }
+
+  /**
+   * The caller's commit of an `inputMark` is over: stored with its record, or not (the
+   * typing or the commit failed): then it is written here like any other mark, so the
+   * transcript still shows what was typed, or tried.
+   */
+  inputSettled(pending: PendingMark, stored: boolean): void {
+    const state = this.states.peek(pending.key[0]);
+    const at = state?.inputs.indexOf(pending) ?? -1;
+    // Not there: the transcript was deleted meanwhile, and the mark with it.
+    if (state === undefined || at === -1) return;
+    state.inputs.splice(at, 1);
+    if (stored) return;
+    state.marks.push(pending);
+    this.flusher.schedule();
+  }
+
   end(session: string): number {
     return endOf(this.states.get(session));
   }
@@ -117,7 +150,7 @@ export class TranscriptService {
   read(session: string, from: number | undefined, maxBytes: number): TranscriptRead {
     const state = this.states.get(session);
     const read = readBytes(this.store, session, state, from, maxBytes);
-    return { ...read, marks: marksIn(this.store, session, state, read.from, read.to) };
+    return { ...read, marks: marksIn(this.store, this.storedInputs, session, state, read.from, read.to) };
   }
 
   /** The bytes of a range, without its marks. */

@@ -32,6 +32,8 @@ export interface TranscriptState {
   segments: Segment[];
   pendingBytes: number;
   marks: PendingMark[];
+  /** Input marks whose caller stores them in its own commit (`session/send`): shown until stored there. */
+  inputs: PendingMark[];
   /** Bytes refused because too much waited to be written. */
   refused: number;
 }
@@ -62,11 +64,17 @@ export class TranscriptStates {
         segments: [],
         pendingBytes: 0,
         marks: [],
+        inputs: [],
         refused: 0,
       };
       this.byId.set(session, state);
     }
     return state;
+  }
+
+  /** The state if the session has one, without making one. */
+  peek(session: string): TranscriptState | undefined {
+    return this.byId.get(session);
   }
 
   forget(session: string): void {

@@ -1,6 +1,7 @@
 import { ResponseError } from 'vscode-jsonrpc/node';
 import { describe, expect, it } from 'vitest';
 import {
+  EventsSubscribeRequest,
   SessionCheckpointRequest,
   SessionCreateRequest,
   SessionRestoreRequest,
@@ -25,7 +26,7 @@ const T = 'chaos';
 const h = useDaemon();
 
 describe('kill -9 at random moments under a mixed workload', () => {
-  it(`keeps every acknowledged session, message and checkpoint over ${ROUNDS} rounds, and adopts every live tmux session`, async () => {
+  it(`keeps every acknowledged session, message (with its input mark) and checkpoint, and every event seen live, over ${ROUNDS} rounds, and adopts every live tmux session`, async () => {
     const random = seeded(runSeed(T));
     const pick = <X>(items: readonly X[]): X | undefined => items[Math.floor(random() * items.length)];
     const ledger = new Ledger();
@@ -42,7 +43,11 @@ describe('kill -9 at random moments under a mixed workload', () => {
         totals.unmanaged = seen.unmanaged.length;
         totals.unacknowledged = seen.unacknowledged;
         totals.adopted += seen.sessions.filter((s) => s.status === 'running').length;
+      } else {
+        await h.client.request(EventsSubscribeRequest, {});
       }
+      // Events published from here to the kill (the verify's subscription stays live).
+      const liveFrom = h.client.events.length;
       const killAfter = 1 + Math.floor(random() * MAX_ACKS_BEFORE_KILL);
       let acks = 0;
       let inFlight = 0;
@@ -80,9 +85,11 @@ describe('kill -9 at random moments under a mixed workload', () => {
           ledger.sessions.set(s.id, { labels: {} });
           live.push(s.id);
         } else if (roll < 0.45) {
-          const m = await client.request(SessionSendRequest, { session: target, text: `echo sent-${serial++}` });
+          const text = `echo sent-${serial++}`;
+          const m = await client.request(SessionSendRequest, { session: target, text });
           if (killing) return;
           ledger.delivered.set(m.id, m.sessionId);
+          ledger.typed(m.sessionId, text);
         } else if (roll < 0.6 && idleSends !== false) {
           try {
             const m = await client.request(SessionSendRequest, { session: target, text: `echo queued-${serial++}`, when: 'idle' });
@@ -131,6 +138,7 @@ describe('kill -9 at random moments under a mixed workload', () => {
       };
       const workers = Promise.all(clients.map(worker));
       await killed;
+      ledger.sawLive(h.client.events.slice(liveFrom));
       // Requests the dead daemon never answered are settled by closing their connections.
       for (const c of clients) c.close();
       await workers;

@@ -4,11 +4,19 @@ import {
   DaemonStatusRequest,
   EventsSubscribeRequest,
   SessionListRequest,
+  SessionTranscriptRequest,
   type SessdEvent,
   type Session,
 } from '../../shared/protocol/index.js';
 import type { TestClient } from '../helpers/client.js';
 import { tmux } from '../helpers/daemon.js';
+import { EVENT_TIMEOUT_MS } from '../helpers/wait.js';
+
+/**
+ * How often a transcript is read again while its tap sends again what the killed
+ * daemon had not stored (nothing announces that it is done; the tap retries every 250 ms).
+ */
+const RESEND_RECHECK_MS = 50;
 
 /** The tmux session sessd keeps for its control client. */
 const CONTROL_SESSION = '_sessd';
@@ -29,9 +37,23 @@ export class Ledger {
   readonly queued = new Map<string, string>();
   /** Sessions restored as new from a checkpoint with a resume prompt: the prompt is a queued message. */
   readonly resumePrompts = new Map<string, string>();
+  /** Texts acknowledged as typed (`when: now`), per session: each has its input mark in the transcript. */
+  readonly sent = new Map<string, string[]>();
   /** Every event read so far, by seq. */
   readonly events = new Map<number, SessdEvent>();
+  /** Events received live (published) before a kill, not yet checked against the log. */
+  private live = new Map<number, SessdEvent>();
   private lastSeq = 0;
+
+  /** A send acknowledged: its message and its input mark are on disk. */
+  typed(sessionId: string, text: string): void {
+    this.sent.set(sessionId, [...(this.sent.get(sessionId) ?? []), text]);
+  }
+
+  /** Events a client received live: published, so in the log after any restart, the same under the same seq. */
+  sawLive(events: readonly SessdEvent[]): void {
+    for (const event of events) this.live.set(event.seq, event);
+  }
 
   checkpoint(sessionId: string, seq: number, label: string): void {
     let kept = this.checkpoints.get(sessionId);
@@ -63,6 +85,9 @@ export class Ledger {
    */
   async verify(client: TestClient, tmuxSocket: string): Promise<{ sessions: Session[]; unmanaged: string[]; unacknowledged: number }> {
     await this.readEvents(client);
+    // A seq once published is never reused: what was seen live is what the log holds.
+    for (const [seq, event] of this.live) expect(this.events.get(seq), `event ${seq} seen live`).toEqual(event);
+    this.live.clear();
     const sessions = (await client.request(SessionListRequest, {})).sessions;
     const byId = new Map(sessions.map((s) => [s.id, s]));
     for (const [id, expected] of this.sessions) {
@@ -90,6 +115,19 @@ export class Ledger {
     for (const [id, sessionId] of this.delivered) {
       if (!this.deleted.has(sessionId)) expect(messages.get(id)?.map((e) => e.type), `message ${id}`).toContain('message.delivered');
     }
+    for (const [sessionId, texts] of this.sent) {
+      if (this.deleted.has(sessionId)) continue;
+      // The mark is stored with its message, at the offset where the output stood; the
+      // output before it may still be in the session's tap, sent again to this daemon.
+      const deadline = Date.now() + EVENT_TIMEOUT_MS;
+      let inputs: (string | undefined)[] = [];
+      for (;;) {
+        inputs = (await this.marks(client, sessionId)).filter((m) => m.kind === 'input').map((m) => m.text);
+        if (texts.every((t) => inputs.includes(t)) || Date.now() > deadline) break;
+        await new Promise((resolve) => setTimeout(resolve, RESEND_RECHECK_MS));
+      }
+      for (const text of texts) expect(inputs, `the input mark of "${text}" in ${sessionId}'s transcript`).toContain(text);
+    }
     for (const [id, sessionId] of this.queued) {
       if (!this.deleted.has(sessionId)) expect(messages.get(id)?.[0]?.type, `queued message ${id}`).toBe('message.queued');
     }
@@ -114,5 +152,16 @@ export class Ledger {
     }
     const unacknowledged = sessions.filter((s) => !this.sessions.has(s.id)).length;
     return { sessions, unmanaged, unacknowledged };
+  }
+
+  /** Every mark of a session's transcript. */
+  private async marks(client: TestClient, session: string): Promise<{ kind: string; text?: string | undefined }[]> {
+    const marks: { kind: string; text?: string | undefined }[] = [];
+    for (let from = 0; ; ) {
+      const read = await client.request(SessionTranscriptRequest, { session, from });
+      marks.push(...read.marks.filter((m) => m.at >= from && (m.at < read.to || read.to >= read.end)));
+      if (read.to >= read.end) return marks;
+      from = read.to;
+    }
   }
 }

@@ -2,6 +2,8 @@ import { rm } from 'node:fs/promises';
 import { open } from 'lmdb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EventLog } from '../../daemon/events/event-log.js';
+import { Committer } from '../../daemon/sessions/commit.js';
+import { SessionRegistry } from '../../daemon/sessions/registry.js';
 import { SCHEMA_VERSION, Store } from '../../daemon/store/store.js';
 import type { SessdEvent, Session } from '../../shared/protocol/model.js';
 import { tempDir } from '../helpers/daemon.js';
@@ -39,6 +41,40 @@ describe('Store', () => {
     opened.length = 0;
     const { store: again } = await openStore(dir);
     expect(again.sessions.get('s0000001')?.name).toBe('api');
+  });
+
+  it('group commit: concurrent commits, each issued in its own event turn, share synced transactions; one after another, each has its own', async () => {
+    const { store, dir } = await openStore();
+    const committer = new Committer(store, new SessionRegistry(), new EventLog(store, 1000));
+    const session = (i: number): Session => ({ id: `s${String(i).padStart(7, '0')}`, name: `n${i}` }) as Session;
+    const commit = (i: number): Promise<unknown> => committer.commit({ put: [session(i)], events: [{ type: 'session.created', sessionId: session(i).id, data: {} }] });
+    const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+    // Waited for one by one: a synced commit each (what the count counts).
+    let before = store.syncedCommits();
+    for (let i = 0; i < 5; i++) await commit(i);
+    expect(store.syncedCommits() - before).toBe(5);
+
+    // Issued while the writer is busy syncing a large write: they queue behind it and go
+    // in together, however many turns apart they were issued.
+    const COMMITS = 40;
+    before = store.syncedCommits();
+    const ballast = store.write(() => store.root.putSync('ballast', Buffer.alloc(8 << 20, 1)));
+    const pending: Promise<unknown>[] = [];
+    for (let i = 100; i < 100 + COMMITS; i++) {
+      await turn();
+      pending.push(commit(i));
+    }
+    await Promise.all([ballast, ...pending]);
+    const syncs = store.syncedCommits() - before;
+    expect(syncs).toBeGreaterThanOrEqual(1);
+    expect(syncs).toBeLessThan(COMMITS / 2);
+
+    // Each resolved only once committed: all there after a reopen.
+    await store.close();
+    opened.length = 0;
+    const { store: again } = await openStore(dir);
+    for (let i = 100; i < 100 + COMMITS; i++) expect(again.sessions.get(session(i).id)?.name).toBe(`n${i}`);
   });
 });
 

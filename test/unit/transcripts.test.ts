@@ -1,6 +1,6 @@
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { StorageError } from '../../daemon/store/store.js';
+import { StorageError, Store } from '../../daemon/store/store.js';
 import { TranscriptService, type TranscriptLimits } from '../../daemon/transcripts/service.js';
 import { capTotal, type Work } from '../../daemon/transcripts/flusher.js';
 import { TranscriptStore } from '../../daemon/transcripts/store.js';
@@ -107,6 +107,40 @@ describe('TranscriptService', () => {
       { at: 2, kind: 'input', text: 'ls', via: 'text', submit: true },
       { at: 6, kind: 'gap', bytes: 1234 },
     ]);
+  });
+
+  it('shows an input mark its caller stores with its own record (a send) where it was typed, before and after that commit; one not stored there is written by the transcripts', async () => {
+    const store = await Store.open(await tempDir('store'));
+    try {
+      const path = await tempDir('transcripts');
+      const transcripts = await TranscriptStore.open(path);
+      const service = new TranscriptService(transcripts, LIMITS, LOG, store.inputMarks);
+      open.push({ service, store: transcripts });
+      service.append('s1', Buffer.from('$ '));
+      const sent = service.inputMark('s1', 'ls', 'text', true);
+      service.append('s1', Buffer.from('ls\r\n'));
+      const failed = service.inputMark('s1', 'pwd', 'text', true);
+      const expected = [
+        { at: 2, kind: 'input', text: 'ls', via: 'text', submit: true },
+        { at: 6, kind: 'input', text: 'pwd', via: 'text', submit: true },
+      ];
+      expect(service.read('s1', 0, 100).marks).toMatchObject(expected);
+      await store.write(() => store.inputMarks.putSync(sent.key, sent.mark));
+      service.inputSettled(sent, true);
+      service.inputSettled(failed, false);
+      expect(service.read('s1', 0, 100).marks).toMatchObject(expected);
+      await service.flush();
+      expect([...transcripts.marks.getRange()].map((m) => m.value.text)).toEqual(['pwd']);
+      service.dispose();
+      await transcripts.close();
+      open.pop();
+      const reopened = await TranscriptStore.open(path);
+      const again = new TranscriptService(reopened, LIMITS, LOG, store.inputMarks);
+      open.push({ service: again, store: reopened });
+      expect(again.read('s1', 0, 100).marks).toMatchObject(expected);
+    } finally {
+      await store.close();
+    }
   });
 
   it('refuses output beyond the pending bound and records how much it dropped', async () => {
