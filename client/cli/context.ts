@@ -1,4 +1,5 @@
 import { SessdClient } from '../sdk/client.js';
+import { reconnect } from '../sdk/reconnect.js';
 import { SESSD_VERSION } from '../../shared/protocol/version.js';
 import type { Globals } from './options.js';
 import { Output } from './output.js';
@@ -43,6 +44,19 @@ export class Context {
       autostart: autostart ? { onStart: () => this.out.progress('sess: sessd is not running; starting it...') } : false,
     });
     return this.client;
+  }
+
+  /**
+   * Replaces a lost connection, waiting with backoff (reconnect.ts) until sessd answers
+   * again; never starts one (a daemon stopped on purpose stays stopped). For followers.
+   */
+  async reconnect(): Promise<SessdClient> {
+    this.client?.dispose();
+    this.client = undefined;
+    this.out.error('sess: lost the connection to sessd; reconnecting...');
+    const client = await reconnect(() => this.connect({ autostart: false }));
+    this.out.error('sess: reconnected');
+    return client;
   }
 
   close(): void {

@@ -7,7 +7,7 @@ export const spec = defineCommand({
   group: 'Sessions',
   summary: 'Start a program (or your shell) in a new session',
   description:
-    'Starts COMMAND with its arguments in a new session, in the current directory, with your environment (less your terminal's variables) and found on your PATH. Without a COMMAND it starts your login shell. Options after COMMAND belong to it, so `sess new claude --model opus` passes --model to claude.',
+    'Starts COMMAND with its arguments in a new session, in the current directory, with your environment (less those of your terminal) and found on your PATH. Without a COMMAND it starts your login shell. Options after COMMAND belong to it, so `sess new claude --model opus` passes --model to claude.',
   program: true,
   options: {
     name: { alias: 'n', type: 'string', value: 'NAME', description: "Session name, unique in its space (default: the program's name)" },
