@@ -21,6 +21,7 @@ import { resourceLimits } from '../../shared/protocol/resources.js';
  * limits: {sessions: 10000, transcriptAge: 7d, ...}
  * log: {level: info, file: ~/.local/state/sessd/sessd.log, maxBytes: 10M, files: 5}
  * worktrees: {dir: ~/.local/state/sessd/worktrees}   # where `worktree` sessions' git worktrees go
+ * tmux: {userConfig: true}  # read ~/.tmux.conf (or ~/.config/tmux/tmux.conf) first; false: no; or a path
  * ```
  *
  * A session layer (`defaults`, a space, a template) takes the fields of
@@ -134,6 +135,12 @@ export function configSchema(home: string) {
       .optional(),
     /** Where sessions' git worktrees are made: `<dir>/<repo>-<hash>/<session>`; never inside a repository's working tree. */
     worktrees: z.strictObject({ dir: homePath(home).optional() }).optional(),
+    /**
+     * `userConfig`: whether sessd's tmux server reads the user's own tmux config (true,
+     * the default: ~/.tmux.conf or ~/.config/tmux/tmux.conf, as tmux finds it), none
+     * (false), or this file. Read when the tmux server starts.
+     */
+    tmux: z.strictObject({ userConfig: z.union([z.boolean(), homePath(home)]).optional() }).optional(),
   });
 }
 
