@@ -72,7 +72,7 @@ export function endedMessage(session: Session): string | null {
     case 'paused':
       return session.runtime.tmuxSession === null ? `${name} has no screen to attach to` : null;
     case 'created':
-      return `${name} was created but never started; start it with ${how('start')}`;
+      return `${name} is created and has no screen to attach to; start it with ${how('start')}`;
     case 'exited': {
       const why = session.exitSignal !== null ? `was killed by ${session.exitSignal}` : `exited with code ${String(session.exitCode)}`;
       return `${name} is not running: its program ${why}${session.endedAt === null ? '' : ` at ${session.endedAt}`}; ${output}; run it again with ${how('start')}`;
