@@ -11,6 +11,7 @@ import { ActivityTracker } from './activity/tracker.js';
 import { AttachService } from './attach/service.js';
 import type { SessionBackend } from './backend/backend.js';
 import { createTmuxBackend, helper, tmuxSockets } from './backend/tmux-setup.js';
+import { userTmuxConfig } from './backend/tmux/server-config.js';
 import type { LiveConfig } from './config/live.js';
 import { LiveSettings } from './config/live-settings.js';
 import { SessionResolver } from './config/resolver.js';
@@ -92,7 +93,7 @@ export async function compose(
     log.child({ component: 'transcripts' }),
     store.inputMarks,
   );
-  const { backend, limiter } = await createTmuxBackend(options.tmux, paths, tapSocket, configured.tmuxTimeoutMs, log);
+  const { backend, limiter } = await createTmuxBackend(options.tmux, paths, tapSocket, configured.tmuxTimeoutMs, log, userTmuxConfig(config.current.tmux.userConfig ?? true));
   const committer = new Committer(store, registry, events);
   const stopPublishingGaps = publishGaps(transcripts, committer, log);
   const locks = new KeyedLock();

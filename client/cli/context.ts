@@ -1,4 +1,5 @@
 import { SessdClient } from '../sdk/client.js';
+import { reconnect } from '../sdk/reconnect.js';
 import { SESSD_VERSION } from '../../shared/protocol/version.js';
 import { UsageError } from './args.js';
 import type { Globals } from './options.js';
@@ -77,6 +78,19 @@ export class Context {
       ...(socket === undefined ? {} : { socket }),
       autostart: autostart ? { onStart: () => this.out.progress('sess: sessd is not running; starting it...') } : false,
     });
+  }
+
+  /**
+   * Replaces a lost connection, waiting with backoff (reconnect.ts) until sessd answers
+   * again; never starts one (a daemon stopped on purpose stays stopped). For followers.
+   */
+  async reconnect(): Promise<SessdClient> {
+    this.client?.dispose();
+    this.client = undefined;
+    this.out.error('sess: lost the connection to sessd; reconnecting...');
+    const client = await reconnect(() => this.connect({ autostart: false }));
+    this.out.error('sess: reconnected');
+    return client;
   }
 
   close(): void {

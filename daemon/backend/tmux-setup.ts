@@ -55,6 +55,8 @@ export async function createTmuxBackend(
   tapSocket: string,
   commandTimeoutMs: number,
   log: Logger,
+  /** The user's own tmux config, read by the server before sessd's required settings; null: none. */
+  userConfig: string | null = null,
 ): Promise<{ backend: TmuxBackend; limiter: ResourceLimiter }> {
   const tap = await helper('sessd-tap', 'no output will be captured', log);
   const userManager = await userManagerRunning();
@@ -66,6 +68,7 @@ export async function createTmuxBackend(
     tmux,
     socket: paths.tmuxSocket,
     configPath: join(paths.stateDir, 'tmux.conf'),
+    userConfig,
     paneHelper,
     paneReports: paneReportSocket(paths),
     tap: tap === null ? null : { program: tap, socket: tapSocket },

@@ -75,6 +75,8 @@ export interface SessdConfig {
   agents: Record<string, Record<string, unknown>>;
   /** `worktrees.dir`: where sessions' git worktrees are made (default: `<state dir>/worktrees`). */
   worktrees: { dir?: string | undefined };
+  /** `tmux.userConfig`: the user's tmux config read by sessd's server (true: where tmux looks), none (false), or this file. */
+  tmux: { userConfig?: boolean | string | undefined };
 }
 
 /** What is wrong with a config file, and where. */
@@ -117,7 +119,7 @@ export const DEFAULT_LIMITS: LimitsConfig = {
 };
 
 export function defaultConfig(): SessdConfig {
-  return { limits: { ...DEFAULT_LIMITS }, log: {}, defaults: {}, spaces: {}, templates: {}, agents: {}, worktrees: {} };
+  return { limits: { ...DEFAULT_LIMITS }, log: {}, defaults: {}, spaces: {}, templates: {}, agents: {}, worktrees: {}, tmux: {} };
 }
 
 export interface LoadedConfig {
@@ -186,7 +188,7 @@ export function parseConfigText(file: string, raw: string, home: string): { conf
 }
 
 function knownFieldsHint(path: readonly (string | number)[]): string {
-  if (path.length === 0) return 'the top level takes defaults, spaces, templates, agents, limits, log, worktrees, hosts';
+  if (path.length === 0) return 'the top level takes defaults, spaces, templates, agents, limits, log, worktrees, hosts, tmux';
   return 'see the schema in the README';
 }
 
@@ -232,6 +234,7 @@ function toConfig(data: ParsedConfig): SessdConfig {
     templates,
     agents: data.agents ?? {},
     worktrees: data.worktrees ?? {},
+    tmux: data.tmux ?? {},
   };
 }
 

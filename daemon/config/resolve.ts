@@ -1,6 +1,7 @@
 import type { JsonObject, RestartPolicy, Template, TerminalSize } from '../../shared/protocol/model.js';
 import type { ResourceLimits } from '../../shared/protocol/resources.js';
 import type { SessionCreateParams, ValueSource } from '../../shared/protocol/session.js';
+import { callerEnvironment } from '../../shared/caller-env.js';
 import { DEFAULT_SPACE, inferAgent } from '../sessions/naming.js';
 import type { SessionLayer } from './schema.js';
 
@@ -62,6 +63,8 @@ export function resolveCreate(request: SessionCreateParams, layers: ResolutionLa
   if (request.space !== undefined) [space, sources.space] = [request.space, 'request'];
 
   const stack: [ValueSource, SessionLayer][] = [
+    // Lowest: the caller's environment, less what belongs to its terminal and to sessd.
+    ['caller', request.callerEnv === undefined ? {} : { env: callerEnvironment(request.callerEnv) }],
     ['defaults', layers.defaults],
     ['space', layers.spaces[space] ?? {}],
     ['template', template ?? {}],

@@ -22,6 +22,7 @@ import { HostsSchema } from '../../shared/hosts-schema.js';
  * limits: {sessions: 10000, transcriptAge: 7d, ...}
  * log: {level: info, file: ~/.local/state/sessd/sessd.log, maxBytes: 10M, files: 5}
  * worktrees: {dir: ~/.local/state/sessd/worktrees}   # where `worktree` sessions' git worktrees go
+ * tmux: {userConfig: true}  # read ~/.tmux.conf (or ~/.config/tmux/tmux.conf) first; false: no; or a path
  * ```
  *
  * A session layer (`defaults`, a space, a template) takes the fields of
@@ -137,6 +138,12 @@ export function configSchema(home: string) {
     worktrees: z.strictObject({ dir: homePath(home).optional() }).optional(),
     /** Remote machines for `sess --host NAME` (shared/hosts-schema.ts); read by the client, checked here. */
     hosts: HostsSchema.optional(),
+    /**
+     * `userConfig`: whether sessd's tmux server reads the user's own tmux config (true,
+     * the default: ~/.tmux.conf or ~/.config/tmux/tmux.conf, as tmux finds it), none
+     * (false), or this file. Read when the tmux server starts.
+     */
+    tmux: z.strictObject({ userConfig: z.union([z.boolean(), homePath(home)]).optional() }).optional(),
   });
 }
 

@@ -62,7 +62,7 @@ export interface HandlerParts {
   messages: SessionRecords<Message>;
   checkpoints: CheckpointService;
   interactions: Interactions;
-  transcripts: Pick<TranscriptService, 'read' | 'follow' | 'unfollow'>;
+  transcripts: Pick<TranscriptService, 'read' | 'offsetAt' | 'follow' | 'unfollow'>;
   attaches: AttachService;
   subscriptions: Subscriptions;
   backend: SessionBackend;

@@ -34,9 +34,11 @@ export function sessionCapture({ sessions, io }: { sessions: SessionLookup; io: 
   return sessionRequest(SessionCaptureRequest, sessions, (p, session) => io.capture(session, p));
 }
 
-export function sessionTranscript({ sessions, transcripts }: { sessions: SessionLookup; transcripts: Pick<TranscriptService, 'read'> }): Handler {
+export function sessionTranscript({ sessions, transcripts }: { sessions: SessionLookup; transcripts: Pick<TranscriptService, 'read' | 'offsetAt'> }): Handler {
   return sessionRequest(SessionTranscriptRequest, sessions, (p, session) => {
-    const read = transcripts.read(session.id, p.from, p.maxBytes ?? DEFAULT_READ_BYTES);
+    const since = p.since === undefined ? undefined : transcripts.offsetAt(session.id, Date.parse(p.since));
+    const from = since === undefined ? p.from : Math.max(since, p.from ?? 0);
+    const read = transcripts.read(session.id, from, p.maxBytes ?? DEFAULT_READ_BYTES);
     if (p.encoding === 'base64') return { data: read.bytes.toString('base64'), from: read.from, to: read.to, end: read.end, marks: read.marks };
     // Text ends on a whole character; the rest comes with the next read.
     const cut = read.to < read.end ? utf8Cut(read.bytes) : read.bytes.length;

@@ -78,3 +78,25 @@ export function marksIn(
     .sort((a, b) => a.key[1] - b.key[1] || a.key[2] - b.key[2])
     .map(({ key, value }) => ({ at: key[1], ...value }));
 }
+
+/**
+ * The offset of the first output stored at or after `time` (ms since the epoch), by a
+ * binary search over the chunks' write times (which grow with the offset): the
+ * end of what is stored when nothing that recent is (the transcript's end for a time
+ * still to come), its oldest kept byte when all of it is. A chunk's time is when it was written, at most a flush interval after the
+ * program printed it.
+ */
+export function offsetAt(store: TranscriptStore, session: string, state: TranscriptState, time: number): number {
+  const keys = [...store.chunks.getKeys({ start: [session, state.start], end: [session, state.committed] })];
+  let low = 0;
+  let high = keys.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    const chunk = store.chunks.get(keys[mid]!);
+    if (chunk !== undefined && chunk.t < time) low = mid + 1;
+    else high = mid;
+  }
+  // Output not yet stored came in before now: a later time has none of it.
+  if (low === keys.length) return time > Date.now() ? endOf(state) : state.committed;
+  return Math.max(keys[low]![1], state.start);
+}

@@ -5,7 +5,7 @@ import type { ClientConnection } from '../rpc/connection.js';
 import { StorageError } from '../store/store.js';
 import { Followers } from './followers.js';
 import { Flusher } from './flusher.js';
-import { marksIn, readBytes, type MarkSource, type TranscriptRead } from './reader.js';
+import { marksIn, offsetAt, readBytes, type MarkSource, type TranscriptRead } from './reader.js';
 import { endOf, TranscriptStates, type PendingMark, type TranscriptLimits, type TranscriptState } from './state.js';
 import type { Mark, TranscriptStore } from './store.js';
 import { TapLedger, type TapPosition } from './tap-ledger.js';
@@ -151,6 +151,11 @@ export class TranscriptService {
     const state = this.states.get(session);
     const read = readBytes(this.store, session, state, from, maxBytes);
     return { ...read, marks: marksIn(this.store, this.storedInputs, session, state, read.from, read.to) };
+  }
+
+  /** The offset of the first output stored at or after `time` (ms since the epoch). */
+  offsetAt(session: string, time: number): number {
+    return offsetAt(this.store, session, this.states.get(session), time);
   }
 
   /** The bytes of a range, without its marks. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineRequest } from './define.js';
-import { EmptyResultSchema, key, sessionRef, text } from './fields.js';
+import { EmptyResultSchema, key, sessionRef, text, timestamp } from './fields.js';
 import { MessageSchema } from './model.js';
 
 /** Longest a queued message may wait: a year. */
@@ -71,6 +71,12 @@ export const SessionTranscriptParamsSchema = z.strictObject({
   /** Default 1 MiB, at most 16 MiB. */
   maxBytes: z.number().int().min(1).max(MAX_READ_BYTES).optional(),
   encoding: z.enum(['utf8', 'base64']).optional(),
+  /**
+   * Extension: start at the first output written at or after this time (ISO 8601);
+   * with `from`, the later of the two. Times are when sessd stored the output, at
+   * most a flush interval after the program wrote it.
+   */
+  since: timestamp.optional(),
 });
 export type SessionTranscriptParams = z.infer<typeof SessionTranscriptParamsSchema>;
 

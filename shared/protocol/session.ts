@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { parseDuration } from '../duration.js';
 import { defineRequest } from './define.js';
-import { absolutePath, agent, command, env, identifier, JsonObjectSchema, labelPatch, labels, name, sessionRef, TerminalSizeSchema, timestamp } from './fields.js';
+import { absolutePath, agent, command, env, identifier, JsonObjectSchema, labelPatch, labels, name, sessionRef, TerminalSizeSchema, text, timestamp } from './fields.js';
 import { RestartPolicySchema, SessionSchema, SessionStatusSchema, WorktreeRequestSchema } from './model.js';
 import { ResourceLimitsSchema } from './resources.js';
 
@@ -25,8 +25,22 @@ export const SessionCreateParamsSchema = z.strictObject({
   command: command.optional(),
   /** An existing directory; default: the user's home directory. */
   cwd: absolutePath.optional(),
-  /** Variables set for this session on top of sessd's environment. */
+  /** Variables set for this session on top of sessd's environment (and of `callerEnv`). */
   env: env.optional(),
+  /**
+   * Extension: the caller's environment, the lowest layer of the session's `env` (below
+   * the config's `defaults`, the space's, the template's and the request's `env`), so
+   * the program runs as the caller would have run it there, found on the caller's
+   * PATH. The daemon drops what belongs to the caller's terminal, shell and editor
+   * (TERM, TMUX, COLUMNS, PWD, VSCODE_*, ...), sessd's own SESSD_* and names that
+   * are not variable names (shared/caller-env.ts); what is kept becomes part of the
+   * session's `env`, and so of its restarts and checkpoints. `sess new` sends it
+   * unless `--clean-env`; the editor plugins send theirs.
+   */
+  callerEnv: z
+    .record(z.string().max(1024), text)
+    .refine((value) => Object.keys(value).length <= 4096, 'at most 4096 variables')
+    .optional(),
   /** Detector profile; default: inferred from the command (`claude`, `codex`, `aider`, a shell), else `generic`. */
   agent: agent.optional(),
   labels: labels.optional(),
@@ -57,11 +71,11 @@ export const SessionCreateParamsSchema = z.strictObject({
 export type SessionCreateParams = z.infer<typeof SessionCreateParamsSchema>;
 
 /**
- * Where a resolved value came from, lowest precedence first: sessd's built-in
- * defaults, the config file's `defaults`, the space's overrides (`spaces.<name>`),
+ * Where a resolved value came from, lowest precedence first: the caller's environment
+ * (`callerEnv`, for `env` keys only), sessd's built-in defaults, the config file's `defaults`, the space's overrides (`spaces.<name>`),
  * the template, the request itself.
  */
-export const ValueSourceSchema = z.enum(['builtin', 'defaults', 'space', 'template', 'request']);
+export const ValueSourceSchema = z.enum(['caller', 'builtin', 'defaults', 'space', 'template', 'request']);
 export type ValueSource = z.infer<typeof ValueSourceSchema>;
 
 export const SessionResolutionSchema = z.object({

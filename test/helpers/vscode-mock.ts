@@ -94,7 +94,9 @@ export const mock = {
   activeTextEditor: undefined as { document: { getText(range?: unknown): string }; selection: unknown } | undefined,
   /** Documents opened with workspace.openTextDocument, and whether each was shown. */
   documents: [] as { content: string; language: string | undefined; shown: boolean }[],
+  terminalProfiles: new Map<string, { provideTerminalProfile(): Promise<TerminalProfile> }>(),
   reset(): void {
+    this.terminalProfiles.clear();
     this.documents.length = 0;
     this.commands.clear();
     this.treeProviders.clear();
@@ -109,7 +111,15 @@ export const mock = {
   },
 };
 
+export class TerminalProfile {
+  constructor(readonly options: { name: string; pty: vscode.Pseudoterminal }) {}
+}
+
 export const window = {
+  registerTerminalProfileProvider(id: string, provider: { provideTerminalProfile(): Promise<TerminalProfile> }): Disposable {
+    mock.terminalProfiles.set(id, provider);
+    return new Disposable(() => mock.terminalProfiles.delete(id));
+  },
   createTreeView(id: string, options: { treeDataProvider: vscode.TreeDataProvider<unknown> }): Disposable {
     mock.treeProviders.set(id, options.treeDataProvider);
     return new Disposable(() => mock.treeProviders.delete(id));

@@ -31,7 +31,7 @@ describe('sess attach --via-daemon', () => {
         () => `never showed ${text}: ${JSON.stringify(plain(output).slice(-300))}`,
       );
 
-    await waitFor(`[${s.id}]`); // tmux's status line
+    await waitFor('[sessd] 0:cli'); // tmux's status line: the session by name, not its id
     expect((await tmuxClients(h.paths.tmuxSocket)).filter((c) => c.session === s.id)).toMatchObject([{ width: 90, height: 25 }]);
     term.write('echo typed-$((5*5))\r');
     await waitFor('typed-25');

@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Message, MessageListResult, Session } from '../../shared/protocol/index.js';
 import { COMMANDS } from '../../client/cli/registry.js';
@@ -6,7 +8,7 @@ import { useDaemon } from '../helpers/harness.js';
 import { SESS, sess, sessEnv, sessJson, type SessResult } from '../helpers/sess.js';
 
 const h = useDaemon();
-const run = (args: string[], options?: { input?: string }) => sess(h.paths, args, options);
+const run = (args: string[], options?: { input?: string; env?: NodeJS.ProcessEnv }) => sess(h.paths, args, options);
 const json = <T>(args: string[]) => sessJson<T>(h.paths, args);
 
 /** Starts `sess ARGS` and hands back its result once it ends, for commands that wait. */
@@ -78,6 +80,24 @@ describe('a CLI that teaches', () => {
     expect(stopped.stdout.split('\n').filter(Boolean).sort()).toEqual(['many/one: stopped', 'many/two: stopped']);
     const gc = await run(['gc', '--older-than', '0s', '--status', 'stopped']);
     expect(gc.stdout).toMatch(/^deleted 2 sessions: many\/(one many\/two|two many\/one)\n$/);
+  });
+});
+
+describe("the caller's environment", () => {
+  it('runs the program with the caller\'s variables and PATH, less its terminal\'s; --clean-env opts out', async () => {
+    const bin = join(h.dir, 'bin');
+    await mkdir(bin, { recursive: true });
+    await writeFile(join(bin, 'only-here'), '#!/bin/sh\necho "found, FOO=[$FOO]"\nexec sleep 1000\n', { mode: 0o755 });
+    const env = { PATH: `${bin}:${process.env.PATH ?? ''}`, FOO: 'x', TMUX: '/tmp/not-this,1,0', WINDOWID: '7' };
+    const found = await run(['--json', 'new', '-n', 'inherits', 'only-here'], { env });
+    expect(found.code).toBe(0);
+    const s = JSON.parse(found.stdout) as Session;
+    expect(s.env).toMatchObject({ FOO: 'x', PATH: env.PATH });
+    for (const dropped of ['TMUX', 'WINDOWID', 'SESSD_SOCKET', 'TERM']) expect(s.env[dropped]).toBeUndefined();
+    await h.waitForScreen(s, (screen) => screen.includes('found, FOO=[x]'));
+    const clean = await json<Session>(['new', '-n', 'clean', '--clean-env', '--', 'sh', '-c', 'echo "FOO=[$FOO]"; exec sleep 1000']);
+    await h.waitForScreen(clean, (screen) => screen.includes('FOO=[]'));
+    expect(await run(['new', '-n', 'not-found', '--clean-env', 'only-here'], { env })).toMatchObject({ code: 2 });
   });
 });
 

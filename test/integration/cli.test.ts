@@ -235,6 +235,9 @@ describe('sess attach', () => {
       expect((await h.client.request(SessionCaptureRequest, { session: target.id })).text).toContain('typed-12');
       await tmux(outer, 'send-keys', '-t', '=term:', 'C-b', 'd');
       await watcher.waitFor(screen, (s) => s.includes('sess exited with 0'));
+      // Named, not by its id.
+      expect(await screen()).toContain('[detached from cli/attached; sess attach cli/attached to come back]');
+      expect(await screen()).not.toContain(target.id);
       expect((await h.client.request(SessionGetRequest, { session: target.id })).status).toBe('running');
       expect(isAlive(target.pid!)).toBe(true);
     } finally {

@@ -62,7 +62,7 @@ async function tmuxClients(): Promise<number[]> {
 }
 
 describe('the Neovim plugin against a real sessd', () => {
-  it('lists, creates, sends, attaches, interrupts, checkpoints, stops, notifies waiting, and reconnects', async () => {
+  it('lists, creates (quoted, with its environment), sends, attaches, interrupts, checkpoints, stops, restores, deletes, notifies waiting, and reconnects by itself', async () => {
     await h.createShell({ name: 'pre' });
     const env = { SESSD_SOCKET: h.paths.socket };
     let reporterId = '';
@@ -110,6 +110,14 @@ describe('the Neovim plugin against a real sessd', () => {
           case 'done':
             expect((await h.client.request(SessionGetRequest, { session: 'pre' })).status).toBe('stopped');
             return null;
+          case 'quoted': {
+            const quoted = await h.client.request(SessionGetRequest, { session: 'quoted' });
+            expect(quoted.command).toEqual(['sh', '-c', 'echo "$QUOTED_FOO" "a  b"; exec sleep 1000']);
+            expect(quoted.env).toMatchObject({ QUOTED_FOO: 'from-nvim' });
+            expect(quoted.env.VIMRUNTIME).toBeUndefined();
+            await h.waitForScreen(quoted, (screen) => screen.includes('from-nvim a  b'));
+            return null;
+          }
           case 'daemon-stopped':
             await h.daemon.stop();
             return null;
@@ -125,7 +133,7 @@ describe('the Neovim plugin against a real sessd', () => {
     expect(run.stderr, describeRun(run)).toBe('');
     expect(run.steps).toEqual([
       'start', 'listed', 'created', 'sent-argument', 'sent-selection', 'sent-selection',
-      'attached', 'detached', 'interrupted', 'checkpointed', 'done', 'daemon-stopped', 'daemon-restarted',
+      'attached', 'detached', 'interrupted', 'checkpointed', 'done', 'quoted', 'daemon-stopped', 'daemon-restarted',
     ]);
   });
 

@@ -72,4 +72,52 @@ describe('the VS Code extension, in a mock of the editor, against a real sessd',
     deactivate();
     expect(mock.commands.size).toBe(0);
   });
+
+  it('parses a new command with shell quoting, reuses one terminal per session, offers a terminal profile, and re-attaches after sessd restarts', async () => {
+    mock.reset();
+    mock.configuration = { 'sessd.socket': h.paths.socket, 'sessd.autostart': false };
+    const context = { subscriptions: [] as { dispose(): unknown }[] };
+    const extension = activate(context as unknown as vscode.ExtensionContext);
+    await extension.connected();
+
+    mock.inputs.push('quoted', `bash --norc --noprofile -c 'echo "a b"-$((1+1)); PS1="$ " exec bash --norc --noprofile'`);
+    await mock.commands.get('sessd.create')!();
+    expect(mock.messages.filter((m) => m.level === 'error')).toEqual([]);
+    const [created] = (await h.client.request(SessionListRequest, {})).sessions.filter((x) => x.name === 'quoted');
+    expect(created!.command).toEqual(['bash', '--norc', '--noprofile', '-c', 'echo "a b"-$((1+1)); PS1="$ " exec bash --norc --noprofile']);
+    expect(created!.env.PATH).toBe(process.env.PATH);
+    const node: Node = { kind: 'session', session: created! };
+    await mock.commands.get('sessd.attach')!(node);
+    expect(mock.terminals).toHaveLength(1);
+    const [terminal] = mock.terminals;
+    let output = '';
+    const changed = new Wakeable();
+    terminal!.pty.onDidWrite((data) => {
+      output += data;
+      changed.wake();
+    });
+    terminal!.pty.open({ columns: 100, rows: 30 });
+    const waitFor = (text: string): Promise<true> =>
+      changed.until(() => (plain(output).includes(text) ? true : undefined), () => `the terminal never showed ${text}: ${plain(output).slice(-300)}`);
+    await waitFor('a b-2');
+
+    const profile = (await mock.terminalProfiles.get('sessd.session')!.provideTerminalProfile()) as unknown as { options: { name: string } };
+    expect(profile.options.name).toMatch(/^sessd: /);
+
+    // sessd restarts under the open terminal: it attaches again, and the tree comes back.
+    expect(await h.daemon.stop()).toBe(0);
+    await h.restart();
+    await waitFor('attaching again once sessd answers');
+    // Typed while it attaches again: kept, then sent.
+    terminal!.pty.handleInput!('echo back-$((7*6))\r');
+    await waitFor('back-42');
+    const tree = mock.treeProviders.get('sessd.sessions')!;
+    await extension.connected();
+    expect(((await tree.getChildren()) as Node[]).length).toBeGreaterThan(0);
+    // Asked again, the same terminal is shown.
+    await mock.commands.get('sessd.attach')!(node);
+    expect(mock.terminals).toHaveLength(1);
+    terminal!.pty.close();
+    deactivate();
+  });
 });

@@ -115,12 +115,38 @@ H.run(function()
   H.notification('unknown subcommand "frobnicate"', levels.ERROR)
   H.step('done')
 
-  -- The daemon goes away and comes back: the plugin says so, and reconnects on the next command.
+  -- new, quoted as in a shell, with Neovim's environment; delete.
+  vim.env.QUOTED_FOO = 'from-nvim'
+  vim.cmd([[Sess new quoted sh -c 'echo "$QUOTED_FOO" "a  b"; exec sleep 1000']])
+  H.notification('created quoted')
+  wait_row('quoted', 'running')
+  H.step('quoted')
+  vim.cmd('Sess new broken sh -c "oops')
+  H.notification('unclosed double quote', levels.ERROR)
+  vim.cmd('Sess! delete quoted')
+  H.notification('deleted quoted')
+  H.wait('quoted to leave the list', function() return list_row('quoted') == nil end)
+
+  -- restore, from the checkpoint made above.
+  vim.cmd('Sess stop reporter')
+  H.notification('reporter is stopped')
+  vim.cmd('Sess restore reporter')
+  H.notification('restored reporter')
+  wait_row('reporter', 'running')
+
+  -- The daemon goes away and comes back: the plugin says so and reconnects by itself;
+  -- a terminal attached meanwhile (a tmux client of its own) stays.
+  vim.cmd('Sess attach reporter')
+  H.wait('a terminal buffer', function() return vim.bo.buftype == 'terminal' end)
+  local attached = vim.b.terminal_job_id
+  vim.cmd('stopinsert')
   H.step('daemon-stopped')
   H.notification('disconnected', levels.WARN)
   H.wait('the list to say it is not connected', function() return list_row('not') ~= nil end)
   H.step('daemon-restarted')
-  vim.cmd('Sess list')
+  H.notification('reconnected')
   wait_row('reporter', 'running')
   wait_row('pre', 'stopped')
+  H.equal(vim.fn.jobwait({ attached }, 0)[1], -1, 'the attached terminal stays through the restart')
+  vim.fn.jobstop(attached)
 end)

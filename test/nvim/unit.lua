@@ -32,6 +32,11 @@ H.run(function()
   H.equal(paths.socket(nil, env({ XDG_RUNTIME_DIR = 'run/u' }), 5), '/tmp/sessd-5/sessd.sock', 'a relative XDG_RUNTIME_DIR is ignored')
   H.equal(paths.socket(nil, env({}), 1000), '/tmp/sessd-1000/sessd.sock', 'without XDG_RUNTIME_DIR')
 
+  -- Commands quoted as in a shell.
+  H.equal(model.shell_words([[sh -c 'echo "$X" ; ls'  b\ c "d \"e\""]]), { 'sh', '-c', 'echo "$X" ; ls', 'b c', 'd "e"' }, 'shell words')
+  H.equal(model.shell_words(''), {}, 'no words')
+  H.equal({ model.shell_words("it's") }, { nil, 'unclosed single quote' }, 'an unclosed quote')
+
   -- The picture of sessions, from events.
   local function session(id, name, space)
     return { id = id, name = name, space = space or 'default', status = 'running', activity = 'unknown', command = { 'bash' } }

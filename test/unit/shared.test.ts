@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { callerEnvironment } from '../../shared/caller-env.js';
 import { SessdErrorCode } from '../../shared/errors.js';
 import { privateDirProblem, resolvePaths, socketPathProblem } from '../../shared/paths.js';
 import { ALL_NOTIFICATIONS, ALL_REQUESTS } from '../../shared/protocol/index.js';
 import { SESSD_VERSION } from '../../shared/protocol/version.js';
+import { splitShellWords } from '../../shared/shell-words.js';
 
 describe('protocol declarations', () => {
   it('declare every method of DESIGN.md once', () => {
@@ -81,5 +83,30 @@ describe('paths', () => {
       message: '/tmp/sessd-1000 is owned by uid 1001, not by you (uid 1000)',
     });
     expect(privateDirProblem('/tmp/sessd-1000', dir(0o777, 1000, false), 1000)?.kind).toBe('not-directory');
+  });
+});
+
+describe('splitShellWords', () => {
+  it.each([
+    ['claude', ['claude']],
+    ['  npm   run dev ', ['npm', 'run', 'dev']],
+    [`sh -c 'echo "$HOME" ; ls'`, ['sh', '-c', 'echo "$HOME" ; ls']],
+    [`say "a \\"quoted\\" word" back\\ slash`, ['say', 'a "quoted" word', 'back slash']],
+    [`empty '' ""`, ['empty', '', '']],
+    ['', []],
+  ])('%s', (line, argv) => {
+    expect(splitShellWords(line)).toEqual(argv);
+  });
+
+  it('says when a quote is not closed', () => {
+    expect(splitShellWords(`echo 'oops`)).toEqual({ error: 'unclosed single quote' });
+    expect(splitShellWords('echo "oops')).toEqual({ error: 'unclosed double quote' });
+  });
+});
+
+describe('callerEnvironment', () => {
+  it("keeps the caller's variables, less its terminal's, its editor's and sessd's own", () => {
+    const env = callerEnvironment({ PATH: '/bin', FOO: 'x', TERM: 'xterm', TMUX: 't', SESSD_SOCKET: 's', VSCODE_PID: '1', 'BASH_FUNC_f%%': '() {}', NUL: 'a\u0000b', GONE: undefined });
+    expect(env).toEqual({ FOO: 'x', PATH: '/bin' });
   });
 });

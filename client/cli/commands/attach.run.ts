@@ -28,9 +28,8 @@ export async function run(o: Input<typeof spec>, ctx: Context): Promise<number> 
 export async function attachTo(ctx: Context, session: Session, readOnly: boolean): Promise<number> {
   if (ctx.host !== undefined) return attachOverSsh(ctx, session.id, readOnly);
   const client = await ctx.connect();
-  if (session.runtime.tmuxSession === null) {
-    throw new Error(`${ref(session)} is ${session.status} and has no screen to attach to; start it with \`sess start ${ref(session)}\``);
-  }
+  const ended = endedMessage(session);
+  if (ended !== null) throw new Error(ended);
   const { paths } = await client.daemon.status();
   ctx.close();
   // Derived here by the daemon's rules and checked like its socket, never taken from the reply.
@@ -43,7 +42,10 @@ export async function attachTo(ctx: Context, session: Session, readOnly: boolean
   const env = { ...process.env };
   delete env.TMUX;
   const args = ['-S', tmuxSocket, 'attach-session', ...(readOnly ? ['-r'] : []), '-t', `=${session.runtime.tmuxSession}`];
-  return runInTerminal(process.env.SESSD_TMUX ?? 'tmux', args, env);
+  const code = await runInTerminal(process.env.SESSD_TMUX ?? 'tmux', args, env);
+  // tmux's last line names the session by its id ("[detached (from session s7k2m9qv)]"): said again by name.
+  if (code === 0 && process.stdout.isTTY === true) process.stdout.write(`\x1b[1A\x1b[2K[detached from ${ref(session)}; sess attach ${ref(session)} to come back]\n`);
+  return code;
 }
 
 /**
@@ -76,4 +78,34 @@ async function runInTerminal(program: string, args: readonly string[], env: Node
 
 function signalNumber(signal: NodeJS.Signals): number {
   return ({ SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGTERM: 15 } as Record<string, number>)[signal] ?? 0;
+}
+
+/**
+ * What to say instead of attaching to a session whose program is not running (tmux
+ * would show a dead pane, or nothing): what happened, and how to bring it back. Null
+ * when it runs.
+ */
+export function endedMessage(session: Session): string | null {
+  const name = ref(session);
+  const how = (verb: string): string => `\`sess ${verb} ${name}\``;
+  const output = `its output: ${how('logs')}`;
+  switch (session.status) {
+    case 'running':
+    case 'paused':
+      return session.runtime.tmuxSession === null ? `${name} has no screen to attach to` : null;
+    case 'created':
+      return `${name} is created and has no screen to attach to; start it with ${how('start')}`;
+    case 'exited': {
+      const why = session.exitSignal !== null ? `was killed by ${session.exitSignal}` : `exited with code ${String(session.exitCode)}`;
+      return `${name} is not running: its program ${why}${session.endedAt === null ? '' : ` at ${session.endedAt}`}; ${output}; run it again with ${how('start')}`;
+    }
+    case 'stopped':
+      return `${name} was stopped${session.endedAt === null ? '' : ` at ${session.endedAt}`}; ${output}; run it again with ${how('start')}`;
+    case 'crashed':
+      return `${name} crashed (its tmux pane or server went away); ${output}; run it again with ${how('start')}, or from its last checkpoint with ${how('restore')}`;
+    case 'suspended':
+      return `${name} is suspended; bring it back from its checkpoint with ${how('restore')}`;
+    default:
+      return `${name} is ${String(session.status)} and has no screen to attach to`;
+  }
 }

@@ -1,5 +1,6 @@
 import type { SessdEvent } from '../../../shared/protocol/model.js';
 import type { SessdClient } from '../../sdk/client.js';
+import { isConnectionLost, whenClosed } from '../../sdk/reconnect.js';
 import type { Context } from '../context.js';
 import { visible } from '../output.js';
 import type { Input } from '../spec.js';
@@ -9,16 +10,18 @@ import type { spec } from './events.js';
 const RECENT = 20;
 
 export async function run(o: Input<typeof spec>, ctx: Context): Promise<void> {
-  const client = await ctx.connect();
+  let client = await ctx.connect();
   const types = new Set(o.type);
   const sessionIds = new Set(await Promise.all(o.session.map(async (ref) => (await client.session.get({ session: ref })).id)));
   const follow = o.follow;
-  const names = new Names(client);
+  const names = new Names(() => client);
 
   // The newest seq first, to know where "the last 20" start and where the past ends.
   const probe = await client.subscribe({}, () => undefined);
   await probe.dispose();
   const from = o.from ?? Math.max(1, probe.lastSeq - RECENT + 1);
+  /** The newest seq received: a resumed subscription starts after it, and nothing is shown twice. */
+  let last = from - 1;
   let pastDone: () => void = () => undefined;
   const past = new Promise<void>((resolve) => (pastDone = resolve));
   const show = async (event: SessdEvent): Promise<void> => {
@@ -29,11 +32,14 @@ export async function run(o: Input<typeof spec>, ctx: Context): Promise<void> {
   };
   // Events are shown in order: each waits for the one before it to be printed.
   let printing = Promise.resolve();
-  const subscription = await client.subscribe({ fromSeq: from }, (event) => {
+  const onEvent = (event: SessdEvent): void => {
+    if (event.seq <= last) return;
+    last = event.seq;
     printing = printing.then(() => show(event)).then(() => {
       if (event.seq >= probe.lastSeq) pastDone();
     });
-  });
+  };
+  const subscription = await client.subscribe({ fromSeq: from }, onEvent);
   if (subscription.lastSeq < from) pastDone();
   await past;
   await printing;
@@ -41,19 +47,32 @@ export async function run(o: Input<typeof spec>, ctx: Context): Promise<void> {
     await subscription.dispose();
     return;
   }
-  await new Promise<void>((resolve) => client.onClose(() => resolve()));
+  // Followed until interrupted: a restarted sessd is found again and the stream resumes after the last seq seen.
+  for (;;) {
+    await whenClosed(client);
+    client = await ctx.reconnect();
+    try {
+      const resumed = await client.subscribe({ fromSeq: last + 1 }, onEvent);
+      if (resumed.oldestSeq > last + 1) {
+        ctx.out.error(`sess: events ${last + 1}-${resumed.oldestSeq - 1} are no longer kept; resuming at ${resumed.oldestSeq}`);
+      }
+    } catch (error) {
+      // Lost again before it could subscribe (a daemon still stopping): the next turn reconnects.
+      if (!isConnectionLost(error)) throw error;
+    }
+  }
 }
 
 /** Session names for event lines, looked up once each (a deleted session keeps its id). */
 class Names {
   private readonly known = new Map<string, string>();
-  constructor(private readonly client: SessdClient) {}
+  constructor(private readonly client: () => SessdClient) {}
 
   async of(id: string | null): Promise<string> {
     if (id === null) return '-';
     const cached = this.known.get(id);
     if (cached !== undefined) return cached;
-    const name = await this.client.session.get({ session: id }).then(
+    const name = await this.client().session.get({ session: id }).then(
       (s) => (s.space === 'default' ? s.name : `${s.space}/${s.name}`),
       () => id,
     );

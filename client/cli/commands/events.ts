@@ -5,7 +5,7 @@ export const spec = defineCommand({
   name: 'events',
   group: 'Watching',
   summary: 'Print events (sessions created, status changes, ...)',
-  description: 'Prints stored events from SEQ (default: the last 20), then exits; with -f, keeps printing new ones as they happen.',
+  description: 'Prints stored events from SEQ (default: the last 20), then exits; with -f, keeps printing new ones as they happen, and carries on after the last one seen when sessd restarts.',
   options: {
     follow: { alias: 'f', type: 'boolean', description: 'Keep printing new events' },
     from: { type: 'number', value: 'SEQ', description: 'Start at this event number' },

@@ -1,5 +1,7 @@
 import { resolve } from 'node:path';
 import type { SessionCreateParams } from '../../../shared/protocol/session.js';
+import { callerEnvironment } from '../../../shared/caller-env.js';
+import { REDACTED, SECRET_NAME, SECRET_VALUE } from '../../../shared/secrets.js';
 import type { Context } from '../context.js';
 import { ref, shellWords } from '../output.js';
 import type { SessionCreateResult } from '../../../shared/protocol/session.js';
@@ -23,6 +25,7 @@ export async function run(o: Input<typeof spec>, ctx: Context): Promise<number |
   if (o.type !== undefined) params.sessionType = o.type;
   if (o.restart !== undefined) params.restartPolicy = o.restart;
   if (o.env.length > 0) params.env = pairs(o.env, 'env');
+  if (!o.cleanEnv) params.callerEnv = callerEnvironment(process.env);
   if (o.label.length > 0) params.labels = pairs(o.label, 'label');
   if (o.context !== undefined) params.context = jsonObject(o.context, 'context');
   if (o.size !== undefined) params.size = terminalSize(o.size, 'new');
@@ -60,9 +63,15 @@ function printResolution(ctx: Context, session: SessionCreateResult): void {
   add('restartPolicy', session.restartPolicy);
   add('size', `${session.size.cols}x${session.size.rows}`);
   if (session.sessionType !== null) add('sessionType', session.sessionType);
+  let inherited = 0;
   for (const map of ['env', 'labels', 'context', 'limits'] as const) {
-    for (const [key, value] of Object.entries(session[map] ?? {})) add(`${map}.${key}`, value);
+    for (const [key, value] of Object.entries(session[map] ?? {})) {
+      // The caller's own environment is summed up in one line, not listed.
+      if (map === 'env' && sources[`env.${key}`] === 'caller') inherited++;
+      else add(`${map}.${key}`, map === 'env' && typeof value === 'string' && (SECRET_NAME.test(key) || SECRET_VALUE.test(value)) ? REDACTED : value);
+    }
   }
+  if (inherited > 0) rows.push(['env', `${inherited} variables of yours`, 'caller']);
   const width = Math.max(...rows.map(([f]) => f.length)) + 2;
   const valueWidth = Math.min(60, Math.max(...rows.map(([, v]) => v.length))) + 2;
   ctx.out.line(`dry run: nothing was created${template === null ? '' : ` (template ${template.name}, from ${template.source === 'config' ? 'the config file' : 'the store'})`}`);

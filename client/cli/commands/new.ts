@@ -7,7 +7,7 @@ export const spec = defineCommand({
   group: 'Sessions',
   summary: 'Start a program (or your shell) in a new session',
   description:
-    'Starts COMMAND with its arguments in a new session, in the current directory. Without a COMMAND it starts your login shell. Options after COMMAND belong to it, so `sess new claude --model opus` passes --model to claude.',
+    'Starts COMMAND with its arguments in a new session, in the current directory, with your environment (less those of your terminal) and found on your PATH. Without a COMMAND it starts your login shell. Options after COMMAND belong to it, so `sess new claude --model opus` passes --model to claude.',
   program: true,
   options: {
     name: { alias: 'n', type: 'string', value: 'NAME', description: "Session name, unique in its space (default: the program's name)" },
@@ -15,6 +15,7 @@ export const spec = defineCommand({
     template: { alias: 't', type: 'string', value: 'TEMPLATE', description: 'Start from a template' },
     cwd: { alias: 'c', type: 'string', value: 'DIR', description: 'Working directory (default: the current one)' },
     env: { alias: 'e', type: 'strings', value: 'KEY=VALUE', description: 'Set an environment variable (repeat for more)' },
+    cleanEnv: { type: 'boolean', description: "Do not pass your environment on (the program gets sessd's, plus --env and the template's)" },
     label: { alias: 'l', type: 'strings', value: 'KEY=VALUE', description: 'Set a label (repeat for more)' },
     task: { type: 'string', value: 'ID', description: 'The task this session works on' },
     agent: { type: 'string', value: 'PROFILE', description: 'Activity detector profile (default: guessed from the program)' },

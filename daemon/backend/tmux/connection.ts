@@ -24,6 +24,8 @@ export interface TmuxConnectionOptions {
   socket: string;
   /** Where sessd writes its tmux configuration. */
   configPath: string;
+  /** The user's own tmux config, sourced by it before sessd's required settings; null or absent: none. */
+  userConfig?: string | null;
   /** Environment of the tmux client, and of the server when the client starts one. */
   env: NodeJS.ProcessEnv;
   /** How long one tmux command may take before the call fails with a timeout. */
@@ -141,7 +143,7 @@ export class TmuxConnection {
         throw new Error(`tmux ${this.tmuxVersion.text} is too old: sessd needs ${MIN_TMUX_VERSION.join('.')} or newer`);
       }
       const settings = tmuxSettings(this.tmuxVersion);
-      await writeFile(configPath, tmuxConfigFile(settings), { mode: 0o600 });
+      await writeFile(configPath, tmuxConfigFile(settings, this.options.userConfig ?? null), { mode: 0o600 });
       // -u: in a C locale (systemd starts services with no LANG) tmux would replace the
       // tabs and non-ASCII text of control-mode replies with `_`, and no reply would parse.
       const globalArgs = ['-u', '-S', socket, '-f', configPath];

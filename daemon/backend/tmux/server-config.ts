@@ -40,16 +40,39 @@ function terminfoExists(name: string): boolean {
 }
 
 /**
- * sessd's own tmux settings: the private server never reads ~/.tmux.conf. They are
- * written to a file passed with -f when the server starts, and replayed one command
- * at a time on every connect (so a server started by an older sessd is brought up to
- * date; `source-file` would answer with one reply block per line of the file).
+ * The user's own tmux config, where tmux itself looks for it (~/.tmux.conf, then
+ * $XDG_CONFIG_HOME/tmux/tmux.conf, then ~/.config/tmux/tmux.conf), for the config
+ * key `tmux.userConfig`: `true` finds it, `false` is none, a path is that file.
+ */
+export function userTmuxConfig(setting: boolean | string, env: NodeJS.ProcessEnv = process.env, home = homedir()): string | null {
+  if (setting === false) return null;
+  if (typeof setting === 'string') return setting;
+  const candidates = [`${home}/.tmux.conf`, ...(env.XDG_CONFIG_HOME ? [`${env.XDG_CONFIG_HOME}/tmux/tmux.conf`] : []), `${home}/.config/tmux/tmux.conf`];
+  return candidates.find((path) => existsSync(path)) ?? null;
+}
+
+/**
+ * sessd's defaults for what a person attached sees, which the user's own config may
+ * change: the status line names no session id (the window list shows the session's
+ * name).
+ */
+export function tmuxDefaults(): string[][] {
+  return [['set-option', '-g', 'status-left', '[sessd] ']];
+}
+
+/**
+ * sessd's required tmux settings, applied after the user's config (which cannot turn
+ * them off). They are written to a file passed with -f when the server starts, and
+ * replayed one command at a time on every connect (so a server started by an older
+ * sessd is brought up to date; `source-file` would answer with one reply block per
+ * line of the file, so the user's config is read only when the server starts).
  */
 export function tmuxSettings(version: TmuxVersion): string[][] {
   const settings = [
     // Sessions outlive every client, including sessd's own.
     ['set-option', '-s', 'exit-empty', 'off'],
     ['set-option', '-s', 'exit-unattached', 'off'],
+    ['set-option', '-g', 'destroy-unattached', 'off'],
     ['set-option', '-s', 'escape-time', '10'],
     ['set-option', '-g', 'default-terminal', terminfoExists('tmux-256color') ? 'tmux-256color' : 'screen-256color'],
     ['set-option', '-g', 'history-limit', String(HISTORY_LIMIT)],
@@ -71,7 +94,17 @@ export function tmuxSettings(version: TmuxVersion): string[][] {
   return settings;
 }
 
-/** The settings as a tmux configuration file. */
-export function tmuxConfigFile(settings: readonly string[][]): string {
-  return ['# Written by sessd at start-up; edits are overwritten.', ...settings.map(commandLine)].join('\n') + '\n';
+/**
+ * The server's configuration file: sessd's defaults, the user's own config (`-q`: a
+ * missing file is no error), then the required settings.
+ */
+export function tmuxConfigFile(settings: readonly string[][], userConfig: string | null = null): string {
+  const lines = [
+    '# Written by sessd at start-up; edits are overwritten. Your own tmux config goes in the file it sources',
+    '# (config key tmux.userConfig); the settings after it are the ones sessd needs.',
+    ...tmuxDefaults().map(commandLine),
+    ...(userConfig === null ? [] : [commandLine(['source-file', '-q', userConfig])]),
+    ...settings.map(commandLine),
+  ];
+  return lines.join('\n') + '\n';
 }

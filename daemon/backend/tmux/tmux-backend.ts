@@ -34,6 +34,8 @@ export interface TmuxBackendOptions {
   socket: string;
   /** Where sessd writes its tmux configuration. */
   configPath: string;
+  /** The user's own tmux config, sourced by it before sessd's required settings; null or absent: none. */
+  userConfig?: string | null;
   /** sessd-pane, which runs each program as its pane's foreground job; null runs programs directly (then pause cannot hold). */
   paneHelper: string | null;
   /** The socket sessd-pane reports each program's pid (or exec failure) to; null: found in /proc. */

@@ -2,9 +2,34 @@ import * as vscode from 'vscode';
 import type { SessdClient } from '../../../sdk/client.js';
 import { SessionTerminal } from './core/terminal.js';
 
-/** A VS Code terminal whose pseudo-terminal is a session attached through sessd. */
-export function openSessionTerminal(client: SessdClient, session: { id: string; name: string; space: string }, readOnly: boolean): vscode.Terminal {
-  const terminal = new SessionTerminal(client, session.id, readOnly);
+type SessionNames = { id: string; name: string; space: string };
+
+/** The open terminals, one per session (and one more per session watched read-only), reused when asked again. */
+const open = new Map<string, vscode.Terminal>();
+
+/**
+ * A session's terminal: the one already open for it, shown again, or a new one whose
+ * pseudo-terminal is the session attached through sessd. `reconnected` gives the
+ * connection made again after sessd restarted, for the terminal to attach again.
+ */
+export function openSessionTerminal(client: SessdClient, session: SessionNames, readOnly: boolean, reconnected?: () => Promise<SessdClient>): vscode.Terminal {
+  const key = `${session.id}${readOnly ? '/ro' : ''}`;
+  const existing = open.get(key);
+  if (existing !== undefined) return existing;
+  const terminal = vscode.window.createTerminal(sessionTerminalOptions(client, session, readOnly, reconnected, () => open.delete(key)));
+  open.set(key, terminal);
+  return terminal;
+}
+
+/** A terminal's name and pseudo-terminal for a session (also what the "sessd session" profile gives VS Code). */
+export function sessionTerminalOptions(
+  client: SessdClient,
+  session: SessionNames,
+  readOnly: boolean,
+  reconnected?: () => Promise<SessdClient>,
+  onGone: () => void = () => undefined,
+): { name: string; pty: vscode.Pseudoterminal } {
+  const terminal = new SessionTerminal(client, session.id, readOnly, reconnected);
   const write = new vscode.EventEmitter<string>();
   const close = new vscode.EventEmitter<number | void>();
   const pty: vscode.Pseudoterminal = {
@@ -15,6 +40,7 @@ export function openSessionTerminal(client: SessdClient, session: { id: string; 
         {
           write: (data) => write.fire(data),
           closed: (_reason, message) => {
+            onGone();
             write.fire(`\r\n[sessd: ${message}]\r\n`);
             close.fire();
             write.dispose();
@@ -24,10 +50,13 @@ export function openSessionTerminal(client: SessdClient, session: { id: string; 
         dimensions === undefined ? undefined : { cols: dimensions.columns, rows: dimensions.rows },
       );
     },
-    close: () => void terminal.close(),
+    close: () => {
+      onGone();
+      void terminal.close();
+    },
     handleInput: (data) => terminal.input(data),
     setDimensions: (dimensions) => terminal.resize({ cols: dimensions.columns, rows: dimensions.rows }),
   };
   const label = `${session.space === 'default' ? '' : `${session.space}/`}${session.name}${readOnly ? ' (read-only)' : ''}`;
-  return vscode.window.createTerminal({ name: `sessd: ${label}`, pty });
+  return { name: `sessd: ${label}`, pty };
 }

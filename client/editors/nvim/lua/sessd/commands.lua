@@ -35,8 +35,18 @@ end
 M.subcommands = {
   list = function() ui.open_list() end,
   new = function(opts)
-    local words = vim.list_slice(opts.fargs, 2)
+    -- Quoted as in a shell: `:Sess new api sh -c 'npm run dev | tee log'`.
+    local words, err = model.shell_words(opts.args:match('^%s*%S+%s*(.*)$') or '')
+    if words == nil then return sessd.notify('new: cannot read the command: ' .. err, vim.log.levels.ERROR) end
     sessd.create({ name = table.remove(words, 1), command = words })
+  end,
+  restore = function(opts) with_session(opts.fargs[2], sessd.restore) end,
+  delete = function(opts)
+    with_session(opts.fargs[2], function(ref)
+      if opts.bang or vim.fn.confirm(('Delete %s? Its program is stopped and its history removed.'):format(ref), '&Delete\n&Cancel', 2) == 1 then
+        sessd.delete(ref)
+      end
+    end)
   end,
   attach = function(opts)
     with_session(opts.fargs[2], function(ref) ui.attach(ref, opts.bang) end)
@@ -58,7 +68,7 @@ M.subcommands = {
   stop = function(opts) with_session(opts.fargs[2], sessd.stop) end,
 }
 
-local ORDER = { 'list', 'new', 'attach', 'send', 'interrupt', 'approve', 'checkpoint', 'stop' }
+local ORDER = { 'list', 'new', 'attach', 'send', 'interrupt', 'approve', 'checkpoint', 'stop', 'restore', 'delete' }
 
 function M.run(opts)
   local name = opts.fargs[1] or 'list'

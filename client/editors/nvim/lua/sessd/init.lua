@@ -33,9 +33,17 @@ M.server = nil
 --- From daemon/status: the private tmux server's socket, for attaching.
 M.tmux_socket = nil
 
+--- The first wait before reaching sessd again after it went away: a restart takes a few hundred ms.
+M.RECONNECT_FIRST_DELAY_MS = 100
+--- The longest wait between attempts, so a sessd that came back is found within it.
+M.RECONNECT_MAX_DELAY_MS = 5000
+
 local client = nil
 local waiters = nil -- callbacks waiting for a connection being made
 local listeners = {}
+local reconnecting = false -- attempts to reach sessd again are scheduled
+local let_go = false -- the connection was closed on purpose (M.disconnect): no reconnecting
+local reconnect_soon
 
 function M.setup(options)
   M.config = vim.tbl_extend('force', M.config, options or {})
@@ -98,7 +106,9 @@ local function open(where, finish)
       if client ~= c then return end
       client, M.server = nil, nil
       changed()
-      M.notify('disconnected (' .. tostring(reason) .. '); the next :Sess command reconnects', levels.WARN)
+      if let_go then return end
+      M.notify('disconnected (' .. tostring(reason) .. '); reconnecting', levels.WARN)
+      reconnect_soon(M.RECONNECT_FIRST_DELAY_MS)
     end,
   }
   local function on_connect(err)
@@ -147,6 +157,7 @@ end
 --- Calls `callback(client)` once connected (at once when already); a failure to
 --- connect is notified, and the callback is not called.
 function M.with_client(callback)
+  let_go = false
   if M.connected() then return callback(client) end
   if waiters ~= nil then
     table.insert(waiters, callback)
@@ -161,6 +172,28 @@ function M.with_client(callback)
     for _, waiting in ipairs(pending) do waiting(c) end
     changed()
   end)
+end
+
+--- Tries to reach sessd again after `delay` ms, then again with twice the wait (up
+--- to RECONNECT_MAX_DELAY_MS) until it answers; the sessions are listed afresh.
+--- Terminal buffers attach to tmux directly, so they stay through a sessd restart.
+reconnect_soon = function(delay)
+  if reconnecting then return end
+  reconnecting = true
+  vim.defer_fn(function()
+    reconnecting = false
+    if M.connected() or waiters ~= nil or let_go then return end
+    waiters = {}
+    open(M.socket(), function(err, c)
+      local pending = waiters
+      waiters = nil
+      if err ~= nil then return reconnect_soon(math.min(delay * 2, M.RECONNECT_MAX_DELAY_MS)) end
+      client = c
+      for _, waiting in ipairs(pending) do waiting(c) end
+      changed()
+      M.notify('reconnected')
+    end)
+  end, delay)
 end
 
 function M.socket()
@@ -188,10 +221,16 @@ function M.supports(method)
   return M.server ~= nil and vim.tbl_contains(M.server.capabilities.methods, method)
 end
 
---- Creates a session; `spec`: {name?, command? (argv), cwd?}.
+--- Creates a session; `spec`: {name?, command? (argv), cwd?}. It runs with Neovim's
+--- environment (sessd leaves out what belongs to Neovim and its terminal).
 function M.create(spec)
-  -- Neovim's directory means nothing on another machine: there sessd picks its default.
-  local params = { cwd = spec.cwd or (M.host() == nil and vim.fn.getcwd() or nil) }
+  -- Neovim's directory and environment mean nothing on another machine: there sessd picks its own.
+  local remote = M.host() ~= nil
+  local params = { cwd = spec.cwd or (not remote and vim.fn.getcwd() or nil) }
+  if not remote then
+    params.callerEnv = vim.fn.environ()
+    if next(params.callerEnv) == nil then params.callerEnv = vim.empty_dict() end
+  end
   if spec.name ~= nil then params.name = spec.name end
   if spec.command ~= nil and #spec.command > 0 then params.command = spec.command end
   M.request('new', 'session/create', params, function(session)
@@ -216,6 +255,20 @@ function M.checkpoint(ref, label)
   if label ~= nil and label ~= '' then params.label = label end
   M.request('checkpoint ' .. ref, 'session/checkpoint', params, function(checkpoint)
     M.notify(('checkpoint %d of %s'):format(checkpoint.seq, ref))
+  end)
+end
+
+--- Recreates the session from its latest checkpoint.
+function M.restore(ref)
+  M.request('restore ' .. ref, 'session/restore', { session = ref }, function(session)
+    M.notify(('restored %s; it is %s'):format(model.label(session), session.status))
+  end)
+end
+
+--- Deletes the session (its program is stopped first).
+function M.delete(ref)
+  M.request('delete ' .. ref, 'session/delete', { session = ref }, function()
+    M.notify('deleted ' .. ref)
   end)
 end
 
@@ -263,8 +316,9 @@ function M.attach(ref, read_only, on_session)
   end)
 end
 
---- Closes the connection (a later command reconnects).
+--- Closes the connection, with no reconnecting (a later command reconnects).
 function M.disconnect()
+  let_go = true
   if client ~= nil then client:close() end
 end
 

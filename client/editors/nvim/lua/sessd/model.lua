@@ -56,6 +56,44 @@ function M.waiting_message(sessions, event)
   return 'sessd: ' .. who .. ' is waiting for you (:Sess attach ' .. who .. ')'
 end
 
+--- `line` split into argv as a POSIX shell quotes it (shared/shell-words.ts):
+--- whitespace separates words, 'single quotes' keep everything, "double quotes" keep
+--- everything but \" \\ \$ \`, a backslash outside quotes keeps the next character; no
+--- expansion. Returns the words, or nil and what is wrong.
+function M.shell_words(line)
+  local words, word, in_word, quote = {}, '', false, nil
+  local i = 1
+  while i <= #line do
+    local ch = line:sub(i, i)
+    if quote == "'" then
+      if ch == "'" then quote = nil else word = word .. ch end
+    elseif quote == '"' then
+      local nxt = line:sub(i + 1, i + 1)
+      if ch == '"' then
+        quote = nil
+      elseif ch == '\\' and nxt ~= '' and ('"\\$`'):find(nxt, 1, true) then
+        word, i = word .. nxt, i + 1
+      else
+        word = word .. ch
+      end
+    elseif ch == "'" or ch == '"' then
+      quote, in_word = ch, true
+    elseif ch == '\\' then
+      if i < #line then word, i = word .. line:sub(i + 1, i + 1), i + 1 end
+      in_word = true
+    elseif ch:match('%s') then
+      if in_word then table.insert(words, word) end
+      word, in_word = '', false
+    else
+      word, in_word = word .. ch, true
+    end
+    i = i + 1
+  end
+  if quote ~= nil then return nil, ('unclosed %s quote'):format(quote == "'" and 'single' or 'double') end
+  if in_word then table.insert(words, word) end
+  return words
+end
+
 --- Sessions in display order: by space (default first), then by name.
 function M.sorted(sessions)
   local list = {}

@@ -1,5 +1,6 @@
 import { Attachment, type AttachCloseReason } from '../../../../sdk/attach.js';
 import type { SessdClient } from '../../../../sdk/client.js';
+import { whenClosed } from '../../../../sdk/reconnect.js';
 
 /** Used until the editor tells the terminal's size (VS Code may open a terminal before it is laid out). */
 export const DEFAULT_DIMENSIONS = { cols: 80, rows: 24 };
@@ -11,9 +12,15 @@ export interface TerminalSink {
   closed(reason: AttachCloseReason, message: string): void;
 }
 
+/** Attach ends after which the terminal attaches again, once sessd answers again: sessd went away, the session did not. */
+const REATTACHED: readonly AttachCloseReason[] = ['connection-lost', 'daemon-stopping'];
+
 /**
  * A session's terminal through sessd's `session/attach`, shaped like an editor's
- * pseudo-terminal: open at a size, input, resize, close. It needs nothing from VS Code.
+ * pseudo-terminal: open at a size, input, resize, close. With `reconnected` (the
+ * editor's connection, made again after sessd restarted), a terminal whose attach
+ * ended because sessd went away attaches again instead of closing. It needs nothing
+ * from VS Code.
  */
 export class SessionTerminal {
   private attachment: Attachment | undefined;
@@ -23,9 +30,10 @@ export class SessionTerminal {
   private ended = false;
 
   constructor(
-    private readonly client: SessdClient,
+    private client: SessdClient,
     readonly session: string,
     readonly readOnly: boolean,
+    private readonly reconnected?: () => Promise<SessdClient>,
   ) {}
 
   async open(sink: TerminalSink, dimensions?: { cols: number; rows: number }): Promise<void> {
@@ -39,7 +47,21 @@ export class SessionTerminal {
     }
     const attachment = this.attachment;
     attachment.onOutput((data) => sink.write(data));
-    void attachment.closed.then((reason) => {
+    void attachment.closed.then(async (reason) => {
+      if (this.ended) return sink.closed(reason, closeMessage(this.session, reason));
+      if (this.reconnected !== undefined && REATTACHED.includes(reason)) {
+        this.attachment = undefined;
+        sink.write(`\r\n[sessd: ${closeMessage(this.session, reason)}; attaching again once sessd answers]\r\n`);
+        try {
+          // A stopping sessd says so before it hangs up: the new connection is made after.
+          await whenClosed(this.client);
+          this.client = await this.reconnected();
+        } catch (error) {
+          this.ended = true;
+          return sink.closed('connection-lost', `cannot reach sessd again: ${(error as Error).message}`);
+        }
+        if (!this.ended) return this.open(sink);
+      }
       this.ended = true;
       sink.closed(reason, closeMessage(this.session, reason));
     });
