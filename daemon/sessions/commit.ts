@@ -1,4 +1,5 @@
 import type { Checkpoint, Interaction, Message, SessdEvent, Session } from '../../shared/protocol/model.js';
+import type { AuditEntry } from '../../shared/protocol/policy.js';
 import { errors } from '../errors.js';
 import type { EventLog, PendingEvent } from '../events/event-log.js';
 import { StorageError, type Store } from '../store/store.js';
@@ -14,6 +15,8 @@ export interface Change {
   checkpoints?: Checkpoint[];
   removeCheckpoints?: [string, number][];
   interactions?: Interaction[];
+  /** Entries of sessions' audit lists (decisions on approvals). */
+  audit?: AuditEntry[];
   events?: PendingEvent[];
 }
 
@@ -31,7 +34,7 @@ export class Committer {
 
   async commit(change: Change): Promise<SessdEvent[]> {
     const stamped = this.events.stamp(change.events ?? []);
-    const { sessions, messages, checkpoints, interactions } = this.store;
+    const { sessions, messages, checkpoints, interactions, audit } = this.store;
     try {
       await this.store.write(() => {
         for (const s of change.put ?? []) sessions.putSync(s.id, s);
@@ -39,6 +42,7 @@ export class Committer {
         for (const c of change.checkpoints ?? []) checkpoints.putSync([c.sessionId, c.seq], c);
         for (const key of change.removeCheckpoints ?? []) checkpoints.removeSync(key);
         for (const i of change.interactions ?? []) interactions.putSync(i);
+        for (const a of change.audit ?? []) audit.putSync(a);
         for (const s of change.remove ?? []) this.store.removeSessionSync(s.id);
         this.events.put(stamped);
       });

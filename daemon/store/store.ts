@@ -3,6 +3,7 @@ import { open, type Database, type Key, type RootDatabase } from 'lmdb';
 import { latestBackup } from './backup.js';
 import { StoreDamaged, storeProblem } from './check.js';
 import type { Interaction, Message, SessdEvent, Session } from '../../shared/protocol/model.js';
+import type { AuditEntry } from '../../shared/protocol/policy.js';
 import { migrateFrom1, type MigrationTargets } from './migrate.js';
 import { SessionRecords } from './records.js';
 
@@ -22,6 +23,8 @@ import { SessionRecords } from './records.js';
  * | `interactions`        | `[session id, interaction id]` | Interaction |
  * | `interactionSessions` | interaction id                 | session id  |
  * | `templates`           | template name                  | Template (`TemplateService`) |
+ * | `audit`               | `[session id, entry id]`       | AuditEntry (a decision on an approval) |
+ * | `auditSessions`       | entry id                       | session id  |
  *
  * What a session owns is keyed by its id first, so a session's records are one key
  * range: listing them reads only that range, and deleting the session removes them
@@ -35,6 +38,9 @@ import { SessionRecords } from './records.js';
  * time, type and session id (a client resuming from a seq sees no gap), and their
  * `data` becomes `{purged: true}`; a session's environment, context and message
  * texts are not served from the log after the session is gone.
+ *
+ * `audit` came after version 2 without changing it: it only adds databases, which a
+ * sessd without them never opens.
  *
  * Version 1 keyed messages and interactions by their id alone and had a `names`
  * database (`[space, name]` → session id) that was written but never read;
@@ -103,6 +109,8 @@ export class Store {
     /** Values are `unknown` until validated: a damaged record must not pass as a checkpoint. */
     readonly checkpoints: Database<unknown, [string, number]>,
     readonly interactions: SessionRecords<Interaction>,
+    /** Decisions on approvals, by session (the audit list). */
+    readonly audit: SessionRecords<AuditEntry>,
   ) {}
 
   static async open(dir: string): Promise<Store> {
@@ -120,6 +128,7 @@ export class Store {
       new SessionRecords(rawMessages, root.openDB<string, string>({ name: 'messageSessions' })),
       root.openDB<unknown, [string, number]>({ name: 'checkpoints' }),
       new SessionRecords(rawInteractions, root.openDB<string, string>({ name: 'interactionSessions' })),
+      new SessionRecords(root.openDB<AuditEntry, [string, string]>({ name: 'audit' }), root.openDB<string, string>({ name: 'auditSessions' })),
     );
     const version = root.get(SCHEMA_KEY) as number | undefined;
     if (version === undefined) {
@@ -156,7 +165,7 @@ export class Store {
   }
 
   /**
-   * Removes a session and everything it owns (checkpoints, messages, interactions),
+   * Removes a session and everything it owns (checkpoints, messages, interactions, its audit list),
    * each by its key range: nothing else is read. Only inside `write`.
    */
   removeSessionSync(sessionId: string): void {
@@ -166,6 +175,7 @@ export class Store {
     }
     this.messages.removeSessionSync(sessionId);
     this.interactions.removeSessionSync(sessionId);
+    this.audit.removeSessionSync(sessionId);
     for (const key of [...this.sessionEvents.getKeys({ start: [sessionId, 0], end: [sessionId, Number.MAX_SAFE_INTEGER] })]) {
       const event = this.events.get(key[1]);
       if (event !== undefined) this.events.putSync(key[1], { ...event, data: { purged: true } });
