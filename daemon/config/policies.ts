@@ -41,7 +41,7 @@ export interface PolicyRule {
 /** A field's pattern: checked here, so that a bad one is refused with its line. */
 const pattern = z.string().min(1, 'must not be empty').max(4096, 'is too long').superRefine((source, ctx) => {
   try {
-    new RegExp(source, 'u');
+    new RegExp(source);
   } catch (error) {
     ctx.addIssue({ code: 'custom', message: `not a valid regular expression: ${(error as Error).message.replace(/^Invalid regular expression: /, '')}` });
   }
@@ -81,7 +81,7 @@ export const policiesSchema = z.array(rule).max(10_000).transform((rules): Polic
 );
 
 function compile(match: Record<string, string>): Record<string, RegExp> {
-  return Object.fromEntries(Object.entries(match).map(([field, source]) => [field, new RegExp(field === 'tool' ? `^(?:${source})$` : source, 'u')]));
+  return Object.fromEntries(Object.entries(match).map(([field, source]) => [field, new RegExp(field === 'tool' ? `^(?:${source})$` : source)]));
 }
 
 /** The rules that approve every approval they apply to (`match: any`), for `daemon/status`. */
