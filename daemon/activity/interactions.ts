@@ -14,6 +14,9 @@ import type { PromptWatcher } from './state.js';
 /** How long an answer waits for a session's screen to be read for the first time (a daemon just started). */
 const FIRST_READING_MS = 2_000;
 
+/** How long a program may take to redraw after an answer: a question still shown past it was not taken, and opens again. */
+const ANSWER_REDRAW_MS = 2_000;
+
 /** How an open interaction is answered, known while its prompt is on screen. */
 interface Open {
   interaction: Interaction;
@@ -56,6 +59,13 @@ export class Interactions implements PromptWatcher {
   private readonly open = new Map<string, Open>();
   /** Interactions whose answer is being typed: the prompt's going away is their doing, not a cancel. */
   private readonly answering = new Set<string>();
+  /**
+   * By session: the key of the prompt just answered and when, until a reading no
+   * longer shows it. The program redraws a moment after the answer; a reading in
+   * between must not open the answered question again (nor record it anew in the
+   * audit list).
+   */
+  private readonly answered = new Map<string, { key: string; at: number }>();
 
   /** By session: the ids of its stored interactions that are open (read on every screen reading, so kept here). */
   private readonly openIds = new Map<string, Set<string>>();
@@ -87,6 +97,9 @@ export class Interactions implements PromptWatcher {
    */
   async shown(sessionId: string, prompt: DetectedPrompt): Promise<void> {
     const key = promptKey(prompt);
+    const answered = this.answered.get(sessionId);
+    if (answered?.key === key && Date.now() - answered.at < ANSWER_REDRAW_MS) return;
+    this.answered.delete(sessionId);
     const current = this.open.get(sessionId);
     if (current !== undefined && promptKey(current.interaction) === key) return;
     const stored = this.storedOpen(sessionId);
@@ -130,6 +143,7 @@ export class Interactions implements PromptWatcher {
   /** The prompt went away by other means (or the session ended): its interaction is cancelled. */
   async gone(sessionId: string): Promise<void> {
     this.open.delete(sessionId);
+    this.answered.delete(sessionId);
     await this.close(sessionId, this.storedOpen(sessionId), 'cancelled', null);
   }
 
@@ -168,6 +182,7 @@ export class Interactions implements PromptWatcher {
       this.answering.delete(id);
       throw error;
     }
+    this.answered.set(stored.sessionId, { key: promptKey(open.prompt), at: Date.now() });
     try {
       const [resolved] = await this.close(stored.sessionId, [stored], 'resolved', given, this.entry(stored, decision, by, given, 'keys'));
       return resolved!;
@@ -217,6 +232,7 @@ export class Interactions implements PromptWatcher {
 
   forget(sessionId: string): void {
     this.open.delete(sessionId);
+    this.answered.delete(sessionId);
     this.openIds.delete(sessionId);
   }
 

@@ -7,7 +7,6 @@ import {
   DaemonStatusRequest,
   InteractionListRequest,
   PolicyTestRequest,
-  SessionApproveRequest,
   SessionCreateRequest,
   SessionDeleteRequest,
   SessionSendRequest,
@@ -21,6 +20,7 @@ import { claudeBinary, claudeEnv, codexEnv, codexLauncher, seedClaude, seedCodex
 import type { TestClient } from '../helpers/client.js';
 import { tempDir } from '../helpers/daemon.js';
 import { useDaemon } from '../helpers/harness.js';
+import { sess } from '../helpers/sess.js';
 import { latestTurn, MockModel, toolResults, userTexts, type RecordedRequest, type Reply } from '../helpers/mock-model.js';
 
 /**
@@ -123,18 +123,23 @@ describe('approval policies', () => {
     expect(tested.trace.map((t) => t.outcome)).toEqual(['match: command does not match', 'match: command does not match']);
     const sample = await h.client.request(PolicyTestRequest, { session: s.id, detail: { tool: 'Bash', command: 'touch forbidden.txt' } });
     expect(sample).toMatchObject({ decision: 'deny', rule: { index: 1, name: null }, reason: REASON });
-    await h.client.request(SessionApproveRequest, { session: s.id, deny: true });
+    // The CLI says the same, and a person's answer through it is recorded as the CLI's.
+    expect((await sess(h.paths, ['policy', 'test', 'claude'])).stdout).toContain('decision  ask by no rule: no rule matched');
+    expect((await sess(h.paths, ['deny', 'claude'])).code).toBe(0);
+    const listed = await sess(h.paths, ['audit', 'claude']);
+    expect(listed.stdout).toMatch(/approve +rule 0 \(allowed\) +Bash: touch allowed\.txt/);
+    expect(listed.stdout).toMatch(/deny +cli \(sess [^)]+\) +Bash: touch other\.txt/);
 
     const entries = await audit(s);
     expect(summary(entries)).toEqual([
       ['approve', 'policy', 0, 'hook'],
       ['deny', 'policy', 1, 'hook'],
       ['ask', 'policy', null, null],
-      ['deny', 'api', null, 'keys'],
+      ['deny', 'cli', null, 'keys'],
     ]);
     expect(entries[0]).toMatchObject({ interactionId: null, rule: { name: 'allowed' }, detail: { tool: 'Bash', command: 'touch allowed.txt' } });
     expect(entries[1]).toMatchObject({ reason: REASON, detail: { command: 'touch forbidden.txt' } });
-    expect(entries[3]).toMatchObject({ interactionId: open.id, client: 'sessd-tests 1', response: '3' });
+    expect(entries[3]).toMatchObject({ interactionId: open.id, client: expect.stringMatching(/^sess /), response: '3' });
     expect(client.events.filter(of(s, 'interaction.decided')).map((e) => e.data.id)).toEqual(entries.map((e) => e.id));
     await h.client.request(SessionDeleteRequest, { session: s.id, force: true });
     expect((await h.client.request(AuditListRequest, {})).entries.filter((e) => e.sessionId === s.id)).toEqual([]);
