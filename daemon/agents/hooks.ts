@@ -122,7 +122,7 @@ export class AgentHooks {
   receive(session: Session, agent: AgentKind, event: JsonObject): AgentHookResult | Promise<AgentHookResult> {
     const id = session.id;
     const asks = this.policy !== null && agent === 'claude' && event.hook_event_name === 'PermissionRequest';
-    const verdict = asks ? this.policy!.hook(session, readClaude(event).detail) : Promise.resolve(null);
+    const verdict = asks ? this.policy.hook(session, readClaude(event).detail) : Promise.resolve(null);
     // Chained at once, so that events apply in the order they came while the verdict is recorded.
     const next = (this.chains.get(id) ?? Promise.resolve())
       .then(async () => this.apply(id, agent, event, (await verdict) !== null))

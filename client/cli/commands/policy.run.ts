@@ -10,7 +10,7 @@ import type * as specs from './policy.js';
 export async function test({ session, tool, command, detail }: Input<typeof specs.test>, ctx: Context): Promise<void> {
   let sample: Partial<InteractionDetail> | undefined;
   if (tool !== undefined || command !== undefined || detail !== undefined) {
-    sample = { ...(detail === undefined ? {} : (jsonObject(detail, 'detail') as Partial<InteractionDetail>)), ...(tool === undefined ? {} : { tool }), ...(command === undefined ? {} : { command }) };
+    sample = { ...(detail === undefined ? {} : (jsonObject(detail, 'detail'))), ...(tool === undefined ? {} : { tool }), ...(command === undefined ? {} : { command }) };
   }
   const client = await ctx.connect();
   const result = await client.policy.test({ session, ...(sample === undefined ? {} : { detail: sample }) });

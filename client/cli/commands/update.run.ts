@@ -10,7 +10,7 @@ export async function run({ session, name, restart, label, unlabel, context, rep
   const params: SessionUpdateParams = { session };
   if (name !== undefined) params.name = name;
   if (restart !== undefined) params.restartPolicy = restart;
-  if (policy !== undefined) params.policy = policy as 'on' | 'off';
+  if (policy !== undefined) params.policy = policy;
   const labels: Record<string, string | null> = { ...pairs(label, 'label') };
   for (const key of unlabel) labels[key] = null;
   if (Object.keys(labels).length > 0) params.labels = labels;
