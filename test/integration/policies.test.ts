@@ -108,10 +108,11 @@ async function replace(file: string, text: string): Promise<void> {
   await rename(`${file}.tmp`, file);
 }
 
-/** The session's audit list, as [decision, by, rule index, via]. */
+/** The session's audit list. */
 async function audit(s: Session): Promise<AuditEntry[]> {
   return (await h.client.request(AuditListRequest, { session: s.id })).entries;
 }
+/** Each entry as [decision, by, rule index, via]. */
 const summary = (entries: AuditEntry[]) => entries.map((e) => [e.decision, e.by, e.rule?.index ?? null, e.via]);
 
 /** Claude Code, answered through its hook: allowed runs, denied tells the model the reason, unmatched stays open. */
