@@ -2,6 +2,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { SessdPaths } from '../shared/paths.js';
+import type { Session } from '../shared/protocol/model.js';
 import { AgentHooks } from './agents/hooks.js';
 import { AgentLauncher } from './agents/launch.js';
 import { Interactions } from './activity/interactions.js';
@@ -24,6 +25,7 @@ import { WorktreeSessions } from './worktrees/service.js';
 import { Worktrees } from './worktrees/worktrees.js';
 import { MetricsCollector } from './metrics/collector.js';
 import type { DaemonOptions } from './options.js';
+import { PolicyService } from './policies/service.js';
 import { Dispatcher } from './rpc/dispatcher.js';
 import { CheckpointService } from './sessions/checkpoints.js';
 import { Committer } from './sessions/commit.js';
@@ -108,8 +110,12 @@ export async function compose(
   const activity = new ActivityTracker({ registry, backend, transcripts, events }, profiles, recorder, log.child({ component: 'activity' }));
   const readiness = new Readiness(activity);
   const io = new SessionIO({ registry, committer, backend, transcripts, locks, limits: sessionLimits }, readiness, activity);
-  const agentHooks = new AgentHooks({ registry, committer, locks }, activity, process.env.CODEX_HOME ?? join(homedir(), '.codex'), log.child({ component: 'hooks' }));
-  const interactions = new Interactions({ committer }, store.interactions, io, activity, agentHooks);
+  // A refusal's reason goes to the agent as a message through the queue, built below (called only once sessions run).
+  const tell = (session: Session, text: string) => queue.enqueue(session, text, { submit: true });
+  const policies = new PolicyService({ registry, committer, config }, store.audit, tell, log.child({ component: 'policies' }));
+  const agentHooks = new AgentHooks({ registry, committer, locks }, activity, process.env.CODEX_HOME ?? join(homedir(), '.codex'), log.child({ component: 'hooks' }), policies);
+  const interactions = new Interactions({ committer }, store.interactions, io, activity, agentHooks, policies);
+  policies.attach(interactions);
   const checkpoints = new CheckpointService(
     { registry, committer, backend, transcripts, locks },
     store.checkpoints,
@@ -175,6 +181,7 @@ export async function compose(
     metrics,
     worktrees,
     agentHooks,
+    policies,
   });
   const dispatcher = new Dispatcher(handlers, metrics.requests, log);
   return {
@@ -201,6 +208,7 @@ export async function compose(
       queue.dispose();
       activity.dispose(); // tells the interactions that tracking ended, as before they stop listening
       interactions.dispose();
+      await policies.dispose();
       readiness.dispose();
       await backups.dispose();
       await backend.dispose();

@@ -2,6 +2,7 @@ import type { CommandSpec, Parsed } from './args.js';
 import type { Context } from './context.js';
 import type { Input, TypedSpec } from './spec.js';
 import * as attach from './commands/attach.js';
+import * as audit from './commands/audit.js';
 import * as capture from './commands/capture.js';
 import * as checkpoint from './commands/checkpoint.js';
 import * as completion from './commands/completion.js';
@@ -17,6 +18,7 @@ import * as lifecycle from './commands/lifecycle.js';
 import * as logs from './commands/logs.js';
 import * as ls from './commands/ls.js';
 import * as messages from './commands/messages.js';
+import * as policy from './commands/policy.js';
 import * as metrics from './commands/metrics.js';
 import * as proxy from './commands/proxy.js';
 import * as create from './commands/new.js';
@@ -63,6 +65,8 @@ export const COMMANDS: readonly Command[] = [
   command(inbox.approve, async () => (await import('./commands/inbox.run.js')).approve),
   command(inbox.deny, async () => (await import('./commands/inbox.run.js')).deny),
   command(inbox.answer, async () => (await import('./commands/inbox.run.js')).answer),
+  command(audit.spec, async () => (await import('./commands/audit.run.js')).run),
+  command(policy.test, async () => (await import('./commands/policy.run.js')).test),
   command(messages.messages, async () => (await import('./commands/messages.run.js')).messages),
   command(messages.cancel, async () => (await import('./commands/messages.run.js')).cancel),
   command(keys.spec, async () => (await import('./commands/keys.run.js')).run),

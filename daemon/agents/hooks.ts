@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { AgentHookResult } from '../../shared/protocol/agent.js';
 import type { Activity, AgentKind, AgentSession, InteractionDetail, JsonObject, Session } from '../../shared/protocol/model.js';
+import type { Verdict } from '../policies/rules.js';
 import type { Committer } from '../sessions/commit.js';
 import type { KeyedLock } from '../sessions/lock.js';
 import type { SessionRegistry } from '../sessions/registry.js';
@@ -75,6 +76,24 @@ export interface HookTargets {
   report(sessionId: string, activity: Activity, tellsApprovals: boolean): Promise<void>;
 }
 
+/** Approval policies, asked about an approval the agent's hook tells of before its dialog shows (PolicyService). */
+export interface HookPolicy {
+  /** The verdict once recorded, or null to leave the approval to its dialog. */
+  hook(session: Session, detail: InteractionDetail | null): Promise<Verdict | null>;
+  /** What a refusal tells the model. */
+  refusal(verdict: Verdict): string;
+}
+
+/**
+ * Claude Code's PermissionRequest hook output for a verdict (REAL.md): `allow` runs the
+ * tool with no dialog; `deny` refuses it, and the model gets `message` as the tool's
+ * error result in the same turn.
+ */
+export function claudeDecision(verdict: Verdict, message: string): string {
+  const decision = verdict.decision === 'approve' ? { behavior: 'allow' } : { behavior: 'deny', message };
+  return JSON.stringify({ hookSpecificOutput: { hookEventName: 'PermissionRequest', decision } });
+}
+
 /**
  * `agent/hook`: an agent's own report from inside its session (sessd-hook). The reply
  * goes at once; what the event means is applied after it, one event after another per
@@ -82,6 +101,10 @@ export interface HookTargets {
  * while the agent's SessionEnd hook runs). It records the agent's conversation on the
  * session (`agentSession`) and tells the activity tracker what the agent does; an
  * approval's tool and input wait here for the interaction the screen opens.
+ *
+ * Claude's PermissionRequest is the one event whose reply waits: the policies judge
+ * the approval first, and a verdict other than `ask` is the reply's `output` (the
+ * dialog never opens; the activity stays busy).
  */
 export class AgentHooks {
   private readonly chains = new Map<string, Promise<void>>();
@@ -93,18 +116,23 @@ export class AgentHooks {
     /** CODEX_HOME as a session's program sees it, when its env does not set it. */
     private readonly defaultCodexHome: string,
     private readonly log: Logger,
+    private readonly policy: HookPolicy | null = null,
   ) {}
 
-  receive(session: Session, agent: AgentKind, event: JsonObject): AgentHookResult {
+  receive(session: Session, agent: AgentKind, event: JsonObject): AgentHookResult | Promise<AgentHookResult> {
     const id = session.id;
+    const asks = this.policy !== null && agent === 'claude' && event.hook_event_name === 'PermissionRequest';
+    const verdict = asks ? this.policy.hook(session, readClaude(event).detail) : Promise.resolve(null);
+    // Chained at once, so that events apply in the order they came while the verdict is recorded.
     const next = (this.chains.get(id) ?? Promise.resolve())
-      .then(() => this.apply(id, agent, event))
+      .then(async () => this.apply(id, agent, event, (await verdict) !== null))
       .catch((error: unknown) => this.log.warn({ err: error, session: id, agent }, 'cannot apply a hook event'))
       .finally(() => {
         if (this.chains.get(id) === next) this.chains.delete(id);
       });
     this.chains.set(id, next);
-    return {};
+    if (!asks) return {};
+    return verdict.then((decided) => (decided === null ? {} : { output: claudeDecision(decided, this.policy!.refusal(decided)) }));
   }
 
   /** The tool and input of the approval the session's agent waits on, if its hook told. */
@@ -117,8 +145,10 @@ export class AgentHooks {
     await this.chains.get(sessionId);
   }
 
-  private async apply(id: string, agent: AgentKind, event: JsonObject): Promise<void> {
-    const reading = agent === 'claude' ? readClaude(event) : readCodex(event);
+  /** `decided`: the policies answered the approval this event tells of, so no dialog opens and the agent works on. */
+  private async apply(id: string, agent: AgentKind, event: JsonObject, decided: boolean): Promise<void> {
+    const read = agent === 'claude' ? readClaude(event) : readCodex(event);
+    const reading: HookReading = decided ? { ...read, activity: 'busy', detail: null } : read;
     if (reading.conversation !== null) await this.record(id, { agent, id: reading.conversation });
     if (reading.activity === null) return;
     if (reading.detail !== null) this.details.set(id, reading.detail);

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { isMap, LineCounter, parseDocument, type Document } from 'yaml';
 import type { Template } from '../../shared/protocol/model.js';
 import { parseDuration } from '../../shared/duration.js';
+import type { PolicyRule } from './policies.js';
 import { configSchema, type ParsedConfig, type SessionLayer } from './schema.js';
 
 /**
@@ -77,6 +78,8 @@ export interface SessdConfig {
   worktrees: { dir?: string | undefined };
   /** `tmux.userConfig`: the user's tmux config read by sessd's server (true: where tmux looks), none (false), or this file. */
   tmux: { userConfig?: boolean | string | undefined };
+  /** Approval policies, in order (policies.ts). */
+  policies: PolicyRule[];
 }
 
 /** What is wrong with a config file, and where. */
@@ -119,7 +122,7 @@ export const DEFAULT_LIMITS: LimitsConfig = {
 };
 
 export function defaultConfig(): SessdConfig {
-  return { limits: { ...DEFAULT_LIMITS }, log: {}, defaults: {}, spaces: {}, templates: {}, agents: {}, worktrees: {}, tmux: {} };
+  return { limits: { ...DEFAULT_LIMITS }, log: {}, defaults: {}, spaces: {}, templates: {}, agents: {}, worktrees: {}, tmux: {}, policies: [] };
 }
 
 export interface LoadedConfig {
@@ -188,7 +191,7 @@ export function parseConfigText(file: string, raw: string, home: string): { conf
 }
 
 function knownFieldsHint(path: readonly (string | number)[]): string {
-  if (path.length === 0) return 'the top level takes defaults, spaces, templates, agents, limits, log, worktrees, hosts, tmux';
+  if (path.length === 0) return 'the top level takes defaults, spaces, templates, agents, limits, log, worktrees, hosts, tmux, policies';
   return 'see the schema in the README';
 }
 
@@ -235,6 +238,7 @@ function toConfig(data: ParsedConfig): SessdConfig {
     agents: data.agents ?? {},
     worktrees: data.worktrees ?? {},
     tmux: data.tmux ?? {},
+    policies: data.policies ?? [],
   };
 }
 

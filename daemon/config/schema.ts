@@ -6,6 +6,7 @@ import { agent, command, env, identifier, JsonObjectSchema as jsonObject, labels
 import { RestartPolicySchema as restartPolicy, WorktreeRequestSchema } from '../../shared/protocol/model.js';
 import { resourceLimits } from '../../shared/protocol/resources.js';
 import { HostsSchema } from '../../shared/hosts-schema.js';
+import { policiesSchema } from './policies.js';
 
 /**
  * The config file's schema (DESIGN.md, "Paths and configuration"):
@@ -144,6 +145,8 @@ export function configSchema(home: string) {
      * (false), or this file. Read when the tmux server starts.
      */
     tmux: z.strictObject({ userConfig: z.union([z.boolean(), homePath(home)]).optional() }).optional(),
+    /** Approval policies (policies.ts). */
+    policies: policiesSchema.optional(),
   });
 }
 

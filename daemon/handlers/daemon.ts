@@ -6,6 +6,7 @@ import type { SessionBackend } from '../backend/backend.js';
 import type { DaemonInfo } from '../daemon-info.js';
 import type { Subscriptions } from '../events/subscriptions.js';
 import type { MetricsCollector } from '../metrics/collector.js';
+import type { PolicyService } from '../policies/service.js';
 import { toPrometheus } from '../metrics/prometheus.js';
 import { request, type Handler, type SessionLookup } from '../rpc/handler.js';
 import type { Reconciler } from '../sessions/reconcile.js';
@@ -16,9 +17,10 @@ interface StatusParts {
   backend: SessionBackend;
   reconciler: Reconciler;
   subscriptions: Subscriptions;
+  policies: Pick<PolicyService, 'status'>;
 }
 
-export function daemonStatus({ daemon, sessions, backend, reconciler, subscriptions }: StatusParts): Handler {
+export function daemonStatus({ daemon, sessions, backend, reconciler, subscriptions, policies }: StatusParts): Handler {
   return request(DaemonStatusRequest, (): DaemonStatus => {
     const all = sessions.all();
     const byStatus: Partial<Record<SessionStatus, number>> = {};
@@ -42,6 +44,7 @@ export function daemonStatus({ daemon, sessions, backend, reconciler, subscripti
       tmux: { available: provider.available, version: provider.version, serverPid: provider.serverPid, reason: provider.reason },
       unmanaged: reconciler.unmanaged,
       config: daemon.config,
+      policies: policies.status(),
       reconciled: reconciler.summary,
     };
   });

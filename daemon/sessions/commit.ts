@@ -1,4 +1,5 @@
 import type { Checkpoint, Interaction, Message, SessdEvent, Session } from '../../shared/protocol/model.js';
+import type { AuditEntry } from '../../shared/protocol/policy.js';
 import { errors } from '../errors.js';
 import type { EventLog, PendingEvent } from '../events/event-log.js';
 import { StorageError, type InputMark, type Store } from '../store/store.js';
@@ -14,6 +15,8 @@ export interface Change {
   checkpoints?: Checkpoint[];
   removeCheckpoints?: [string, number][];
   interactions?: Interaction[];
+  /** Entries of sessions' audit lists (decisions on approvals). */
+  audit?: AuditEntry[];
   events?: PendingEvent[];
   /** Input marks of a transcript (`session/send`'s), stored with the message they record. */
   inputMarks?: { key: [string, number, number]; mark: InputMark }[];
@@ -38,7 +41,7 @@ export class Committer {
 
   async commit(change: Change): Promise<SessdEvent[]> {
     const stamped = this.events.stamp(change.events ?? []);
-    const { sessions, messages, checkpoints, interactions, inputMarks } = this.store;
+    const { sessions, messages, checkpoints, interactions, inputMarks, audit } = this.store;
     try {
       await this.store.write(() => {
         for (const s of change.put ?? []) sessions.putSync(s.id, s);
@@ -47,6 +50,7 @@ export class Committer {
         for (const key of change.removeCheckpoints ?? []) checkpoints.removeSync(key);
         for (const i of change.interactions ?? []) interactions.putSync(i);
         for (const m of change.inputMarks ?? []) inputMarks.putSync(m.key, m.mark);
+        for (const a of change.audit ?? []) audit.putSync(a);
         for (const s of change.remove ?? []) this.store.removeSessionSync(s.id);
         this.events.put(stamped);
       });

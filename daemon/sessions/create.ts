@@ -166,11 +166,12 @@ export class SessionCreator {
       const restartPolicy = params.restartPolicy ?? current.restartPolicy;
       const renamed = name !== current.name;
       if (renamed) this.reserveName(current, name);
-      const next: Session = { ...current, name, restartPolicy, labels, context, updatedAt: new Date().toISOString() };
+      const policy = params.policy ?? current.policy;
+      const next: Session = { ...current, name, restartPolicy, labels, context, ...(policy === undefined ? {} : { policy }), updatedAt: new Date().toISOString() };
       try {
         await this.deps.committer.commit({
           put: [next],
-          events: [{ type: 'session.updated', sessionId: next.id, data: { labels, context, name, restartPolicy } }],
+          events: [{ type: 'session.updated', sessionId: next.id, data: { labels, context, name, restartPolicy, policy: policy ?? 'on' } }],
         });
       } finally {
         if (renamed) this.deps.registry.release(current.space, name);

@@ -4,6 +4,7 @@ import { latestBackup } from './backup.js';
 import { StoreDamaged, storeProblem } from './check.js';
 import type { Interaction, Message, SessdEvent, Session } from '../../shared/protocol/model.js';
 import type { TranscriptMark } from '../../shared/protocol/session-io.js';
+import type { AuditEntry } from '../../shared/protocol/policy.js';
 import { migrateFrom1, type MigrationTargets } from './migrate.js';
 import { SessionRecords } from './records.js';
 
@@ -24,6 +25,8 @@ import { SessionRecords } from './records.js';
  * | `interactionSessions` | interaction id                 | session id  |
  * | `templates`           | template name                  | Template (`TemplateService`) |
  * | `inputMarks`          | `[session id, offset, n]`      | InputMark: a `session/send`'s input mark, written with its message |
+ * | `audit`               | `[session id, entry id]`       | AuditEntry (a decision on an approval) |
+ * | `auditSessions`       | entry id                       | session id  |
  *
  * What a session owns is keyed by its id first, so a session's records are one key
  * range: listing them reads only that range, and deleting the session removes them
@@ -37,6 +40,9 @@ import { SessionRecords } from './records.js';
  * time, type and session id (a client resuming from a seq sees no gap), and their
  * `data` becomes `{purged: true}`; a session's environment, context and message
  * texts are not served from the log after the session is gone.
+ *
+ * `audit` came after version 2 without changing it: it only adds databases, which a
+ * sessd without them never opens.
  *
  * Version 1 keyed messages and interactions by their id alone and had a `names`
  * database (`[space, name]` → session id) that was written but never read;
@@ -118,6 +124,8 @@ export class Store {
     readonly checkpoints: Database<unknown, [string, number]>,
     readonly interactions: SessionRecords<Interaction>,
     readonly inputMarks: Database<InputMark, [string, number, number]>,
+    /** Decisions on approvals, by session (the audit list). */
+    readonly audit: SessionRecords<AuditEntry>,
   ) {}
 
   static async open(dir: string): Promise<Store> {
@@ -138,6 +146,7 @@ export class Store {
       root.openDB<unknown, [string, number]>({ name: 'checkpoints' }),
       new SessionRecords(rawInteractions, root.openDB<string, string>({ name: 'interactionSessions' })),
       root.openDB<InputMark, [string, number, number]>({ name: 'inputMarks' }),
+      new SessionRecords(root.openDB<AuditEntry, [string, string]>({ name: 'audit' }), root.openDB<string, string>({ name: 'auditSessions' })),
     );
     const version = root.get(SCHEMA_KEY) as number | undefined;
     if (version === undefined) {
@@ -174,7 +183,7 @@ export class Store {
   }
 
   /**
-   * Removes a session and everything it owns (checkpoints, messages, interactions),
+   * Removes a session and everything it owns (checkpoints, messages, interactions, its audit list),
    * each by its key range: nothing else is read. Only inside `write`.
    */
   removeSessionSync(sessionId: string): void {
@@ -187,6 +196,7 @@ export class Store {
     for (const key of [...this.inputMarks.getKeys({ start: [sessionId, 0, 0], end: [sessionId, Number.MAX_SAFE_INTEGER, 0] })]) {
       this.inputMarks.removeSync(key);
     }
+    this.audit.removeSessionSync(sessionId);
     for (const key of [...this.sessionEvents.getKeys({ start: [sessionId, 0], end: [sessionId, Number.MAX_SAFE_INTEGER] })]) {
       const event = this.events.get(key[1]);
       if (event !== undefined) this.events.putSync(key[1], { ...event, data: { purged: true } });

@@ -48,6 +48,11 @@ export const DaemonStatusSchema = z.object({
     loadedAt: z.string().nullable().optional(),
     reloads: z.number().optional(),
   }),
+  /**
+   * Extension: the approval policies in effect (README "Policies"): how many rules,
+   * and those that approve whatever they are shown (`match: any`), by index and name.
+   */
+  policies: z.object({ rules: z.number(), approveAny: z.array(z.object({ index: z.number(), name: z.string().nullable() })) }).optional(),
   /** The last start-up reconciliation. */
   reconciled: z.object({ adopted: z.number(), crashed: z.number(), exited: z.number(), unmanaged: z.number() }).nullable(),
 });

@@ -153,6 +153,8 @@ export const SessionSchema = z.object({
    * absent in records written before it existed.
    */
   agentSession: AgentSessionSchema.nullable().optional(),
+  /** Extension: `off` when approval policies are paused for this session (`session/update`); absent: `on`. */
+  policy: z.enum(['on', 'off']).optional(),
   runtime: SessionRuntimeSchema,
 });
 export type Session = z.infer<typeof SessionSchema>;
@@ -295,6 +297,7 @@ export const EventTypeSchema = z.enum([
   'checkpoint.created',
   'interaction.opened',
   'interaction.resolved',
+  'interaction.decided',
   'transcript.gap',
 ]);
 export type EventType = z.infer<typeof EventTypeSchema>;
@@ -308,12 +311,14 @@ export const EVENT_TYPES: readonly EventType[] = EventTypeSchema.options;
  * - `session.created`: the Session.
  * - `session.status`: `{status, previous, exitCode?, reason?}`.
  * - `session.activity`: `{activity, previous, notice?, source?}` (`notice`: the session's notice when it changed with this reading; `source: "hook"` when the agent's own hook told it, else read from the screen).
- * - `session.updated`: `{labels, context, name, restartPolicy}` as they are after the update; `{agentSession}` alone when the agent reported its conversation.
+ * - `session.updated`: `{labels, context, name, restartPolicy, policy}` as they are after the update; `{agentSession}` alone when the agent reported its conversation.
  * - `session.exited`: `{exitCode, exitSignal}`.
  * - `session.deleted`: `{name, space}`.
  * - `message.*`: the Message. `message.failed` also reports an `expired` or `cancelled` one (its status says which).
  * - `checkpoint.created`: the CheckpointSummary.
- * - `interaction.*`: the Interaction.
+ * - `interaction.opened`, `interaction.resolved`: the Interaction.
+ * - `interaction.decided` (extension): the AuditEntry (policy.ts) of a decision on an
+ *   approval or question, a rule's or a person's (`ask` included: left to a person).
  * - `transcript.gap` (extension): `{at, bytes, reason}`: output of the session was lost
  *   at byte offset `at` of its transcript (`bytes` null: an unknown amount; `reason`:
  *   see GapReasonSchema). Marked in the transcript too.

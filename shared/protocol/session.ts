@@ -134,6 +134,8 @@ export const SessionUpdateParamsSchema = z.strictObject({
   name: name.optional(),
   /** Extension: a new restart policy, for the program's next exit. */
   restartPolicy: RestartPolicySchema.optional(),
+  /** Extension: `off` pauses approval policies for this session (its approvals wait for a person); `on` resumes them. */
+  policy: z.enum(['on', 'off']).optional(),
 });
 export type SessionUpdateParams = z.infer<typeof SessionUpdateParamsSchema>;
 

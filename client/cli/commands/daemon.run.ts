@@ -39,6 +39,10 @@ export async function status(_: Input<typeof specs.status>, ctx: Context): Promi
     ['sessions', `${s.sessions.total}${counts === '' ? '' : ` (${counts})`}`],
     ['clients', `${s.connections} connected, ${s.subscriptions} event subscriptions`],
   ];
+  if (s.policies !== undefined) {
+    const any = s.policies.approveAny.map((r) => `rule ${r.index}${r.name === null ? '' : ` (${r.name})`}`);
+    rows.push(['policies', `${s.policies.rules} rules${any.length === 0 ? '' : `; APPROVES ANYTHING it applies to: ${any.join(', ')} (match: any)`}`]);
+  }
   if (s.unmanaged.length > 0) rows.push(['unmanaged', `${s.unmanaged.map((u) => u.name).join(', ')} (tmux sessions sessd did not create; left alone)`]);
   const pad = Math.max(...rows.map(([k]) => k.length)) + 2;
   for (const [key, value] of rows) ctx.out.line(`${key.padEnd(pad)}${value}`);

@@ -6,10 +6,11 @@ import type { Input } from '../spec.js';
 import { jsonObject, pairs } from '../values.js';
 import type { spec } from './update.js';
 
-export async function run({ session, name, restart, label, unlabel, context, replaceContext }: Input<typeof spec>, ctx: Context): Promise<void> {
+export async function run({ session, name, restart, label, unlabel, context, replaceContext, policy }: Input<typeof spec>, ctx: Context): Promise<void> {
   const params: SessionUpdateParams = { session };
   if (name !== undefined) params.name = name;
   if (restart !== undefined) params.restartPolicy = restart;
+  if (policy !== undefined) params.policy = policy;
   const labels: Record<string, string | null> = { ...pairs(label, 'label') };
   for (const key of unlabel) labels[key] = null;
   if (Object.keys(labels).length > 0) params.labels = labels;
@@ -18,7 +19,7 @@ export async function run({ session, name, restart, label, unlabel, context, rep
     if (context === undefined) throw new UsageError('--replace-context needs --context', 'update');
     params.contextMode = 'replace';
   }
-  if (Object.keys(params).length === 1) throw new UsageError('nothing to change: give --name, --restart, --label, --unlabel or --context', 'update');
+  if (Object.keys(params).length === 1) throw new UsageError('nothing to change: give --name, --restart, --label, --unlabel, --context or --policy', 'update');
   const client = await ctx.connect();
   const updated = await client.session.update(params);
   if (ctx.json) {
@@ -29,4 +30,5 @@ export async function run({ session, name, restart, label, unlabel, context, rep
   ctx.out.line(`restart  ${updated.restartPolicy}`);
   ctx.out.line(`labels   ${Object.entries(updated.labels).map(([k, v]) => `${k}=${v}`).join(' ') || '-'}`);
   ctx.out.line(`context  ${JSON.stringify(updated.context)}`);
+  ctx.out.line(`policy   ${updated.policy ?? 'on'}`);
 }

@@ -5,7 +5,7 @@ import { defineCommand } from '../spec.js';
 export const spec = defineCommand({
   name: 'update',
   group: 'Sessions',
-  summary: "Rename a session, or change its restart policy, labels or context",
+  summary: "Rename a session, or change its restart policy, labels, context or approval policies",
   description: `Renames the session within its space (its id stays), changes its restart policy, sets and removes labels, and merges JSON into the session's context (RFC 7396: null removes a key), or replaces it. ${REF_HELP}`,
   args: [SESSION_ARG],
   options: {
@@ -15,6 +15,7 @@ export const spec = defineCommand({
     unlabel: { type: 'strings', value: 'KEY', description: 'Remove a label (repeat for more)' },
     context: { type: 'string', value: 'JSON', description: 'A JSON object merged into the context' },
     replaceContext: { type: 'boolean', description: 'Replace the context with --context instead of merging' },
+    policy: { type: 'string', value: 'on|off', choices: ['on', 'off'], description: 'Pause (off) or resume (on) approval policies for this session' },
   },
-  examples: ['sess update api --name web', 'sess update api --restart on-failure', 'sess update api -l stage=review --unlabel draft', `sess update agent --context '{"ticket": "ENG-12"}'`],
+  examples: ['sess update api --name web', 'sess update api --restart on-failure', 'sess update api -l stage=review --unlabel draft', `sess update agent --context '{"ticket": "ENG-12"}'`, 'sess update agent --policy off'],
 });
