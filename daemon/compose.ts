@@ -22,6 +22,7 @@ import { buildHandlers } from './handlers/index.js';
 import { WorktreeSessions } from './worktrees/service.js';
 import { Worktrees } from './worktrees/worktrees.js';
 import { MetricsCollector } from './metrics/collector.js';
+import { Notifier } from './notify/notifier.js';
 import type { DaemonOptions } from './options.js';
 import { Dispatcher } from './rpc/dispatcher.js';
 import { CheckpointService } from './sessions/checkpoints.js';
@@ -136,7 +137,8 @@ export async function compose(
     connections: owner.connections,
     shutdown: owner.shutdown,
   };
-  const metrics = new MetricsCollector({ daemon, events, registry, transcripts, subscriptions });
+  const notifier = new Notifier({ events, registry, config, tmuxSocket: paths.tmuxSocket, log: log.child({ component: 'notify' }) });
+  const metrics = new MetricsCollector({ daemon, events, registry, transcripts, subscriptions, notify: notifier });
 
   const worktrees = new WorktreeSessions({
     registry,
@@ -172,6 +174,7 @@ export async function compose(
     metrics,
     worktrees,
     agentHooks,
+    notifier,
   });
   const dispatcher = new Dispatcher(handlers, metrics.requests, log);
   return {
@@ -190,6 +193,7 @@ export async function compose(
     tapSocket,
     dispose: async () => {
       settings.dispose();
+      notifier.dispose();
       stopPublishingGaps();
       subscriptions.dispose();
       metrics.dispose();

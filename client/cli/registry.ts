@@ -18,6 +18,7 @@ import * as logs from './commands/logs.js';
 import * as ls from './commands/ls.js';
 import * as messages from './commands/messages.js';
 import * as metrics from './commands/metrics.js';
+import * as notify from './commands/notify.js';
 import * as create from './commands/new.js';
 import * as rm from './commands/rm.js';
 import * as send from './commands/send.js';
@@ -98,6 +99,7 @@ export const COMMANDS: readonly Command[] = [
   command(spaces.spaces, async () => (await import('./commands/spaces.run.js')).spaces),
   command(spaces.providers, async () => (await import('./commands/spaces.run.js')).providers),
   command(metrics.spec, async () => (await import('./commands/metrics.run.js')).run),
+  command(notify.test, async () => (await import('./commands/notify.run.js')).test),
   command(completion.spec, () => Promise.resolve(completion.run)),
   command(help.spec, () => Promise.resolve(help.run)),
 ];

@@ -47,7 +47,7 @@ export type RequestMethods = {
  * declaration as a value: they carry zod schemas, which the CLI must not load to
  * start (only their types are used here).
  */
-const NAMESPACES = ['session', 'checkpoint', 'attach', 'message', 'interaction', 'events', 'transcript', 'template', 'space', 'provider', 'daemon', 'worktree', 'agent'] as const;
+const NAMESPACES = ['session', 'checkpoint', 'attach', 'message', 'interaction', 'events', 'transcript', 'template', 'space', 'provider', 'daemon', 'worktree', 'agent', 'notify'] as const;
 type Exhaustive<T extends never> = T;
 export type _AllNamespacesBuilt = Exhaustive<Exclude<Namespace, (typeof NAMESPACES)[number]>>;
 

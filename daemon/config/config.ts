@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { isMap, LineCounter, parseDocument, type Document } from 'yaml';
 import type { Template } from '../../shared/protocol/model.js';
 import { parseDuration } from '../../shared/duration.js';
+import type { NotifyRule } from '../notify/schema.js';
 import { configSchema, type ParsedConfig, type SessionLayer } from './schema.js';
 
 /**
@@ -75,6 +76,8 @@ export interface SessdConfig {
   agents: Record<string, Record<string, unknown>>;
   /** `worktrees.dir`: where sessions' git worktrees are made (default: `<state dir>/worktrees`). */
   worktrees: { dir?: string | undefined };
+  /** Notification rules, in file order (daemon/notify). */
+  notify: NotifyRule[];
 }
 
 /** What is wrong with a config file, and where. */
@@ -117,7 +120,7 @@ export const DEFAULT_LIMITS: LimitsConfig = {
 };
 
 export function defaultConfig(): SessdConfig {
-  return { limits: { ...DEFAULT_LIMITS }, log: {}, defaults: {}, spaces: {}, templates: {}, agents: {}, worktrees: {} };
+  return { limits: { ...DEFAULT_LIMITS }, log: {}, defaults: {}, spaces: {}, templates: {}, agents: {}, worktrees: {}, notify: [] };
 }
 
 export interface LoadedConfig {
@@ -186,7 +189,7 @@ export function parseConfigText(file: string, raw: string, home: string): { conf
 }
 
 function knownFieldsHint(path: readonly (string | number)[]): string {
-  if (path.length === 0) return 'the top level takes defaults, spaces, templates, agents, limits, log, worktrees';
+  if (path.length === 0) return 'the top level takes defaults, spaces, templates, agents, limits, log, worktrees, notify';
   return 'see the schema in the README';
 }
 
@@ -232,6 +235,7 @@ function toConfig(data: ParsedConfig): SessdConfig {
     templates,
     agents: data.agents ?? {},
     worktrees: data.worktrees ?? {},
+    notify: data.notify ?? [],
   };
 }
 

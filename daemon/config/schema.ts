@@ -5,6 +5,7 @@ import { parseDuration } from '../../shared/duration.js';
 import { agent, command, env, identifier, JsonObjectSchema as jsonObject, labels, name, TerminalSizeSchema as size, text } from '../../shared/protocol/fields.js';
 import { RestartPolicySchema as restartPolicy, WorktreeRequestSchema } from '../../shared/protocol/model.js';
 import { resourceLimits } from '../../shared/protocol/resources.js';
+import { notifySchema } from '../notify/schema.js';
 
 /**
  * The config file's schema (DESIGN.md, "Paths and configuration"):
@@ -134,6 +135,8 @@ export function configSchema(home: string) {
       .optional(),
     /** Where sessions' git worktrees are made: `<dir>/<repo>-<hash>/<session>`; never inside a repository's working tree. */
     worktrees: z.strictObject({ dir: homePath(home).optional() }).optional(),
+    /** Notification rules: daemon/notify/schema.ts. */
+    notify: notifySchema.optional(),
   });
 }
 

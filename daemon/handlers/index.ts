@@ -10,6 +10,7 @@ import type { TemplateService } from '../config/templates.js';
 import type { DaemonInfo, Limits } from '../daemon-info.js';
 import type { Subscriptions } from '../events/subscriptions.js';
 import type { MetricsCollector } from '../metrics/collector.js';
+import type { Notifier } from '../notify/notifier.js';
 import type { Handler, SessionLookup } from '../rpc/handler.js';
 import type { CheckpointService } from '../sessions/checkpoints.js';
 import type { SessionCreator } from '../sessions/create.js';
@@ -29,6 +30,7 @@ import { eventsSubscribe, eventsUnsubscribe } from './events.js';
 import { initialize, INITIALIZE_METHOD } from './initialize.js';
 import { interactionList, interactionRespond, sessionApprove } from './interaction.js';
 import { messageCancel, messageGet, messageList } from './message.js';
+import { notifyTest } from './notify.js';
 import {
   sessionCreate,
   sessionDelete,
@@ -76,6 +78,7 @@ export interface HandlerParts {
   /** Sessions in git worktrees: `session/create` and `session/delete` go through it too. */
   worktrees: WorktreeSessions;
   agentHooks: AgentHooks;
+  notifier: Notifier;
 }
 
 /**
@@ -134,6 +137,7 @@ export function buildHandlers(parts: HandlerParts): Handler[] {
     worktreeList(parts),
     worktreePrune(parts),
     agentHook(parts),
+    notifyTest(parts),
   ];
   // `initialize` tells the methods served, itself first: the table is known before it is built.
   const methods = [INITIALIZE_METHOD, ...served.map((h) => h.method)];

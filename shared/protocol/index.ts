@@ -8,6 +8,7 @@ import * as events from './events.js';
 import * as initialize from './initialize.js';
 import * as interaction from './interaction.js';
 import * as message from './message.js';
+import * as notify from './notify.js';
 import * as session from './session.js';
 import * as sessionIo from './session-io.js';
 import * as space from './space.js';
@@ -36,8 +37,9 @@ export * from './daemon.js';
 export * from './agent.js';
 export * from './metrics.js';
 export * from './worktree.js';
+export * from './notify.js';
 
-const modules = [initialize, session, sessionIo, checkpoint, attach, message, interaction, events, transcript, template, space, daemon, worktree, agent] as const;
+const modules = [initialize, session, sessionIo, checkpoint, attach, message, interaction, events, transcript, template, space, daemon, worktree, agent, notify] as const;
 const declarations = modules.flatMap((m) => Object.values(m as Record<string, unknown>));
 
 /** Every request of the protocol. */
