@@ -48,4 +48,9 @@ export class Context {
   close(): void {
     this.client?.dispose();
   }
+
+  /** A context of its own connection, for a step that closes its context when done (`sess dash` runs attach this way). */
+  fresh(): Context {
+    return new Context(this.command, this.globals);
+  }
 }

@@ -7,6 +7,7 @@ import * as checkpoint from './commands/checkpoint.js';
 import * as completion from './commands/completion.js';
 import * as daemonUnits from './commands/daemon-units.js';
 import * as daemon from './commands/daemon.js';
+import * as dash from './commands/dash.js';
 import * as events from './commands/events.js';
 import * as gc from './commands/gc.js';
 import * as help from './commands/help.js';
@@ -70,6 +71,7 @@ export const COMMANDS: readonly Command[] = [
   command(capture.spec, async () => (await import('./commands/capture.run.js')).run),
   command(logs.spec, async () => (await import('./commands/logs.run.js')).run),
   command(events.spec, async () => (await import('./commands/events.run.js')).run),
+  command(dash.spec, async () => (await import('./commands/dash.run.js')).run),
   command(wait.spec, async () => (await import('./commands/wait.run.js')).run),
   command(lifecycle.start, async () => (await import('./commands/lifecycle.run.js')).start),
   command(lifecycle.stop, async () => (await import('./commands/lifecycle.run.js')).stop),
