@@ -26,7 +26,7 @@ function tmux(socket: string, args: string[]): Promise<string> {
 export async function ringAttached(tmuxSocket: string, target: string, text: string): Promise<number> {
   const ttys = (await tmux(tmuxSocket, ['list-clients', '-t', `=${target}`, '-F', '#{client_tty}'])).split('\n').filter((t) => t.startsWith('/dev/'));
   // OSC 9 takes no control characters; BEL ends it.
-  const osc = `\x1b]9;${text.replace(/[\x00-\x1f\x7f]/g, ' ')}\x07`;
+  const osc = `\x1b]9;${text.replace(/\p{Cc}/gu, ' ')}\x07`;
   await Promise.all(
     ttys.map(async (tty) => {
       const handle = await open(tty, constants.O_WRONLY | constants.O_NOCTTY | constants.O_NONBLOCK);

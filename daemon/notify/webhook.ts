@@ -29,7 +29,7 @@ export async function postWebhook(target: WebhookTarget, body: string, signal?: 
       last = `${target.url} answered ${response.status}`;
       if (response.status < 500 && response.status !== 429) break;
     } catch (error) {
-      if (signal?.aborted === true) throw new Error('the daemon is stopping');
+      if (signal?.aborted === true) throw new Error('the daemon is stopping', { cause: error });
       last = `POST ${target.url}: ${(error as Error).message}${(error as { cause?: { code?: string } }).cause?.code === undefined ? '' : ` (${(error as { cause: { code: string } }).cause.code})`}`;
     }
   }

@@ -30,11 +30,17 @@ export async function run(o: Input<typeof spec>, ctx: Context): Promise<number> 
   const finished = new Promise<void>((resolve) => (quit = resolve));
 
   let frame: NodeJS.Timeout | undefined;
+  let previewed: string | null = null;
   let lastDraw = 0;
   const draw = (): void => {
     frame = undefined;
     lastDraw = Date.now();
     screen.draw(render(state, mode, screen.width, screen.height, { color: process.env.NO_COLOR === undefined }));
+    // The render settles the selection (the first session, until one is chosen): its screen is read once it changes.
+    if (state.selected !== previewed) {
+      previewed = state.selected;
+      feed.selectionChanged();
+    }
     feed.watch(visibleIds(state, screen.height));
   };
   const schedule = (): void => {
@@ -89,7 +95,6 @@ export async function run(o: Input<typeof spec>, ctx: Context): Promise<number> 
   };
 
   const listKey = (key: Key): void => {
-    const before = state.selected;
     state.notice = '';
     const c = key.name === 'char' ? key.char : null;
     if (c === 'q' || key.name === 'ctrl-c') return quit();
@@ -158,11 +163,9 @@ export async function run(o: Input<typeof spec>, ctx: Context): Promise<number> 
           ? await target.session.create({ command: line.trim().slice(1).trim().split(/\s+/) })
           : await target.session.create({ template: words[0]!, ...(words[1] === undefined ? {} : { name: words[1] }) });
         state.selected = s.id;
-        feed.selectionChanged();
         return `created ${refOf(s)}`;
       });
     }
-    if (state.selected !== before) feed.selectionChanged();
   };
 
   const inputKey = (key: Key): void => {

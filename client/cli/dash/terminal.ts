@@ -30,17 +30,20 @@ const NAMED: Record<string, Key['name']> = {
   '\x15': 'ctrl-u',
 };
 
+/** A CSI or SS3 sequence's rest, after its ESC. */
+const CSI = /^(\[[0-9;]*[A-Za-z~]|O[A-Za-z])/;
+
 /** The keys in one read of a raw terminal (an escape sequence is never split across reads by a tty in practice). */
 export function parseKeys(data: string): Key[] {
   const keys: Key[] = [];
   let i = 0;
   while (i < data.length) {
     if (data[i] === '\x1b' && i + 1 < data.length) {
-      const m = /^\x1b(\[[0-9;]*[A-Za-z~]|O[A-Za-z])/.exec(data.slice(i));
+      const m = CSI.exec(data.slice(i + 1));
       if (m !== null) {
-        const name = NAMED[m[0]];
+        const name = NAMED[`\x1b${m[0]}`];
         if (name !== undefined) keys.push({ name } as Key);
-        i += m[0].length;
+        i += 1 + m[0].length;
         continue;
       }
     }
