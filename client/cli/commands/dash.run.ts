@@ -205,7 +205,9 @@ export async function run(o: Input<typeof spec>, ctx: Context): Promise<number> 
       } else if (mode.kind === 'input') inputKey(key);
       else listKey(key);
     }
-    schedule();
+    // A key is answered at once, not at the next frame.
+    clearTimeout(frame);
+    draw();
   };
 
   const screen = new Screen(onKeys, schedule);
