@@ -1,4 +1,5 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { promisify } from 'node:util';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -7,14 +8,16 @@ import {
   DaemonStatusRequest,
   InteractionRespondRequest,
   NotifyTestRequest,
+  SessionKeysRequest,
   SessionCreateRequest,
   type DaemonMetrics,
   type Interaction,
 } from '../../shared/protocol/index.js';
-import { REPO } from '../helpers/daemon.js';
+import { killTmuxServer, REPO } from '../helpers/daemon.js';
 import { useDaemon } from '../helpers/harness.js';
 import { HookServer } from '../helpers/hooks.js';
 import { ReportServer } from '../helpers/reporter.js';
+import { ScreenWatcher } from '../helpers/screen.js';
 import { Wakeable } from '../helpers/wait.js';
 
 /** The issue's bound: a notification goes out within 1 s of its event. */
@@ -73,6 +76,10 @@ notify:
   - name: exits
     on: [exited]
     exec: ${JSON.stringify(forward('/exec/{session.name}'))}
+  - name: ring
+    on: waiting
+    where: {labels: {ring: 'yes'}}
+    bell: true
   - name: broken
     on: exited
     exec: [/nonexistent/notify-me]
@@ -142,6 +149,32 @@ describe('notifications', () => {
     expect(metrics.notify!.actions.exec.failed).toBeGreaterThanOrEqual(1);
     expect(metrics.notify!.fired).toBeGreaterThanOrEqual(3);
     expect((await h.client.request(DaemonStatusRequest, {})).pid).toBe(h.daemon.pid);
+  });
+
+  it('rings the terminals attached to the session', async () => {
+    const reporter = await ReportServer.start(h.dir);
+    // Asks only once told to: the terminal is attached before the question comes.
+    const s = await h.client.request(SessionCreateRequest, {
+      name: 'rung',
+      labels: { ring: 'yes' },
+      agent: 'claude',
+      command: ['/bin/sh', '-c', `read x; exec ${process.execPath} ${PROMPT} ${reporter.path}`],
+    });
+    const terminal = join(h.dir, 'terminal.sock');
+    const run = promisify(execFile);
+    await run('tmux', ['-S', terminal, '-f', '/dev/null', 'new-session', '-d', '-s', 't', '-x', '80', '-y', '24', 'env', '-u', 'TMUX', 'tmux', '-S', h.paths.tmuxSocket, 'attach', '-t', `=${s.id}`]);
+    const watcher = await ScreenWatcher.attach(terminal, 't');
+    const screen = async (): Promise<string> => (await run('tmux', ['-S', terminal, 'capture-pane', '-p', '-t', '=t:'])).stdout;
+    try {
+      await watcher.waitFor(screen, (text) => text.includes(`[${s.id}]`));
+      await h.client.request(SessionKeysRequest, { session: s.id, keys: ['Enter'] });
+      // The message on the attached terminal's status line (the box itself says no such thing).
+      await watcher.waitFor(screen, (text) => text.includes('rung wants to run `rm -rf build`'));
+    } finally {
+      await watcher.close();
+      await killTmuxServer(terminal);
+      await reporter.close();
+    }
   });
 
   it('notify/test fires a named rule and reports each action', async () => {
