@@ -43,7 +43,11 @@ function dash() {
   const waiters = new Set();
   term.onData((d) => {
     out += d;
-    for (const w of waiters) if (out.includes(w.text)) (waiters.delete(w), w.resolve());
+    for (const w of waiters) {
+      if (!out.includes(w.text)) continue;
+      waiters.delete(w);
+      w.resolve();
+    }
   });
   const exited = new Promise((r) => term.onExit(r));
   return {

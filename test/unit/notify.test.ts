@@ -17,7 +17,8 @@ describe('notify rules', () => {
     const [a, b] = rules("notify:\n  - on: waiting\n    bell: true\n  - name: x\n    on: [crashed, idle]\n    after: 2m\n    webhook: {url: 'http://127.0.0.1:1/h'}\n");
     expect(a).toMatchObject({ on: ['waiting'], bell: true });
     expect(b).toMatchObject({ name: 'x', on: ['crashed', 'idle'], after: 120_000 });
-    expect(parseConfigText('/c.yaml', 'notify:\n  - on: waiting\n', '/h')).toMatchObject({ problem: { field: 'notify.0', message: expect.stringMatching(/needs an action/) } });
+    expect(parseConfigText('/c.yaml', 'notify:\n  - on: waiting\n', '/h')).toMatchObject({ problem: { field: 'notify.0' } });
+    expect(JSON.stringify(parseConfigText('/c.yaml', 'notify:\n  - on: waiting\n', '/h'))).toMatch(/needs an action/);
     expect(parseConfigText('/c.yaml', 'notify:\n  - on: asleep\n    bell: true\n', '/h')).toMatchObject({ problem: { line: 2, field: 'notify.0.on' } });
     expect(parseConfigText('/c.yaml', 'notify:\n  - on: waiting\n    webhook: {url: ftp://x}\n', '/h')).toMatchObject({ problem: { field: 'notify.0.webhook.url' } });
   });
