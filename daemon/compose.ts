@@ -24,6 +24,7 @@ import { buildHandlers } from './handlers/index.js';
 import { WorktreeSessions } from './worktrees/service.js';
 import { Worktrees } from './worktrees/worktrees.js';
 import { MetricsCollector } from './metrics/collector.js';
+import { Notifier } from './notify/notifier.js';
 import type { DaemonOptions } from './options.js';
 import { PolicyService } from './policies/service.js';
 import { Dispatcher } from './rpc/dispatcher.js';
@@ -144,7 +145,8 @@ export async function compose(
     connections: owner.connections,
     shutdown: owner.shutdown,
   };
-  const metrics = new MetricsCollector({ daemon, events, registry, transcripts, subscriptions });
+  const notifier = new Notifier({ events, registry, config, tmuxSocket: paths.tmuxSocket, log: log.child({ component: 'notify' }) });
+  const metrics = new MetricsCollector({ daemon, events, registry, transcripts, subscriptions, notify: notifier });
 
   const worktrees = new WorktreeSessions({
     log,
@@ -182,6 +184,7 @@ export async function compose(
     worktrees,
     agentHooks,
     policies,
+    notifier,
   });
   const dispatcher = new Dispatcher(handlers, metrics.requests, log);
   return {
@@ -200,6 +203,7 @@ export async function compose(
     tapSocket,
     dispose: async () => {
       settings.dispose();
+      notifier.dispose();
       stopPublishingGaps();
       subscriptions.dispose();
       metrics.dispose();

@@ -97,4 +97,9 @@ export class Context {
     this.client?.dispose();
     for (const client of this.others.splice(0)) client.dispose();
   }
+
+  /** A context of its own connection, for a step that closes its context when done (`sess dash` runs attach this way). */
+  fresh(): Context {
+    return new Context(this.command, this.globals);
+  }
 }

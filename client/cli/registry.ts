@@ -8,6 +8,7 @@ import * as checkpoint from './commands/checkpoint.js';
 import * as completion from './commands/completion.js';
 import * as daemonUnits from './commands/daemon-units.js';
 import * as daemon from './commands/daemon.js';
+import * as dash from './commands/dash.js';
 import * as events from './commands/events.js';
 import * as gc from './commands/gc.js';
 import * as help from './commands/help.js';
@@ -21,6 +22,7 @@ import * as messages from './commands/messages.js';
 import * as policy from './commands/policy.js';
 import * as metrics from './commands/metrics.js';
 import * as proxy from './commands/proxy.js';
+import * as notify from './commands/notify.js';
 import * as create from './commands/new.js';
 import * as rm from './commands/rm.js';
 import * as send from './commands/send.js';
@@ -74,6 +76,7 @@ export const COMMANDS: readonly Command[] = [
   command(capture.spec, async () => (await import('./commands/capture.run.js')).run),
   command(logs.spec, async () => (await import('./commands/logs.run.js')).run),
   command(events.spec, async () => (await import('./commands/events.run.js')).run),
+  command(dash.spec, async () => (await import('./commands/dash.run.js')).run),
   command(wait.spec, async () => (await import('./commands/wait.run.js')).run),
   command(lifecycle.start, async () => (await import('./commands/lifecycle.run.js')).start),
   command(lifecycle.stop, async () => (await import('./commands/lifecycle.run.js')).stop),
@@ -104,6 +107,7 @@ export const COMMANDS: readonly Command[] = [
   command(spaces.providers, async () => (await import('./commands/spaces.run.js')).providers),
   command(metrics.spec, async () => (await import('./commands/metrics.run.js')).run),
   command(proxy.spec, async () => (await import('./commands/proxy.run.js')).run),
+  command(notify.test, async () => (await import('./commands/notify.run.js')).test),
   command(completion.spec, () => Promise.resolve(completion.run)),
   command(help.spec, () => Promise.resolve(help.run)),
 ];

@@ -57,7 +57,7 @@ export type RequestMethods = {
  * declaration as a value: they carry zod schemas, which the CLI must not load to
  * start (only their types are used here).
  */
-const NAMESPACES = ['session', 'checkpoint', 'attach', 'message', 'interaction', 'events', 'transcript', 'template', 'space', 'provider', 'daemon', 'worktree', 'agent', 'audit', 'policy'] as const;
+const NAMESPACES = ['session', 'checkpoint', 'attach', 'message', 'interaction', 'events', 'transcript', 'template', 'space', 'provider', 'daemon', 'worktree', 'agent', 'audit', 'policy', 'notify'] as const;
 type Exhaustive<T extends never> = T;
 export type _AllNamespacesBuilt = Exhaustive<Exclude<Namespace, (typeof NAMESPACES)[number]>>;
 

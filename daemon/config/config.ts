@@ -3,6 +3,7 @@ import { isMap, LineCounter, parseDocument, type Document } from 'yaml';
 import type { Template } from '../../shared/protocol/model.js';
 import { parseDuration } from '../../shared/duration.js';
 import type { PolicyRule } from './policies.js';
+import type { NotifyRule } from '../notify/schema.js';
 import { configSchema, type ParsedConfig, type SessionLayer } from './schema.js';
 
 /**
@@ -80,6 +81,8 @@ export interface SessdConfig {
   tmux: { userConfig?: boolean | string | undefined };
   /** Approval policies, in order (policies.ts). */
   policies: PolicyRule[];
+  /** Notification rules, in file order (daemon/notify). */
+  notify: NotifyRule[];
 }
 
 /** What is wrong with a config file, and where. */
@@ -122,7 +125,7 @@ export const DEFAULT_LIMITS: LimitsConfig = {
 };
 
 export function defaultConfig(): SessdConfig {
-  return { limits: { ...DEFAULT_LIMITS }, log: {}, defaults: {}, spaces: {}, templates: {}, agents: {}, worktrees: {}, tmux: {}, policies: [] };
+  return { limits: { ...DEFAULT_LIMITS }, log: {}, defaults: {}, spaces: {}, templates: {}, agents: {}, worktrees: {}, tmux: {}, policies: [], notify: [] };
 }
 
 export interface LoadedConfig {
@@ -191,7 +194,7 @@ export function parseConfigText(file: string, raw: string, home: string): { conf
 }
 
 function knownFieldsHint(path: readonly (string | number)[]): string {
-  if (path.length === 0) return 'the top level takes defaults, spaces, templates, agents, limits, log, worktrees, hosts, tmux, policies';
+  if (path.length === 0) return 'the top level takes defaults, spaces, templates, agents, limits, log, worktrees, hosts, tmux, policies, notify';
   return 'see the schema in the README';
 }
 
@@ -239,6 +242,7 @@ function toConfig(data: ParsedConfig): SessdConfig {
     worktrees: data.worktrees ?? {},
     tmux: data.tmux ?? {},
     policies: data.policies ?? [],
+    notify: data.notify ?? [],
   };
 }
 

@@ -7,6 +7,7 @@ import { RestartPolicySchema as restartPolicy, WorktreeRequestSchema } from '../
 import { resourceLimits } from '../../shared/protocol/resources.js';
 import { HostsSchema } from '../../shared/hosts-schema.js';
 import { policiesSchema } from './policies.js';
+import { notifySchema } from '../notify/schema.js';
 
 /**
  * The config file's schema (DESIGN.md, "Paths and configuration"):
@@ -147,6 +148,8 @@ export function configSchema(home: string) {
     tmux: z.strictObject({ userConfig: z.union([z.boolean(), homePath(home)]).optional() }).optional(),
     /** Approval policies (policies.ts). */
     policies: policiesSchema.optional(),
+    /** Notification rules: daemon/notify/schema.ts. */
+    notify: notifySchema.optional(),
   });
 }
 

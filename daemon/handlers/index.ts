@@ -11,6 +11,7 @@ import type { DaemonInfo, Limits } from '../daemon-info.js';
 import type { Subscriptions } from '../events/subscriptions.js';
 import type { MetricsCollector } from '../metrics/collector.js';
 import type { PolicyService } from '../policies/service.js';
+import type { Notifier } from '../notify/notifier.js';
 import type { Handler, SessionLookup } from '../rpc/handler.js';
 import type { CheckpointService } from '../sessions/checkpoints.js';
 import type { SessionCreator } from '../sessions/create.js';
@@ -31,6 +32,7 @@ import { initialize, INITIALIZE_METHOD } from './initialize.js';
 import { interactionList, interactionRespond, sessionApprove } from './interaction.js';
 import { messageCancel, messageGet, messageList } from './message.js';
 import { auditList, policyTest } from './policy.js';
+import { notifyTest } from './notify.js';
 import {
   sessionCreate,
   sessionDelete,
@@ -79,6 +81,7 @@ export interface HandlerParts {
   worktrees: WorktreeSessions;
   agentHooks: AgentHooks;
   policies: PolicyService;
+  notifier: Notifier;
 }
 
 /**
@@ -139,6 +142,7 @@ export function buildHandlers(parts: HandlerParts): Handler[] {
     agentHook(parts),
     auditList(parts),
     policyTest(parts),
+    notifyTest(parts),
   ];
   // `initialize` tells the methods served, itself first: the table is known before it is built.
   const methods = [INITIALIZE_METHOD, ...served.map((h) => h.method)];

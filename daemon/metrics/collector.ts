@@ -1,6 +1,7 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DaemonMetrics } from '../../shared/protocol/metrics.js';
+import type { NotifyCounts } from '../../shared/protocol/notify.js';
 import { LATENCY_BUCKETS_MS } from '../../shared/protocol/metrics.js';
 import type { Activity, SessdEvent, SessionStatus } from '../../shared/protocol/model.js';
 import { ALL_REQUESTS } from '../../shared/protocol/index.js';
@@ -21,6 +22,8 @@ export interface MetricsSources {
   registry: Pick<SessionRegistry, 'all' | 'size'>;
   transcripts: Pick<TranscriptService, 'totals'>;
   subscriptions: Pick<Subscriptions, 'count'>;
+  /** Notification counters (daemon/notify), when notifications are built. */
+  notify?: { snapshot(): NotifyCounts };
 }
 
 /**
@@ -95,6 +98,7 @@ export class MetricsCollector {
       transcripts: { bytes: transcripts.totals.bytes, droppedBytes: transcripts.totals.dropped },
       events: { lastSeq: events.lastPublishedSeq, published: c.published, subscriptions: subscriptions.count },
       store: { bytes: storeBytes, transcriptBytes },
+      ...(this.sources.notify === undefined ? {} : { notify: this.sources.notify.snapshot() }),
     };
   }
 

@@ -70,6 +70,15 @@ export function toPrometheus(m: DaemonMetrics): string {
     [{ store: 'state' }, m.store.bytes],
     [{ store: 'transcripts' }, m.store.transcriptBytes],
   ]);
+  if (m.notify !== undefined) {
+    family('notifications_total', 'counter', 'Notifications fired since start.', one(m.notify.fired));
+    family(
+      'notification_actions_total',
+      'counter',
+      'Notification actions since start, by action and outcome.',
+      Object.entries(m.notify.actions).flatMap(([action, c]) => Object.entries(c).map(([outcome, n]): [Labels, number] => [{ action, outcome }, n])),
+    );
+  }
   return `${out.join('\n')}\n`;
 }
 

@@ -9,6 +9,7 @@ import * as initialize from './initialize.js';
 import * as interaction from './interaction.js';
 import * as message from './message.js';
 import * as policy from './policy.js';
+import * as notify from './notify.js';
 import * as session from './session.js';
 import * as sessionIo from './session-io.js';
 import * as space from './space.js';
@@ -38,8 +39,9 @@ export * from './agent.js';
 export * from './metrics.js';
 export * from './worktree.js';
 export * from './policy.js';
+export * from './notify.js';
 
-const modules = [initialize, session, sessionIo, checkpoint, attach, message, interaction, events, transcript, template, space, daemon, worktree, agent, policy] as const;
+const modules = [initialize, session, sessionIo, checkpoint, attach, message, interaction, events, transcript, template, space, daemon, worktree, agent, policy, notify] as const;
 const declarations = modules.flatMap((m) => Object.values(m as Record<string, unknown>));
 
 /** Every request of the protocol. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { NotifyCountsSchema } from './notify.js';
 import { ActivitySchema, SessionStatusSchema } from './model.js';
 
 /**
@@ -93,6 +94,8 @@ export const DaemonMetricsSchema = z.object({
   events: z.object({ lastSeq: count, published: count, subscriptions: count }),
   /** Disk space used by the state directory's two LMDB environments, in bytes. */
   store: z.object({ bytes: count, transcriptBytes: count }),
+  /** Extension: notifications fired and their actions' outcomes since start (shared/protocol/notify.ts). */
+  notify: NotifyCountsSchema.optional(),
 });
 export type DaemonMetrics = z.infer<typeof DaemonMetricsSchema>;
 
