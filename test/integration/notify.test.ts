@@ -166,7 +166,8 @@ describe('notifications', () => {
     const watcher = await ScreenWatcher.attach(terminal, 't');
     const screen = async (): Promise<string> => (await run('tmux', ['-S', terminal, 'capture-pane', '-p', '-t', '=t:'])).stdout;
     try {
-      await watcher.waitFor(screen, (text) => text.includes(`[${s.id}]`));
+      // Attached: sessd's status line, its window named after the session.
+      await watcher.waitFor(screen, (text) => text.includes('[sessd] 0:rung'));
       await h.client.request(SessionKeysRequest, { session: s.id, keys: ['Enter'] });
       // The message on the attached terminal's status line (the box itself says no such thing).
       await watcher.waitFor(screen, (text) => text.includes('rung wants to run `rm -rf build`'));

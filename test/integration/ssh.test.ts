@@ -112,7 +112,7 @@ describe('sess over ssh', () => {
       // a's tmux shows the session's screen in this terminal, through ssh's pty.
       await watcher.waitFor(
         () => tmux(term, 'capture-pane', '-p', '-t', '=term:'),
-        (screen) => screen.includes('over-42') && screen.includes(`[${remote.id}]`),
+        (screen) => screen.includes('over-42') && screen.includes('[sessd] 0:remote'),
       );
       expect((await tmuxClients(h.paths.tmuxSocket)).filter((c) => c.session === remote.id)).toHaveLength(1);
       await tmux(term, 'send-keys', '-t', '=term:', 'C-b', 'd');

@@ -20,8 +20,9 @@ H.run(function()
   H.equal(sessd.server.protocolVersion, 1, 'protocol version')
   local argv = sessd.attach_command({ id = 's1234567' }, true)
   H.equal({ argv[1], argv[2], argv[#argv] }, { given.ssh, '-t', given.remote_command .. ' attach --read-only -- s1234567' }, 'attach over ssh')
+  -- Closed on purpose: no reconnecting, and nothing to warn about.
   sessd.disconnect()
-  H.notification('disconnected', levels.WARN)
+  H.wait('the connection closed', function() return not sessd.connected() end)
 
   sessd.setup({ host = given.down })
   vim.cmd('Sess list')

@@ -55,6 +55,8 @@ export async function run(o: Input<typeof spec>, ctx: Context): Promise<number> 
         reused = true;
         return first;
       }
+      // Again to the same sessd: this machine's socket, or over ssh to --host's.
+      if (ctx.host !== undefined) return ctx.connectTo(ctx.host);
       return SessdClient.connect({ socket: first.socket, clientName: 'sess dash', clientVersion: SESSD_VERSION });
     },
     schedule,

@@ -184,7 +184,7 @@ reconnect_soon = function(delay)
     reconnecting = false
     if M.connected() or waiters ~= nil or let_go then return end
     waiters = {}
-    open(M.socket(), function(err, c)
+    open({ socket = M.socket(), host = M.host() }, function(err, c)
       local pending = waiters
       waiters = nil
       if err ~= nil then return reconnect_soon(math.min(delay * 2, M.RECONNECT_MAX_DELAY_MS)) end
