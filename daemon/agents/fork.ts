@@ -13,6 +13,9 @@ import type { AgentSession } from '../../shared/protocol/model.js';
  * every directory and needs nothing.
  */
 
+/** What a conversation id must look like to be used in a file name. */
+const CONVERSATION_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
+
 /** Claude's folder for a directory's conversations. */
 export function claudeProjectDir(configDir: string, cwd: string): string {
   return join(configDir, 'projects', cwd.replace(/[^a-zA-Z0-9]/g, '-'));
@@ -40,6 +43,8 @@ async function findConversation(configDir: string, id: string): Promise<string |
  */
 export async function prepareFork(conversation: AgentSession, cwd: string, env: Readonly<Record<string, string>>): Promise<boolean> {
   if (conversation.agent !== 'claude') return true;
+  // The id came from the agent's hook: it names a file only when it is a plain word (Claude's are UUIDs).
+  if (!CONVERSATION_ID.test(conversation.id)) return false;
   const configDir = claudeConfigDir(env);
   const source = await findConversation(configDir, conversation.id);
   if (source === null) return false;
