@@ -4,7 +4,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { REPO, timeout, tmux, waitForExit } from './daemon.js';
+import { REPO, tempDir, timeout, tmux, waitForExit } from './daemon.js';
 import { isAlive } from './processes.js';
 import { ScreenWatcher } from './screen.js';
 import { Wakeable } from './wait.js';
@@ -57,6 +57,15 @@ export interface AgentHome {
   home: string;
   /** The project directory the agent runs in. */
   project: string;
+}
+
+/** A temp HOME and an empty project directory for one agent run. */
+export async function newHome(): Promise<AgentHome> {
+  const dir = await tempDir('agent-');
+  const at = { home: join(dir, 'home'), project: join(dir, 'project') };
+  await mkdir(at.home, { recursive: true });
+  await mkdir(at.project, { recursive: true });
+  return at;
 }
 
 /**

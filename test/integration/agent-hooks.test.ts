@@ -16,7 +16,7 @@ import {
   type SessdEvent,
   type Session,
 } from '../../shared/protocol/index.js';
-import { claudeBinary, claudeEnv, codexEnv, codexLauncher, codexSessionIds, seedClaude, seedCodex, type AgentHome } from '../helpers/agents.js';
+import { claudeBinary, claudeEnv, codexEnv, codexLauncher, codexSessionIds, newHome, seedClaude, seedCodex } from '../helpers/agents.js';
 import type { TestClient } from '../helpers/client.js';
 import { tempDir } from '../helpers/daemon.js';
 import { repository } from '../helpers/git.js';
@@ -49,13 +49,6 @@ afterEach(async () => {
   await mock.close();
 });
 
-async function newHome(): Promise<AgentHome> {
-  const dir = await tempDir('agent-');
-  const at = { home: join(dir, 'home'), project: join(dir, 'project') };
-  await mkdir(at.home, { recursive: true });
-  await mkdir(at.project, { recursive: true });
-  return at;
-}
 
 const of = (s: Session, type: string, match: (data: Record<string, unknown>) => boolean = () => true) => (e: SessdEvent) =>
   e.sessionId === s.id && e.type === type && match(e.data);

@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -14,9 +13,8 @@ import {
   type SessdEvent,
   type Session,
 } from '../../shared/protocol/index.js';
-import { claudeBinary, claudeEnv, codexEnv, codexLauncher, seedClaude, seedCodex, type AgentHome } from '../helpers/agents.js';
+import { claudeBinary, claudeEnv, codexEnv, codexLauncher, seedClaude, seedCodex, type AgentHome, newHome } from '../helpers/agents.js';
 import { expectError, type TestClient } from '../helpers/client.js';
-import { tempDir } from '../helpers/daemon.js';
 import { useDaemon } from '../helpers/harness.js';
 import { latestTurn, MockModel, scripted, toolResults, userTexts, type RecordedRequest } from '../helpers/mock-model.js';
 
@@ -46,13 +44,6 @@ afterEach(async () => {
   await mock.close();
 });
 
-async function newHome(): Promise<AgentHome> {
-  const dir = await tempDir('agent-');
-  const at = { home: join(dir, 'home'), project: join(dir, 'project') };
-  await mkdir(at.home, { recursive: true });
-  await mkdir(at.project, { recursive: true });
-  return at;
-}
 
 async function create(name: string, agent: 'claude' | 'codex', at: AgentHome, command: string[], env: Record<string, string>): Promise<Session> {
   const s = await h.client.request(SessionCreateRequest, { name, command, env, cwd: at.project, agent });

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -16,9 +16,8 @@ import {
   type SessdEvent,
   type Session,
 } from '../../shared/protocol/index.js';
-import { claudeBinary, claudeEnv, codexEnv, codexLauncher, seedClaude, seedCodex, type AgentHome } from '../helpers/agents.js';
+import { claudeBinary, claudeEnv, codexEnv, codexLauncher, seedClaude, seedCodex, type AgentHome, newHome } from '../helpers/agents.js';
 import type { TestClient } from '../helpers/client.js';
-import { tempDir } from '../helpers/daemon.js';
 import { useDaemon } from '../helpers/harness.js';
 import { sess } from '../helpers/sess.js';
 import { latestTurn, MockModel, toolResults, userTexts, type RecordedRequest, type Reply } from '../helpers/mock-model.js';
@@ -67,13 +66,6 @@ afterAll(async () => {
   await mock.close();
 });
 
-async function newHome(): Promise<AgentHome> {
-  const dir = await tempDir('agent-');
-  const at = { home: join(dir, 'home'), project: join(dir, 'project') };
-  await mkdir(at.home, { recursive: true });
-  await mkdir(at.project, { recursive: true });
-  return at;
-}
 
 const of = (s: Session, type: SessdEvent['type']) => (e: SessdEvent) => e.type === type && e.sessionId === s.id;
 /** Queued for the session's next idle: each turn starts once the one before is over. */

@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -16,6 +15,7 @@ import {
   hookPayloads,
   seedClaude,
   seedCodex,
+  newHome,
   type AgentHome,
 } from '../helpers/agents.js';
 import { killTmuxServer, tempDir } from '../helpers/daemon.js';
@@ -52,12 +52,9 @@ afterAll(async () => {
   await killTmuxServer(socket);
 });
 
-async function newHome(options: { git?: boolean } = {}): Promise<AgentHome> {
-  const dir = await tempDir('agent-');
-  const at = { home: join(dir, 'home'), project: join(dir, 'project') };
-  await mkdir(at.home, { recursive: true });
-  await mkdir(at.project, { recursive: true });
-  if (options.git === true) await run('git', ['init', '-q', at.project]);
+async function gitHome(): Promise<AgentHome> {
+  const at = await newHome();
+  await run('git', ['init', '-q', at.project]);
   return at;
 }
 
@@ -258,7 +255,7 @@ describe('Codex', () => {
   });
 
   it('asks whether to trust a git repository it has not seen, as a menu', async () => {
-    const at = await newHome({ git: true });
+    const at = await gitHome();
     await seedCodex(at, mock.url, { trusted: false });
     const pane = await codex(at);
     const screen = await pane.waitFor(/› 1\. Trust and continue\n.*2\. /);
