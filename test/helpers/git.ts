@@ -31,3 +31,19 @@ export async function repository(): Promise<{ dir: string; first: string; head: 
   return { dir, first, head: git(dir, 'rev-parse', 'HEAD') };
 }
 
+
+/**
+ * One change of each kind in the checkout at `dir`: `committed.txt` committed,
+ * `staged.txt` staged, `shared.txt` changed but not staged, `untracked.txt` new;
+ * each file holds its kind's name. Returns `git status --porcelain` after.
+ */
+export function changeEveryWay(dir: string): string {
+  writeFileSync(join(dir, 'committed.txt'), 'committed\n');
+  git(dir, 'add', 'committed.txt');
+  git(dir, 'commit', '-q', '-m', 'committed');
+  writeFileSync(join(dir, 'staged.txt'), 'staged\n');
+  git(dir, 'add', 'staged.txt');
+  writeFileSync(join(dir, 'shared.txt'), 'unstaged\n');
+  writeFileSync(join(dir, 'untracked.txt'), 'untracked\n');
+  return git(dir, 'status', '--porcelain');
+}

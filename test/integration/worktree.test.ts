@@ -14,7 +14,7 @@ import {
 } from '../../shared/protocol/index.js';
 import { expectError } from '../helpers/client.js';
 import { tempDir } from '../helpers/daemon.js';
-import { git, repository } from '../helpers/git.js';
+import { changeEveryWay, git, repository } from '../helpers/git.js';
 import { SHELL, useDaemon } from '../helpers/harness.js';
 
 // The daemon's git reads no user or system config either.
@@ -120,18 +120,11 @@ describe('session/diff', () => {
     const repo = await repository();
     const s = await h.createShell({ name: 'differ', cwd: repo.dir, worktree: true });
     const dir = s.cwd;
-    writeFileSync(join(dir, 'committed.txt'), 'c\n');
-    git(dir, 'add', 'committed.txt');
-    git(dir, 'commit', '-q', '-m', 'c');
-    writeFileSync(join(dir, 'staged.txt'), 's\n');
-    git(dir, 'add', 'staged.txt');
-    writeFileSync(join(dir, 'shared.txt'), 'unstaged\n');
-    writeFileSync(join(dir, 'untracked.txt'), 'u\n');
-    const status = git(dir, 'status', '--porcelain');
+    const status = changeEveryWay(dir);
 
     const full = await h.client.request(SessionDiffRequest, { session: s.id });
     expect(full).toMatchObject({ base: repo.head, head: git(dir, 'rev-parse', 'HEAD'), path: dir });
-    for (const text of ['+c', '+s', '+unstaged', '+u', '-two']) expect(full.diff).toContain(`\n${text}\n`);
+    for (const text of ['+committed', '+staged', '+unstaged', '+untracked', '-two']) expect(full.diff).toContain(`\n${text}\n`);
     const names = await h.client.request(SessionDiffRequest, { session: s.id, nameOnly: true });
     expect(names.diff.split('\n').filter(Boolean).sort()).toEqual(['committed.txt', 'shared.txt', 'staged.txt', 'untracked.txt']);
     const stat = await h.client.request(SessionDiffRequest, { session: s.id, stat: true });
@@ -149,14 +142,7 @@ describe('session/fork', () => {
     const repo = await repository();
     const source = await h.createShell({ name: 'source', cwd: repo.dir, worktree: true, context: { step: 3 }, labels: { team: 'web' } });
     const dir = source.cwd;
-    writeFileSync(join(dir, 'committed.txt'), 'c\n');
-    git(dir, 'add', 'committed.txt');
-    git(dir, 'commit', '-q', '-m', 'c');
-    writeFileSync(join(dir, 'staged.txt'), 'staged\n');
-    git(dir, 'add', 'staged.txt');
-    writeFileSync(join(dir, 'shared.txt'), 'unstaged\n');
-    writeFileSync(join(dir, 'untracked.txt'), 'untracked\n');
-    const status = git(dir, 'status', '--porcelain');
+    const status = changeEveryWay(dir);
     const head = git(dir, 'rev-parse', 'HEAD');
 
     const fork = await h.client.request(SessionForkRequest, { session: source.id });
