@@ -1,6 +1,4 @@
 import { execFile } from 'node:child_process';
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ResponseError } from 'vscode-jsonrpc/node';
 import { describe, expect, it } from 'vitest';
@@ -13,10 +11,11 @@ import {
   type Session,
 } from '../../shared/protocol/index.js';
 import { TestClient } from '../helpers/client.js';
-import { killTmuxServer, pathsIn, tempDir, TestDaemon } from '../helpers/daemon.js';
+import { killTmuxServer, pathsIn, TestDaemon } from '../helpers/daemon.js';
 import { useDaemon } from '../helpers/harness.js';
 import { isAlive } from '../helpers/processes.js';
 import { figure, mib, rssOf } from './figures.js';
+import { smallStateDir } from './tmpfs.js';
 import { frame, RawConnection } from './raw.js';
 
 /** Unread output one client may leave queued before the daemon drops it: small, so the test reaches it fast. */
@@ -82,20 +81,9 @@ describe('faults', () => {
 
   it('store disk full: writes fail with storage_error, nothing acknowledged is lost, and sessd works once there is room', async () => {
     const T = 'faults/disk-full';
-    if (process.getuid?.() !== 0) {
-      figure(T, 'skipped', 'mounting a small tmpfs needs root');
-      return;
-    }
-    const dir = await tempDir();
-    const state = join(dir, 'state');
-    await mkdir(state);
-    try {
-      // mode=0700: a tmpfs root is 1777 otherwise, and sessd refuses a state dir that others may write in.
-      await run('mount', ['-t', 'tmpfs', '-o', 'size=2m,mode=0700', 'tmpfs', state]);
-    } catch (error) {
-      figure(T, 'skipped', `cannot mount a tmpfs here: ${(error as Error).message.split('\n')[0]}`);
-      return;
-    }
+    const small = await smallStateDir(T, '2m');
+    if (small === null) return;
+    const { dir, state } = small;
     const paths = { ...pathsIn(dir), stateDir: state };
     let daemon: TestDaemon | undefined;
     try {

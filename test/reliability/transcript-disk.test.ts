@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ResponseError } from 'vscode-jsonrpc/node';
@@ -17,10 +17,11 @@ import {
   type TranscriptDataParams,
 } from '../../shared/protocol/index.js';
 import { TestClient } from '../helpers/client.js';
-import { killTmuxServer, pathsIn, tempDir, TestDaemon, timeout, type LogLine } from '../helpers/daemon.js';
+import { killTmuxServer, pathsIn, TestDaemon, timeout, type LogLine } from '../helpers/daemon.js';
 import { isAlive } from '../helpers/processes.js';
 import { Wakeable } from '../helpers/wait.js';
 import { figure, mib, rssOf } from './figures.js';
+import { smallStateDir } from './tmpfs.js';
 
 /** The state directory's filesystem: room for the stores and a few MiB of output, then full. */
 const SMALL_FS = '6m';
@@ -72,19 +73,9 @@ function lineNumbers(text: string): number[] {
 describe('transcript on a full disk', () => {
   it('sessd stays up, refuses writes with storage_error, serves the rest, and continues the transcript with a gap once there is room', async () => {
     const T = 'transcripts/disk-full';
-    if (process.getuid?.() !== 0) {
-      figure(T, 'skipped', 'mounting a small tmpfs needs root');
-      return;
-    }
-    const dir = await tempDir();
-    const state = join(dir, 'state');
-    await mkdir(state);
-    try {
-      await run('mount', ['-t', 'tmpfs', '-o', `size=${SMALL_FS},mode=0700`, 'tmpfs', state]);
-    } catch (error) {
-      figure(T, 'skipped', `cannot mount a tmpfs here: ${(error as Error).message.split('\n')[0]}`);
-      return;
-    }
+    const small = await smallStateDir(T, SMALL_FS);
+    if (small === null) return;
+    const { dir, state } = small;
     const paths = { ...pathsIn(dir), stateDir: state };
     await writeFile(join(dir, 'config.yaml'), `limits:\n  transcriptBytes: ${TRANSCRIPT_BYTES}\n`);
     let daemon: TestDaemon | undefined;
