@@ -197,6 +197,9 @@ describe('limits and faults', () => {
     await writeFile(join(dir, 'c.yaml'), 'limits:\n  tmuxTimeoutMs: 300\n');
     const { client } = await fresh({ paths: pathsIn(dir), args: ['--config', join(dir, 'c.yaml')] });
     const s = await client.request(SessionCreateRequest, { command: ['sleep', '1000'] });
+    // A first send returns once the program is past its start (input to a starting
+    // program waits for it to be ready, up to 15 s); the one timed below goes straight to tmux.
+    await client.raw('session/send', { session: s.id, text: 'ready?' });
     const serverPid = (await client.request(DaemonStatusRequest, {})).tmux.serverPid!;
     process.kill(serverPid, 'SIGSTOP');
     try {
