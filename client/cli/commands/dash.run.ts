@@ -244,5 +244,8 @@ async function hostsOf(o: Input<typeof spec>, ctx: Context): Promise<string[]> {
   if (ctx.host !== undefined) throw new UsageError('--hosts names the machines to show; it does not combine with --host', 'dash');
   const hosts = await hostNames(o.hosts, o.allHosts);
   if (hosts.length === 0) throw new UsageError('--hosts needs at least one host', 'dash');
+  // A name that is no host is a usage error now, not a host retried on screen forever.
+  const { resolveHost } = await import('../hosts.js');
+  for (const host of hosts) if (host !== LOCAL_HOST) await resolveHost(host);
   return hosts;
 }

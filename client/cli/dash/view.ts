@@ -23,7 +23,7 @@ const HELP = [
   '  i         interrupt it (Ctrl-C)',
   '  n         new session: TEMPLATE [NAME] (or a command line after !)',
   '  x         stop it (asks first)',
-  '  /         filter by name, space, status, agent or label (Esc clears)',
+  '  /         filter by name, space, status, agent, label or host (Esc clears)',
   '  ?         this help;  q  quit',
   '',
   'Press any key to go back.',
