@@ -55,7 +55,7 @@ export class Feed {
       await this.open(client);
     } catch (error) {
       if (!this.keepTrying) throw error;
-      this.failed(error);
+      if (!this.stopped) this.failed(error);
     }
   }
 
