@@ -5,6 +5,9 @@ import { UsageError } from './args.js';
 import type { Globals } from './options.js';
 import { Output } from './output.js';
 
+/** How long ssh tries to reach a host for a full-screen program (`quiet`): it is then shown as down, and quitting waits no longer for it. */
+const QUIET_SSH_CONNECT_TIMEOUT_S = 10;
+
 /**
  * What a command gets besides its own input: the command's name, output, and a way
  * to reach the daemon, shaped by the global options: this machine's sessd, or with
@@ -50,14 +53,19 @@ export class Context {
     return this.client;
   }
 
-  /** Another connection, to `host` (undefined: this machine), closed with the context. */
-  async connectTo(host: string | undefined): Promise<SessdClient> {
-    const client = await this.open(host, {});
+  /**
+   * Another connection, to `host` (undefined: this machine), closed with the context.
+   * `quiet` is for a full-screen program that holds the terminal: ssh asks nothing
+   * (BatchMode: a host that wants a password fails with ssh's reason) and a sessd
+   * started here says nothing.
+   */
+  async connectTo(host: string | undefined, options: { autostart?: boolean; quiet?: boolean } = {}): Promise<SessdClient> {
+    const client = await this.open(host, options);
     this.others.push(client);
     return client;
   }
 
-  private async open(host: string | undefined, options: { autostart?: boolean }): Promise<SessdClient> {
+  private async open(host: string | undefined, options: { autostart?: boolean; quiet?: boolean }): Promise<SessdClient> {
     const autostart = options.autostart !== false && !this.globals.noAutostart;
     const common = {
       clientName: 'sess',
@@ -68,7 +76,9 @@ export class Context {
     if (host !== undefined) {
       if (this.globals.socket !== undefined) throw new UsageError('--socket names a socket on this machine; it does not combine with --host');
       const { resolveHost } = await import('./hosts.js');
-      const target = await resolveHost(host);
+      const resolved = await resolveHost(host);
+      const quiet = ['-o', 'BatchMode=yes', '-o', `ConnectTimeout=${QUIET_SSH_CONNECT_TIMEOUT_S}`];
+      const target = options.quiet === true ? { ...resolved, sshArgs: [...(resolved.sshArgs ?? []), ...quiet] } : resolved;
       // The remote sess reads --no-autostart the same way.
       return SessdClient.connect({ ...common, ssh: autostart ? target : { ...target, remoteSess: `${target.remoteSess ?? 'sess'} --no-autostart` } });
     }
@@ -76,7 +86,7 @@ export class Context {
     return SessdClient.connect({
       ...common,
       ...(socket === undefined ? {} : { socket }),
-      autostart: autostart ? { onStart: () => this.out.progress('sess: sessd is not running; starting it...') } : false,
+      autostart: autostart ? (options.quiet === true ? {} : { onStart: () => this.out.progress('sess: sessd is not running; starting it...') }) : false,
     });
   }
 
@@ -98,8 +108,11 @@ export class Context {
     for (const client of this.others.splice(0)) client.dispose();
   }
 
-  /** A context of its own connection, for a step that closes its context when done (`sess dash` runs attach this way). */
-  fresh(): Context {
-    return new Context(this.command, this.globals);
+  /**
+   * A context of its own connection, for a step that closes its context when done
+   * (`sess dash` runs attach this way); to `host`'s sessd when named.
+   */
+  fresh(host?: string): Context {
+    return new Context(this.command, host === undefined ? this.globals : { ...this.globals, host });
   }
 }

@@ -146,6 +146,39 @@ describe('sess over ssh', () => {
     expect(errors[2]).toMatch(/^sess: local: sessd is not running/);
   });
 
+  it("shows one dashboard across hosts, each session with its HOST and a host that is down with why, acting on each session's own host", async () => {
+    const term = join(h.dir, 'dash.sock');
+    // `local` is this file's sessd (a's sessions), `b` is reached over ssh (`on-b`, made above), `down` answers nothing.
+    const env = `SESS_HOST= SESS_SSH=${sshd.ssh} SESSD_CONFIG=${join(h.dir, 'client.yaml')} SESSD_SOCKET=${h.paths.socket} SESSD_TMUX_SOCKET=${h.paths.tmuxSocket} SESSD_STATE_DIR=${h.paths.stateDir} NO_COLOR=1`;
+    const command = `env ${env} ${process.execPath} ${SESS} dash --hosts local,b,down; echo EXITED $?; exec sleep 600`;
+    await tmux(term, '-f', '/dev/null', 'new-session', '-d', '-s', 'dash', '-x', '120', '-y', '30', command);
+    const watcher = await ScreenWatcher.attach(term, 'dash');
+    const until = (match: (screen: string) => boolean): Promise<string> => watcher.waitFor(() => tmux(term, 'capture-pane', '-p', '-t', '=dash:'), match);
+    const keys = (...k: string[]): Promise<string> => tmux(term, 'send-keys', '-t', '=dash:', ...k);
+    try {
+      const shown = await until((s) => /^ {3}local +remote /m.test(s) && /^ {3}b +on-b /m.test(s) && s.includes('1 of 3 hosts not connected'));
+      expect(shown).toMatch(/^ down: cannot reach down: ssh: connect to host 127\.0\.0\.1 port \d+: Connection refused/m);
+      expect(shown).toMatch(/^ {3}local +later /m);
+      // Attaching to b's session runs `ssh -t b sess attach` there: b's tmux in this terminal.
+      await keys('/', 'on-b', 'Enter');
+      await until((s) => s.includes('filter: on-b') && !/ remote /.test(s));
+      await keys('Enter');
+      await until((s) => s.includes('[sessd] 0:on-b'));
+      await keys('C-b', 'd');
+      await until((s) => s.includes('back from on-b on b'));
+      // Stopped on b, and b's own event shows it.
+      await keys('x');
+      await until((s) => s.includes('stop on-b on b? (y/N)'));
+      await keys('y');
+      await until((s) => s.includes('stopped on-b on b') && /^ {3}b +on-b +stopped/m.test(s));
+      await keys('q');
+      await until((s) => s.includes('EXITED 0'));
+    } finally {
+      await watcher.close();
+      await killTmuxServer(term);
+    }
+  });
+
   it("lets the editors use a remote sessd by setting: VS Code's SDK connection and the Neovim plugin's ssh channel", async () => {
     const client = await vscodeConnect({ socket: '', autostart: false, program: 'sessd', version: '0', host: sshd.destination, ssh: sshd.ssh, remoteCommand: remoteSess(h.paths) });
     try {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyEvent, emptyState, move, rows } from '../../client/cli/dash/state.js';
+import { applyEvent, emptyState, keyParts, move, rows, sessionKey } from '../../client/cli/dash/state.js';
 import { parseKeys } from '../../client/cli/dash/terminal.js';
 import { fit, render } from '../../client/cli/dash/view.js';
 import type { SessdEvent, Session } from '../../shared/protocol/model.js';
@@ -55,5 +55,34 @@ describe('dashboard state', () => {
       { name: 'ctrl-c' },
     ]);
     expect(parseKeys('\x1b')).toEqual([{ name: 'escape' }]);
+  });
+});
+
+describe('dashboard across machines', () => {
+  it('keys sessions by host, shows a HOST column and each host that is not connected', () => {
+    const state = emptyState();
+    state.hosts = new Map([
+      ['local', 'live'],
+      ['build', 'live'],
+      ['gpu', 'cannot reach gpu: ssh: connect to host gpu port 22: Connection refused; reconnecting'],
+    ]);
+    // The same id on two machines is two sessions.
+    state.sessions.set(sessionKey(state, 'build', 's1'), session('s1', 'api'));
+    state.sessions.set(sessionKey(state, 'local', 's1'), session('s1', 'web'));
+    state.sessions.set(sessionKey(state, 'local', 's2'), session('s2', 'review', 'agents', { activity: 'waiting' }));
+    expect(keyParts(state, sessionKey(state, 'build', 's1'))).toEqual({ host: 'build', id: 's1' });
+    expect(rows(state).map((r) => (r.kind === 'heading' ? `# ${r.text}` : `${r.host} ${r.session.name}`))).toEqual([
+      '# gpu: cannot reach gpu: ssh: connect to host gpu port 22: Connection refused; reconnecting',
+      '# waiting for you (1)',
+      'local review',
+      '# default',
+      'local web',
+      'build api',
+    ]);
+    const lines = render(state, { kind: 'list' }, 80, 24, { color: false }, Date.parse(at));
+    expect(lines[0]).toContain('3 sessions on 3 hosts · 1 waiting');
+    expect(lines.find((l) => l.includes('api'))).toMatch(/^ {3}build\s+api\s+idle/);
+    state.filter = 'build';
+    expect(rows(state).filter((r) => r.kind === 'session').map((r) => (r.kind === 'session' ? r.key : ''))).toEqual(['build s1']);
   });
 });

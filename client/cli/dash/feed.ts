@@ -1,5 +1,6 @@
 import type { Interaction, SessdEvent } from '../../../shared/protocol/model.js';
 import { SessdClient } from '../../sdk/client.js';
+import { describe } from '../failure.js';
 import { applyEvent, type DashState } from './state.js';
 
 /** Waits between reconnection attempts after sessd went away (a restart takes about a second). */
@@ -16,7 +17,9 @@ const MAX_FOLLOWED = 80;
  * interactions at (re)connection, then events. Output is followed (`transcript/follow`)
  * only for the selected session (its preview) and the rows on screen (their last
  * line); each is captured again when output arrives, at most every interval. Nothing
- * is read on a timer while nothing happens. When sessd goes away it reconnects.
+ * is read on a timer while nothing happens. When sessd goes away it reconnects; with
+ * `keepTrying`, a first connection that fails is retried too, and each failure's reason
+ * shown (state.connection) instead of thrown.
  */
 export class Feed {
   private client: SessdClient | null = null;
@@ -37,6 +40,7 @@ export class Feed {
     private readonly state: DashState,
     private readonly connect: () => Promise<SessdClient>,
     private readonly changed: () => void,
+    private readonly keepTrying = false,
   ) {}
 
   /** The connection in use, or null while reconnecting. */
@@ -45,7 +49,14 @@ export class Feed {
   }
 
   async start(): Promise<void> {
-    await this.open(await this.connect());
+    try {
+      const client = await this.connect();
+      if (this.stopped) return client.dispose();
+      await this.open(client);
+    } catch (error) {
+      if (!this.keepTrying) throw error;
+      if (!this.stopped) this.failed(error);
+    }
   }
 
   dispose(): void {
@@ -96,7 +107,18 @@ export class Feed {
     this.schedulePreview();
   }
 
+  /** Reads the state through `client` and follows it; a client that fails to is closed. */
   private async open(client: SessdClient): Promise<void> {
+    try {
+      await this.load(client);
+    } catch (error) {
+      if (this.client === client) this.client = null;
+      client.dispose();
+      throw error;
+    }
+  }
+
+  private async load(client: SessdClient): Promise<void> {
     this.client = client;
     this.follows.clear();
     this.followed.clear();
@@ -163,10 +185,19 @@ export class Feed {
       this.connect()
         .then((client) => (this.stopped ? client.dispose() : this.open(client)))
         .then(() => this.watch([...this.wanted]))
-        .catch(() => {
-          if (!this.stopped) this.reconnect();
+        .catch((error: unknown) => {
+          if (this.stopped) return;
+          if (this.keepTrying) this.failed(error);
+          else this.reconnect();
         });
     }, delay);
+  }
+
+  /** Shows why the connection failed, and tries again. */
+  private failed(error: unknown): void {
+    this.state.connection = `${describe(error).message}; reconnecting`;
+    this.changed();
+    this.reconnect();
   }
 
   private schedulePreview(): void {

@@ -20,10 +20,16 @@ export interface DashState {
   preview: string[];
   /** A one-line outcome of the last key (an error or "approved"). */
   notice: string;
+  /**
+   * Across machines (`sess dash --hosts`): each host, in the order named, and `live` or
+   * why it is not connected. Sessions (and `open`, `lastLine`, `selected`) are then
+   * keyed by `sessionKey`. Empty on one machine, where the keys are the session ids.
+   */
+  hosts: Map<string, string>;
 }
 
 export function emptyState(): DashState {
-  return { sessions: new Map(), open: new Map(), lastLine: new Map(), selected: null, scroll: 0, filter: '', connection: 'connecting', preview: [], notice: '' };
+  return { sessions: new Map(), open: new Map(), lastLine: new Map(), selected: null, scroll: 0, filter: '', connection: 'connecting', preview: [], notice: '', hosts: new Map() };
 }
 
 /** Applies one event; returns whether anything shown changed. */
@@ -70,50 +76,68 @@ export function refOf(s: Pick<Session, 'name' | 'space'>): string {
   return s.space === 'default' ? s.name : `${s.space}/${s.name}`;
 }
 
-/** A row of the list: a group heading or a session. */
-export type Row = { kind: 'heading'; text: string } | { kind: 'session'; session: Session; waiting: boolean };
+/** The key of `host`'s session `id` in `state` (a session id holds no space). */
+export function sessionKey(state: DashState, host: string | undefined, id: string): string {
+  return state.hosts.size === 0 || host === undefined ? id : `${host} ${id}`;
+}
 
-function needsYou(state: DashState, s: Session): boolean {
-  return s.status === 'running' && (s.activity === 'waiting' || state.open.has(s.id));
+/** The host and session id a key names (no host on one machine). */
+export function keyParts(state: DashState, key: string): { host: string | undefined; id: string } {
+  const at = key.lastIndexOf(' ');
+  return state.hosts.size === 0 || at < 0 ? { host: undefined, id: key } : { host: key.slice(0, at), id: key.slice(at + 1) };
+}
+
+/** A row of the list: a group heading (`down`: a host not connected) or a session. */
+export type Row = { kind: 'heading'; text: string; down?: boolean } | { kind: 'session'; key: string; host: string | undefined; session: Session; waiting: boolean };
+
+function needsYou(state: DashState, key: string, s: Session): boolean {
+  return s.status === 'running' && (s.activity === 'waiting' || state.open.has(key));
 }
 
 /**
  * The list: sessions waiting for a person first (under their own heading, marked),
- * then every other session grouped by space (spaces by name, sessions by name). The
- * filter keeps sessions whose `space/name`, status, activity, agent or a label holds it.
+ * then every other session grouped by space (spaces by name, sessions by name; across
+ * machines, by host in the order named within a space, after a line for each host not
+ * connected). The filter keeps sessions whose `space/name`, status, activity, agent, a
+ * label or host holds it.
  */
 export function rows(state: DashState): Row[] {
   const filter = state.filter.toLowerCase();
-  const shown = [...state.sessions.values()].filter((s) => filter === '' || haystack(s).includes(filter));
-  shown.sort((a, b) => a.space.localeCompare(b.space) || a.name.localeCompare(b.name));
-  const waiting = shown.filter((s) => needsYou(state, s));
+  const order = [...state.hosts.keys()];
+  const shown = [...state.sessions]
+    .map(([key, session]) => ({ key, session, host: keyParts(state, key).host }))
+    .filter((r) => filter === '' || haystack(r.session, r.host).includes(filter));
+  const byHost = (a: string | undefined, b: string | undefined): number => (a === undefined || b === undefined ? 0 : order.indexOf(a) - order.indexOf(b));
+  shown.sort((a, b) => a.session.space.localeCompare(b.session.space) || byHost(a.host, b.host) || a.session.name.localeCompare(b.session.name));
   const out: Row[] = [];
+  for (const [host, connection] of state.hosts) if (connection !== 'live') out.push({ kind: 'heading', text: `${host}: ${connection}`, down: true });
+  const waiting = shown.filter((r) => needsYou(state, r.key, r.session));
   if (waiting.length > 0) {
     out.push({ kind: 'heading', text: `waiting for you (${waiting.length})` });
-    for (const s of waiting) out.push({ kind: 'session', session: s, waiting: true });
+    for (const r of waiting) out.push({ kind: 'session', ...r, waiting: true });
   }
   let space: string | null = null;
-  for (const s of shown) {
-    if (needsYou(state, s)) continue;
-    if (s.space !== space) {
-      space = s.space;
+  for (const r of shown) {
+    if (needsYou(state, r.key, r.session)) continue;
+    if (r.session.space !== space) {
+      space = r.session.space;
       out.push({ kind: 'heading', text: space });
     }
-    out.push({ kind: 'session', session: s, waiting: false });
+    out.push({ kind: 'session', ...r, waiting: false });
   }
   return out;
 }
 
-function haystack(s: Session): string {
-  return [refOf(s), s.status, s.activity, s.agent, ...Object.entries(s.labels).map(([k, v]) => `${k}=${v}`)].join(' ').toLowerCase();
+function haystack(s: Session, host: string | undefined): string {
+  return [refOf(s), s.status, s.activity, s.agent, ...Object.entries(s.labels).map(([k, v]) => `${k}=${v}`), host ?? ''].join(' ').toLowerCase();
 }
 
 /** The selected session's row index in `list`, moving the selection to the first session when it is gone. */
 export function selectedIndex(state: DashState, list: readonly Row[]): number {
-  let index = list.findIndex((r) => r.kind === 'session' && r.session.id === state.selected);
+  let index = list.findIndex((r) => r.kind === 'session' && r.key === state.selected);
   if (index < 0) {
     index = list.findIndex((r) => r.kind === 'session');
-    state.selected = index < 0 ? null : (list[index] as Extract<Row, { kind: 'session' }>).session.id;
+    state.selected = index < 0 ? null : (list[index] as Extract<Row, { kind: 'session' }>).key;
   }
   return index;
 }
@@ -122,7 +146,7 @@ export function selectedIndex(state: DashState, list: readonly Row[]): number {
 export function move(state: DashState, delta: number): void {
   const sessions = rows(state).filter((r): r is Extract<Row, { kind: 'session' }> => r.kind === 'session');
   if (sessions.length === 0) return;
-  const at = Math.max(0, sessions.findIndex((r) => r.session.id === state.selected));
+  const at = Math.max(0, sessions.findIndex((r) => r.key === state.selected));
   const next = Math.min(sessions.length - 1, Math.max(0, at + delta));
-  state.selected = sessions[next]!.session.id;
+  state.selected = sessions[next]!.key;
 }

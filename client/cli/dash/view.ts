@@ -1,6 +1,6 @@
 import type { Interaction, Session } from '../../../shared/protocol/model.js';
 import { age } from '../output.js';
-import { refOf, rows, selectedIndex, type DashState } from './state.js';
+import { keyParts, refOf, rows, selectedIndex, type DashState } from './state.js';
 
 /** What the bottom line asks for, or an overlay. */
 export type Mode = { kind: 'list' } | { kind: 'help' } | { kind: 'input'; label: string; value: string } | { kind: 'confirm'; label: string };
@@ -23,7 +23,7 @@ const HELP = [
   '  i         interrupt it (Ctrl-C)',
   '  n         new session: TEMPLATE [NAME] (or a command line after !)',
   '  x         stop it (asks first)',
-  '  /         filter by name, space, status, agent or label (Esc clears)',
+  '  /         filter by name, space, status, agent, label or host (Esc clears)',
   '  ?         this help;  q  quit',
   '',
   'Press any key to go back.',
@@ -78,11 +78,11 @@ export function listRows(height: number): number {
   return Math.max(3, Math.min(Math.floor((height - 3) * 0.45), height - 6));
 }
 
-/** The ids of the sessions on screen (after a render settled the scroll). */
-export function visibleIds(state: DashState, height: number): string[] {
+/** The keys of the sessions on screen (after a render settled the scroll). */
+export function visibleKeys(state: DashState, height: number): string[] {
   return rows(state)
     .slice(state.scroll, state.scroll + listRows(height))
-    .flatMap((r) => (r.kind === 'session' ? [r.session.id] : []));
+    .flatMap((r) => (r.kind === 'session' ? [r.key] : []));
 }
 
 /** The whole screen, `height` lines of exactly `width` cells each (styled with SGR). */
@@ -92,7 +92,7 @@ export function render(state: DashState, mode: Mode, width: number, height: numb
   const all = [...state.sessions.values()];
   const waiting = all.filter((s) => s.status === 'running' && s.activity === 'waiting').length;
   const right = state.connection === 'live' ? '? help  q quit' : state.connection;
-  const left = ` sess dash  ${all.length} sessions · ${waiting} waiting${state.filter === '' ? '' : ` · filter: ${state.filter}`}`;
+  const left = ` sess dash  ${all.length} sessions${state.hosts.size === 0 ? '' : ` on ${state.hosts.size} hosts`} · ${waiting} waiting${state.filter === '' ? '' : ` · filter: ${state.filter}`}`;
   lines.push(sgr('7', fit(`${fit(left, Math.max(0, width - right.length - 1))}${right} `, width)));
 
   if (mode.kind === 'help') {
@@ -107,18 +107,20 @@ export function render(state: DashState, mode: Mode, width: number, height: numb
   if (at >= 0 && at < state.scroll) state.scroll = Math.max(0, at - 1);
   if (at >= state.scroll + listHeight) state.scroll = at - listHeight + 1;
   state.scroll = Math.max(0, Math.min(state.scroll, Math.max(0, list.length - listHeight)));
+  // Across machines, a HOST column before the name, as wide as the longest name (up to 12).
+  const hostWidth = state.hosts.size === 0 ? 0 : Math.min(12, Math.max(...[...state.hosts.keys()].map((h) => h.length))) + 1;
   const nameWidth = Math.min(28, Math.max(8, Math.floor(width * 0.25)));
   for (let i = 0; i < listHeight; i++) {
     const row = list[state.scroll + i];
     if (row === undefined) lines.push(fit(list.length === 0 && i === 0 ? (state.filter === '' ? '  no sessions: n makes one' : '  nothing matches the filter') : '', width));
-    else if (row.kind === 'heading') lines.push(sgr(c(row.text.startsWith('waiting for you') ? '33;1' : '1'), fit(` ${row.text}`, width)));
+    else if (row.kind === 'heading') lines.push(sgr(c(row.down === true ? '31' : row.text.startsWith('waiting for you') ? '33;1' : '1'), fit(` ${row.text}`, width)));
     else {
       const s = row.session;
-      const selected = s.id === state.selected;
+      const selected = row.key === state.selected;
       const mark = row.waiting ? '!' : ' ';
       const ageText = age(s.createdAt, now).padStart(4);
-      const head = ` ${mark} ${fit(row.waiting ? refOf(s) : s.name, nameWidth)} `;
-      const last = fit(state.lastLine.get(s.id) ?? '', Math.max(0, width - nameWidth - 25));
+      const head = ` ${mark} ${hostWidth === 0 ? '' : fit(row.host ?? '', hostWidth)}${fit(row.waiting ? refOf(s) : s.name, nameWidth)} `;
+      const last = fit(state.lastLine.get(row.key) ?? '', Math.max(0, width - hostWidth - nameWidth - 25));
       const status = fit(stateText(s), 14);
       const text = `${head}${status} ${ageText}  ${last}`;
       lines.push(selected ? sgr('7', fit(text, width)) : `${sgr(c(row.waiting ? '33;1' : ''), head)}${sgr(c(stateColor(s)), status)} ${ageText}  ${sgr(c('90'), last)}`);
@@ -126,9 +128,10 @@ export function render(state: DashState, mode: Mode, width: number, height: numb
   }
 
   const session = state.selected === null ? undefined : state.sessions.get(state.selected);
-  const title = session === undefined ? '' : ` ${refOf(session)} · ${stateText(session)} · ${session.agent} · ${session.cwd} `;
+  const host = state.selected === null ? undefined : keyParts(state, state.selected).host;
+  const title = session === undefined ? '' : ` ${host === undefined ? '' : `${host}: `}${refOf(session)} · ${stateText(session)} · ${session.agent} · ${session.cwd} `;
   lines.push(sgr(c('1'), fit(`──${title}${'─'.repeat(width)}`, width)));
-  const open = session === undefined ? undefined : state.open.get(session.id);
+  const open = state.selected === null ? undefined : state.open.get(state.selected);
   if (open !== undefined) {
     lines.push(sgr(c('33;1'), fit(` ! ${asks(open)}`, width)));
     const why = open.detail?.description ?? open.detail?.reason;
