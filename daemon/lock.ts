@@ -2,13 +2,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { lstat, mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import type { SessdPaths } from '../shared/paths.js';
+import { helperPath } from './helper-programs.js';
 import { ensurePrivateDir, ListenError } from './rpc/listener.js';
 
 /** The helper that holds the locks (sessd-lock.c), built beside this file. */
-const LOCK_HELPER = fileURLToPath(new URL('sessd-lock', import.meta.url));
+const LOCK_HELPER = helperPath('sessd-lock');
 
 /** What one lock keeps a second sessd off, for the message that refuses it. */
 export interface LockTarget {

@@ -1,9 +1,9 @@
 import { constants } from 'node:fs';
 import { access, mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { socketPathProblem, type SessdPaths } from '../../shared/paths.js';
+import { helperPath } from '../helper-programs.js';
 import { ListenError } from '../rpc/listener.js';
 import { userManagerRunning } from '../systemd/manager.js';
 import { scopedServerStarter } from '../systemd/tmux-scope.js';
@@ -18,7 +18,7 @@ const PRIVATE_ENV = [
 
 /** A helper program built beside the daemon's entry files, or null (with a warning) when it is missing. */
 export async function helper(name: string, without: string, log: Logger): Promise<string | null> {
-  const path = fileURLToPath(new URL(`../${name}`, import.meta.url));
+  const path = helperPath(name);
   try {
     await access(path, constants.X_OK);
     return path;
