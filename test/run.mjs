@@ -21,17 +21,15 @@ const scratch = mkdtempSync(join(tmpdir(), 'sessd-run-'));
 /**
  * Stages in order. A stage with `beside` runs while the next stage does, its output
  * held and printed after that stage's: CPU work that fits in the tests' waits. The
- * lint goes beside the integration tests (three files at a time, mostly waiting);
- * the type check and the package beside the reliability tests, which run one file at
- * a time and leave a core free.
+ * unit, integration and reliability tests run as one vitest run (one pool of workers
+ * for all their files); the lint, the type check and the package beside it.
  */
 const STAGES = [
   { name: 'build', argv: ['npm', 'run', '--silent', 'build'] },
   { name: 'lint', argv: [bin('eslint'), '.'], beside: true },
-  { name: 'unit and integration tests', vitest: 'test/vitest.config.ts' },
   { name: 'typecheck tests', argv: [bin('tsc'), '-p', 'test', '--noEmit'], beside: true },
   { name: 'VS Code extension package', argv: ['npm', 'run', '--silent', 'package:vscode'], beside: true },
-  { name: 'reliability tests', vitest: 'test/reliability/vitest.config.ts' },
+  { name: 'tests', vitest: 'test/vitest.suite.config.ts', projects: ['integration', 'reliability'] },
 ];
 
 /** Runs argv; with `held`, its output is collected instead of shown, and returned. */
@@ -52,14 +50,27 @@ function run(argv, held = false) {
   });
 }
 
-/** The counts a vitest JSON report holds, or null when it wrote none (it crashed). */
+/**
+ * The counts a vitest JSON report holds, in all and per project (a file of the
+ * reliability project is under test/reliability/), or null when it wrote none (it crashed).
+ */
 function vitestCounts(file) {
+  let report;
   try {
-    const report = JSON.parse(readFileSync(file, 'utf8'));
-    return { passed: report.numPassedTests, failed: report.numFailedTests };
+    report = JSON.parse(readFileSync(file, 'utf8'));
   } catch {
     return null;
   }
+  const projects = {};
+  for (const result of report.testResults ?? []) {
+    const project = result.name.includes('/test/reliability/') ? 'reliability' : 'integration';
+    const counts = (projects[project] ??= { passed: 0, failed: 0 });
+    for (const test of result.assertionResults ?? []) {
+      if (test.status === 'passed') counts.passed += 1;
+      else if (test.status === 'failed') counts.failed += 1;
+    }
+  }
+  return { passed: report.numPassedTests, failed: report.numFailedTests, projects };
 }
 
 const results = [];
@@ -96,6 +107,11 @@ for (const stage of STAGES) {
       const extra = code !== 0 && counts.failed === 0 ? 1 : 0;
       failed += counts.failed + extra;
       status = `${counts.passed} passed, ${counts.failed + extra} failed`;
+      const names = { integration: 'unit and integration', reliability: 'reliability' };
+      for (const project of stage.projects ?? []) {
+        const c = counts.projects[project] ?? { passed: 0, failed: 0 };
+        status += `; ${names[project]}: ${c.passed} passed, ${c.failed} failed`;
+      }
     }
     results.push(`${stage.name}: ${status} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
   } else {

@@ -6,6 +6,7 @@ export default defineConfig({
   // The VS Code extension's tests run it against a faithful mock of the editor's API.
   resolve: { alias: { vscode: fileURLToPath(new URL('helpers/vscode-mock.ts', import.meta.url)) } },
   test: {
+    name: 'integration',
     include: ['test/**/*.test.ts'],
     // The reliability suite has its own config and command (npm run test:reliability).
     exclude: ['**/node_modules/**', 'test/reliability/**'],

@@ -11,6 +11,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   root: fileURLToPath(new URL('../..', import.meta.url)),
   test: {
+    name: 'reliability',
     include: ['test/reliability/*.test.ts'],
     globalSetup: ['test/global-setup.ts'],
     // Hang guards, not timing assertions.
