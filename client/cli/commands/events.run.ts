@@ -39,13 +39,22 @@ export async function run(o: Input<typeof spec>, ctx: Context): Promise<void> {
       if (event.seq >= probe.lastSeq) pastDone();
     });
   };
-  const subscription = await client.subscribe({ fromSeq: from }, onEvent);
-  if (subscription.lastSeq < from) pastDone();
-  await past;
-  await printing;
   if (!follow) {
+    const subscription = await client.subscribe({ fromSeq: from }, onEvent);
+    if (subscription.lastSeq < from) pastDone();
+    await past;
+    await printing;
     await subscription.dispose();
     return;
+  }
+  try {
+    const subscription = await client.subscribe({ fromSeq: from }, onEvent);
+    if (subscription.lastSeq < from) pastDone();
+    // The past is shown, or sessd went away first (a restart): either way the loop below carries on from `last`.
+    await Promise.race([past, whenClosed(client)]);
+    await printing;
+  } catch (error) {
+    if (!isConnectionLost(error)) throw error;
   }
   // Followed until interrupted: a restarted sessd is found again and the stream resumes after the last seq seen.
   for (;;) {

@@ -57,7 +57,12 @@ export async function run({ session, follow, from: start, tail, raw, since }: In
     else process.stdout.write(text(data.data, true));
   };
   // Followed until interrupted: a restarted sessd is found again, and output resumes where it stopped.
-  await followFrom(client, session, at, onData);
+  try {
+    await followFrom(client, session, at, onData);
+  } catch (error) {
+    // sessd went away before the follow was set up (a restart): resumed below like any loss.
+    if (!isConnectionLost(error)) throw error;
+  }
   for (;;) {
     await whenClosed(client);
     client = await ctx.reconnect();
