@@ -13,7 +13,7 @@ const GIT_TIMEOUT_MS = 5_000;
  */
 export async function gitState(dir: string): Promise<GitState | null> {
   // Most sessions are not in a repository: a few stat calls spare them a git process.
-  if (process.env.GIT_DIR === undefined && !(await insideWorkTree(dir))) return null;
+  if (!(await inRepository(dir))) return null;
   return new Promise((resolve) => {
     execFile(
       'git',
@@ -22,6 +22,11 @@ export async function gitState(dir: string): Promise<GitState | null> {
       (error, stdout) => resolve(error === null ? parseStatus(stdout) : null),
     );
   });
+}
+
+/** Whether git may find a repository for `dir`: GIT_DIR is set, or `dir` is inside a work tree. A few stat calls. */
+export async function inRepository(dir: string): Promise<boolean> {
+  return process.env.GIT_DIR !== undefined || (await insideWorkTree(dir));
 }
 
 /** Whether `dir` or a directory above it holds `.git` (a directory, or a file for a worktree). */

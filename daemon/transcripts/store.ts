@@ -24,6 +24,9 @@ import { failureReason, StorageError } from '../store/store.js';
  */
 const CLOSE_TIMEOUT_MS = 3_000;
 
+/** Output is stored in chunks of at most this many bytes. */
+export const CHUNK_BYTES = 64 * 1024;
+
 export interface Chunk {
   t: number;
   d: Uint8Array;
