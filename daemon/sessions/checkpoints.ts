@@ -97,6 +97,8 @@ export class CheckpointService {
   private readonly ranges: CheckpointRanges;
   /** Git states being read and written after their checkpoint's reply. */
   private readonly filling = new Set<Promise<void>>();
+  /** The git state being read for a checkpoint, by `session seq`. */
+  private readonly reading = new Map<string, Promise<GitState | null>>();
 
   constructor(
     private readonly deps: CheckpointDeps,
@@ -186,6 +188,18 @@ export class CheckpointService {
     return { ...c, scrollback: saved.kind === 'output' ? scrollbackText(saved.bytes) : '' };
   }
 
+  /**
+   * One checkpoint as `get` finds it, with its git state once read when it is still
+   * being read (`session/fork` from a checkpoint needs it; the record may be a moment behind).
+   */
+  async settled(session: Session, seq?: number): Promise<StoredCheckpoint> {
+    const c = this.get(session, seq);
+    const reading = c.gitPending === true ? this.reading.get(`${c.sessionId} ${c.seq}`) : undefined;
+    if (reading === undefined) return c;
+    const { gitPending: _read, ...rest } = c;
+    return { ...rest, git: await reading } as StoredCheckpoint;
+  }
+
   /** Resolves once every git state being read is written (at shutdown, and for tests). */
   async idle(): Promise<void> {
     while (this.filling.size > 0) await Promise.all(this.filling);
@@ -205,6 +219,8 @@ export class CheckpointService {
    */
   private fillGit(checkpoint: StoredCheckpoint, reading: Promise<GitState | null>): void {
     const key: [string, number] = [checkpoint.sessionId, checkpoint.seq];
+    const name = `${checkpoint.sessionId} ${checkpoint.seq}`;
+    this.reading.set(name, reading);
     const done = reading
       .then((git) =>
         this.deps.locks.run(checkpoint.sessionId, async () => {
@@ -223,7 +239,10 @@ export class CheckpointService {
         // The checkpoint stands without it (gitPending stays); nothing else depends on it.
         this.log.warn({ err: error, session: checkpoint.sessionId, seq: checkpoint.seq }, 'git state of a checkpoint not written');
       })
-      .finally(() => this.filling.delete(done));
+      .finally(() => {
+        this.filling.delete(done);
+        this.reading.delete(name);
+      });
     this.filling.add(done);
   }
 
