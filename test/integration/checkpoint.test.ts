@@ -19,6 +19,7 @@ import {
 import { expectError } from '../helpers/client.js';
 import { killTmuxServer, tempDir } from '../helpers/daemon.js';
 import { useDaemon } from '../helpers/harness.js';
+import { untilTranscript } from '../helpers/transcript.js';
 
 const h = useDaemon({ config: 'limits:\n  checkpoints: 3\n' });
 
@@ -42,6 +43,7 @@ describe('checkpoints', () => {
     await h.waitForScreen(s, (screen) => screen.startsWith('$'));
     await h.client.request(SessionSendRequest, { session: s.id, text: 'echo "saved;#{line}"' });
     await h.waitForScreen(s, (screen) => screen.includes('\nsaved;#{line}'));
+    await untilTranscript(h.client, s.id, 'saved;#{line}\r\n'); // the checkpoint keeps what the transcript holds
     const from = h.client.events.length;
     await h.client.subscribe();
     const written = await h.client.request(SessionCheckpointRequest, {
