@@ -24,7 +24,7 @@ export class CheckpointRanges {
     let known = this.seen.get(session);
     if (seqs.size === 0) this.seen.delete(session);
     else {
-      if (known === undefined) this.seen.set(session, (known = new Map()));
+      if (known === undefined) this.seen.set(session, (known = new Map<number, ByteRange | null>()));
       for (const seq of known.keys()) if (!seqs.has(seq)) known.delete(seq);
       for (const seq of seqs) if (!known.has(seq)) known.set(seq, rangeOf(this.stored.get([session, seq])));
     }

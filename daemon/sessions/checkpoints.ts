@@ -209,7 +209,7 @@ export class CheckpointService {
     const reading = c.gitPending === true ? this.reading.get(`${c.sessionId} ${c.seq}`) : undefined;
     if (reading === undefined) return c;
     const { gitPending: _read, ...rest } = c;
-    return { ...rest, git: await reading } as StoredCheckpoint;
+    return { ...rest, git: await reading };
   }
 
   /** Resolves once every git state being read is written (at shutdown, and for tests). */
