@@ -91,9 +91,10 @@ export interface CheckpointDeps {
  * Its git state is read after the reply: HEAD and the index could be watched, but
  * `dirty` changes with every edit of a tracked file, which touches neither, and a
  * watch of whole work trees is not bounded. So a checkpoint in a repository is written
- * with `git: null, gitPending: true`; `git status` starts at once (it sees the tree as
- * it is at the checkpoint, give or take its run), and its result is committed to the
- * record in a second transaction with a `checkpoint.updated` event.
+ * with `git: null, gitPending: true`; `git status` starts right after the reply (it
+ * sees the tree as it is then: an edit made while it runs, tens of ms in a large
+ * tree, may or may not count), and its result is committed to the record in a second
+ * transaction with a `checkpoint.updated` event.
  */
 export class CheckpointService {
   /** The transcript ranges checkpoints keep: the transcripts' retention asks (`retained`). */
@@ -137,7 +138,6 @@ export class CheckpointService {
     // a capture that fails refuses the checkpoint, it is never saved empty.
     const screen = range === null ? await this.capture(current) : null;
     const repository = inRepository(current.cwd);
-    const git = repository ? gitState(current.cwd) : null;
     const existing = this.keys(current.id);
     const checkpoint: StoredCheckpoint = {
       sessionId: current.id,
@@ -146,7 +146,7 @@ export class CheckpointService {
       createdAt: new Date().toISOString(),
       transcriptOffset: kept.to,
       git: null,
-      ...(git === null ? {} : { gitPending: true as const }),
+      ...(repository ? { gitPending: true as const } : {}),
       context: mergePatch(current.context, params.context ?? {}) as JsonObject,
       resumePrompt: params.resumePrompt ?? null,
       command: current.command,
@@ -172,7 +172,7 @@ export class CheckpointService {
     }
     this.seqs.set(current.id, [...existing.slice(drop.length), checkpoint.seq]);
     this.forgetGone();
-    if (git !== null) this.fillGit(checkpoint, git);
+    if (repository) this.fillGit(checkpoint);
     return checkpoint;
   }
 
@@ -229,9 +229,12 @@ export class CheckpointService {
    * Writes the git state to the checkpoint once read, under the session's lock (so no
    * checkpoint write or delete runs meanwhile), unless the checkpoint is gone by then.
    */
-  private fillGit(checkpoint: StoredCheckpoint, reading: Promise<GitState | null>): void {
+  private fillGit(checkpoint: StoredCheckpoint): void {
     const key: [string, number] = [checkpoint.sessionId, checkpoint.seq];
     const name = `${checkpoint.sessionId} ${checkpoint.seq}`;
+    // Started once the reply is on its way: forking git, and git's own work (threads
+    // reading the whole tree), would otherwise hold up the commit and the reply on two cores.
+    const reading = new Promise<GitState | null>((resolve) => setImmediate(() => resolve(gitState(checkpoint.cwd))));
     this.reading.set(name, reading);
     const done = reading
       .then((git) =>
