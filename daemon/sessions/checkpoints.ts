@@ -188,7 +188,10 @@ export class CheckpointService {
    */
   scrollback(c: StoredCheckpoint): SavedScrollback {
     if (c.scrollback !== undefined) return { kind: 'text', text: c.scrollback };
-    const bytes = this.deps.transcripts.readKept(c.sessionId, c.transcriptRange);
+    // After an OS crash the transcript may end before the range does (its last ~200 ms
+    // were not synced, README "Durability"): what is left of the range is shown.
+    const range = { from: c.transcriptRange.from, to: Math.min(c.transcriptRange.to, this.deps.transcripts.kept(c.sessionId).to) };
+    const bytes = this.deps.transcripts.readKept(c.sessionId, range);
     if (bytes === null) return { kind: 'lost', why: 'its saved output is no longer in the transcript' };
     return { kind: 'output', bytes: fromLineStart(bytes, c.transcriptRange.from > 0) };
   }
