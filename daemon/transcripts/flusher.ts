@@ -204,7 +204,8 @@ export class Flusher {
    * What each session with something pending writes now, and what retention drops:
    * per session, output beyond `maxBytes` or older than `maxAgeMs` (checked every
    * RETENTION_CHECK_MS for every transcript, idle ones too); then, over all of them,
-   * beyond `totalBytes` (see `capTotal`).
+   * beyond `totalBytes` (see `capTotal`). Chunks of retained ranges (checkpoints'
+   * scrollback) stay (`droppable`), and at each age check those no longer retained go.
    */
   private plan(now: number): Work[] {
     const candidates: Work[] = [];
