@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { droppable, type ByteRange, type RetainedRanges } from './retention.js';
+import { droppable, strayBelow, type ByteRange, type RetainedRanges } from './retention.js';
 import type { PendingMark, Segment, TranscriptLimits, TranscriptState, TranscriptStates } from './state.js';
 import { CHUNK_BYTES, type TranscriptStore } from './store.js';
 import type { TapLedger } from './tap-ledger.js';
@@ -239,18 +239,10 @@ export class Flusher {
     return work;
   }
 
-  /**
-   * Chunks kept below a transcript's start for a range that is no longer retained
-   * (its checkpoint was dropped, or deleted with the session's other checkpoints)
-   * are swept at the next age check. Keys only: no chunk is read.
-   */
+  /** At an age check: chunks below the start that no range retains any more are swept. */
   private checkRetained(w: Work): void {
-    const { chunks } = this.store;
-    const [first] = chunks.getKeys({ start: [w.session, 0], end: [w.session, w.state.start], limit: 1 });
-    if (first === undefined) return;
     const retained = this.retained(w.session);
-    const keep = [...retained, { from: w.state.start, to: Number.MAX_SAFE_INTEGER }];
-    if (droppable(chunks, w.session, w.state.start, w.state.committed, keep).length === 0) return;
+    if (!strayBelow(this.store.chunks, w.session, w.state.start, w.state.committed, retained)) return;
     w.sweep = true;
     w.retained = retained;
   }

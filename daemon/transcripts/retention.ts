@@ -41,3 +41,21 @@ export function droppable(
   return out;
 }
 
+
+/**
+ * Whether `session` has chunks below its `start` that no range of `retained` keeps
+ * (their checkpoint was dropped, or deleted with the session's others): then they are
+ * swept. Keys only: no chunk is read.
+ */
+export function strayBelow(
+  chunks: Pick<Database<Chunk, [string, number]>, 'getKeys'>,
+  session: string,
+  start: number,
+  end: number,
+  retained: readonly ByteRange[],
+): boolean {
+  const [first] = chunks.getKeys({ start: [session, 0], end: [session, start], limit: 1 });
+  if (first === undefined) return false;
+  // The chunk that straddles `start` is kept by retention itself.
+  return droppable(chunks, session, start, end, [...retained, { from: start, to: Number.MAX_SAFE_INTEGER }]).length > 0;
+}
