@@ -241,10 +241,9 @@ export class Flusher {
 
   /** At an age check: chunks below the start that no range retains any more are swept. */
   private checkRetained(w: Work): void {
-    const retained = this.retained(w.session);
-    if (!strayBelow(this.store.chunks, w.session, w.state.start, w.state.committed, retained)) return;
+    if (!strayBelow(this.store.chunks, w.session, w.state.start, w.state.committed, () => this.retained(w.session))) return;
     w.sweep = true;
-    w.retained = retained;
+    w.retained = this.retained(w.session);
   }
 
   /** Inside the transaction: a session's output in chunks, its marks, what retention drops, its meta. */

@@ -43,7 +43,7 @@ export function droppable(
 
 
 /**
- * Whether `session` has chunks below its `start` that no range of `retained` keeps
+ * Whether `session` has chunks below its `start` that no range `retained` names keeps
  * (their checkpoint was dropped, or deleted with the session's others): then they are
  * swept. Keys only: no chunk is read.
  */
@@ -52,10 +52,10 @@ export function strayBelow(
   session: string,
   start: number,
   end: number,
-  retained: readonly ByteRange[],
+  retained: () => readonly ByteRange[],
 ): boolean {
   const [first] = chunks.getKeys({ start: [session, 0], end: [session, start], limit: 1 });
-  if (first === undefined) return false;
+  if (first === undefined) return false; // the common case, asked of every transcript: one key read
   // The chunk that straddles `start` is kept by retention itself.
-  return droppable(chunks, session, start, end, [...retained, { from: start, to: Number.MAX_SAFE_INTEGER }]).length > 0;
+  return droppable(chunks, session, start, end, [...retained(), { from: start, to: Number.MAX_SAFE_INTEGER }]).length > 0;
 }
