@@ -124,6 +124,8 @@ export async function compose(
     log.child({ component: 'checkpoints' }),
   );
   const queue = new MessageQueue({ registry, committer, limits: sessionLimits }, io, activity, lifecycle, store.messages, log.child({ component: 'messages' }));
+  // Retention keeps what checkpoints refer to.
+  transcripts.retain((session) => checkpoints.retained(session));
   const restorer = new Restorer({ registry, backend, defaults }, lifecycle, creator, checkpoints, queue, activity, join(paths.stateDir, 'prefaces'));
   const supervisor = new Supervisor(
     { registry, committer },
@@ -216,6 +218,7 @@ export async function compose(
       readiness.dispose();
       await backups.dispose();
       await backend.dispose();
+      await checkpoints.idle(); // git states read after their checkpoints' replies are written
       await transcripts.flush();
       transcripts.dispose();
       if (!(await transcriptStore.close())) log.warn('the transcript store did not close in time after refused writes; the exit closes it');

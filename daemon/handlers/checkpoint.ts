@@ -15,7 +15,7 @@ export function checkpointList({ sessions, checkpoints }: { sessions: SessionLoo
 }
 
 export function checkpointGet({ sessions, checkpoints }: { sessions: SessionLookup; checkpoints: CheckpointService }): Handler {
-  return sessionRequest(CheckpointGetRequest, sessions, (p, session) => checkpoints.get(session, p.seq));
+  return sessionRequest(CheckpointGetRequest, sessions, (p, session) => checkpoints.withText(checkpoints.get(session, p.seq)));
 }
 
 export function sessionRestore({ sessions, restorer }: { sessions: SessionLookup; restorer: Restorer }): Handler {

@@ -11,7 +11,7 @@ export interface Change {
   /** Removed with everything they own: their checkpoints, messages and interactions (by key range). */
   remove?: Session[];
   messages?: Message[];
-  /** Whole checkpoints, scrollback included. */
+  /** Whole checkpoints (put as given: a new one, or one whose git state is filled in). */
   checkpoints?: Checkpoint[];
   removeCheckpoints?: [string, number][];
   interactions?: Interaction[];

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import type { SessionRestoreParams } from '../../shared/protocol/checkpoint.js';
 import type { JsonObject, Session } from '../../shared/protocol/model.js';
 import { errors } from '../errors.js';
-import type { CheckpointService, StoredCheckpoint } from './checkpoints.js';
+import type { CheckpointService, SavedScrollback, StoredCheckpoint } from './checkpoints.js';
+import { replayable, replayEnd } from './scrollback.js';
 import type { SessionBackend } from '../backend/backend.js';
 import { spawnSpec, transition, type SessionDefaults } from './helpers.js';
 import type { SessionRegistry } from './registry.js';
@@ -17,9 +18,22 @@ import type { ActivityTracker } from '../activity/tracker.js';
 import type { SessionAction } from './status.js';
 
 /** The line shown between a restored session's saved scrollback and the new program's output. */
-function separator(checkpoint: StoredCheckpoint): string {
+function separator(checkpoint: StoredCheckpoint, saved: SavedScrollback): string {
   const label = checkpoint.label === null ? '' : ` "${checkpoint.label.replace(/\p{Cc}/gu, ' ')}"`;
-  return `── restored from checkpoint ${checkpoint.seq}${label} of ${checkpoint.createdAt} ──`;
+  const lost = saved.kind === 'lost' ? ` (${saved.why})` : '';
+  return `── restored from checkpoint ${checkpoint.seq}${label} of ${checkpoint.createdAt}${lost} ──`;
+}
+
+/**
+ * What sessd-pane writes before the program: the saved scrollback (text as saved, or
+ * the saved output played again, see `replayable`), then the separator, dimmed.
+ */
+function preface(saved: SavedScrollback, line: string): Buffer {
+  const end = `\x1b[2m${line}\x1b[0m\n`;
+  if (saved.kind === 'text') return Buffer.from(`${saved.text}\n${end}`);
+  if (saved.kind === 'lost') return Buffer.from(end);
+  const replay = replayable(saved.bytes);
+  return Buffer.concat([replay.bytes, Buffer.from(replayEnd(replay.altScreen) + end)]);
 }
 
 /** What a restore reads. */
@@ -128,19 +142,20 @@ export class Restorer {
       agentSession: current.agentSession ?? checkpoint.agentSession ?? null,
     };
     // Without sessd-pane there is nothing to show the saved scrollback.
-    const line = this.deps.backend.status().capabilities.includes('preface') ? separator(checkpoint) : undefined;
-    const preface = line === undefined ? undefined : await this.writePreface(current.id, `${checkpoint.scrollback}\n\x1b[2m${line}\x1b[0m\n`);
+    const saved = this.deps.backend.status().capabilities.includes('preface') ? this.checkpoints.scrollback(checkpoint) : undefined;
+    const line = saved === undefined ? undefined : separator(checkpoint, saved);
+    const prefaceFile = saved === undefined || line === undefined ? undefined : await this.writePreface(current.id, preface(saved, line));
     // The preface is not the program: activity is read from what comes after its last line.
     if (line !== undefined) this.activity.expectPreface(current.id, line);
     let started: Session;
     try {
       started = await this.lifecycle.startLocked(current, action, {
-        spec: { ...spawnSpec(restored, this.deps.defaults), ...(preface === undefined ? {} : { preface }) },
+        spec: { ...spawnSpec(restored, this.deps.defaults), ...(prefaceFile === undefined ? {} : { preface: prefaceFile }) },
         patch: { command: restored.command, cwd: restored.cwd, env: restored.env, context: restored.context, agentSession: restored.agentSession, ...extra.patch },
         reason: extra.reason ?? `restored from checkpoint ${checkpoint.seq}`,
       });
     } catch (error) {
-      if (preface !== undefined) await rm(preface, { force: true }); // sessd-pane removes it once shown; nothing showed it
+      if (prefaceFile !== undefined) await rm(prefaceFile, { force: true }); // sessd-pane removes it once shown; nothing showed it
       this.activity.cancelPreface(current.id);
       throw error;
     }
@@ -150,7 +165,7 @@ export class Restorer {
     return started;
   }
 
-  private async writePreface(sessionId: string, text: string): Promise<string> {
+  private async writePreface(sessionId: string, text: Buffer): Promise<string> {
     await mkdir(this.prefaceDir, { recursive: true, mode: 0o700 });
     const path = join(this.prefaceDir, `${sessionId}-${randomBytes(6).toString('hex')}`);
     await writeFile(path, text, { mode: 0o600 });

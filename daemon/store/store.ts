@@ -18,7 +18,7 @@ import { SessionRecords } from './records.js';
  * | `sessions`            | session id                     | Session     |
  * | `events`              | seq (number)                   | SessdEvent  |
  * | `sessionEvents`       | `[session id, seq]`            | true (a session's events, to purge them with it) |
- * | `checkpoints`         | `[session id, seq]`            | Checkpoint, scrollback included (validated when read) |
+ * | `checkpoints`         | `[session id, seq]`            | Checkpoint with its scrollback: a transcript range, or text (older ones, sessions not captured); validated when read |
  * | `messages`            | `[session id, message id]`     | Message     |
  * | `messageSessions`     | message id                     | session id  |
  * | `interactions`        | `[session id, interaction id]` | Interaction |

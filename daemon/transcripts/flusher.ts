@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
+import { droppable, strayBelow, type ByteRange, type RetainedRanges } from './retention.js';
 import type { PendingMark, Segment, TranscriptLimits, TranscriptState, TranscriptStates } from './state.js';
-import type { TranscriptStore } from './store.js';
+import { CHUNK_BYTES, type TranscriptStore } from './store.js';
 import type { TapLedger } from './tap-ledger.js';
 
 /**
@@ -18,8 +19,6 @@ export const COMMIT_MS = 200;
  * about 20 commits, and syncs, per second instead of one per 20 ms.
  */
 export const COMMIT_BYTES = 2 * 1024 * 1024;
-/** Output is stored in chunks of at most this many bytes. */
-const CHUNK_BYTES = 64 * 1024;
 /** How often every transcript, idle ones included, is checked against its age bound. */
 const RETENTION_CHECK_MS = 10_000;
 /** After a failed write, the next waits this long, doubling per failure up to FAILED_RETRY_MAX_MS: a full disk is not retried 50 times a second. */
@@ -48,6 +47,10 @@ export interface Work {
   prune: number;
   /** Tap positions stored with this output. */
   taps: Map<string, number>;
+  /** Chunks below `start` are no longer all retained: drop those that are not (a checkpoint was dropped). */
+  sweep?: boolean;
+  /** What retention must keep of this session (set when it drops anything). */
+  retained?: readonly ByteRange[];
 }
 
 /**
@@ -76,6 +79,8 @@ export class Flusher {
     private readonly ledger: TapLedger,
     private readonly limits: Pick<TranscriptLimits, 'maxBytes' | 'maxAgeMs' | 'totalBytes'>,
     private readonly log: Logger,
+    /** Ranges kept beyond retention; none by default. */
+    private readonly retained: RetainedRanges = () => [],
   ) {
     // Idle transcripts age too: nothing else would flush them.
     this.retentionTimer = setInterval(() => this.schedule(), RETENTION_CHECK_MS).unref();
@@ -199,7 +204,8 @@ export class Flusher {
    * What each session with something pending writes now, and what retention drops:
    * per session, output beyond `maxBytes` or older than `maxAgeMs` (checked every
    * RETENTION_CHECK_MS for every transcript, idle ones too); then, over all of them,
-   * beyond `totalBytes` (see `capTotal`).
+   * beyond `totalBytes` (see `capTotal`). Chunks of retained ranges (checkpoints'
+   * scrollback) stay (`droppable`), and at each age check those no longer retained go.
    */
   private plan(now: number): Work[] {
     const candidates: Work[] = [];
@@ -224,11 +230,20 @@ export class Flusher {
     capTotal(candidates, this.limits.totalBytes);
     const work: Work[] = [];
     for (const w of candidates) {
-      if (w.segments.length === 0 && w.marks.length === 0 && w.prune <= w.state.start && !this.ledger.hasUnstored(w.session)) continue;
+      if (w.prune > w.state.start) w.retained = this.retained(w.session);
+      else if (checkAge) this.checkRetained(w);
+      if (w.segments.length === 0 && w.marks.length === 0 && w.prune <= w.state.start && w.sweep !== true && !this.ledger.hasUnstored(w.session)) continue;
       w.taps = this.ledger.toStore(w.session);
       work.push(w);
     }
     return work;
+  }
+
+  /** At an age check: chunks below the start that no range retains any more are swept. */
+  private checkRetained(w: Work): void {
+    if (!strayBelow(this.store.chunks, w.session, w.state.start, w.state.committed, () => this.retained(w.session))) return;
+    w.sweep = true;
+    w.retained = this.retained(w.session);
   }
 
   /** Inside the transaction: a session's output in chunks, its marks, what retention drops, its meta. */
@@ -241,11 +256,9 @@ export class Flusher {
     }
     offset += bytes.length;
     for (const m of w.marks) marks.putSync(m.key, m.mark);
-    if (w.prune > w.state.start) {
-      for (const { key, value } of chunks.getRange({ start: [w.session, 0], end: [w.session, w.prune] })) {
-        if (key[1] + value.d.length > w.prune) break;
-        chunks.removeSync(key);
-      }
+    if (w.prune > w.state.start || w.sweep === true) {
+      const below = Math.max(w.prune, w.state.start);
+      for (const key of droppable(chunks, w.session, below, offset, w.retained ?? [])) chunks.removeSync(key);
       for (const key of marks.getKeys({ start: [w.session, 0, 0], end: [w.session, w.prune, 0] })) marks.removeSync(key);
     }
     meta.putSync(w.session, { start: Math.max(w.state.start, w.prune), end: offset, taps: Object.fromEntries(w.taps) });

@@ -52,6 +52,36 @@ export function readBytes(
   return { bytes: Buffer.concat(parts), from: start, to: at, end };
 }
 
+/**
+ * The bytes `[from, to)` of a session's transcript wherever they are kept, below its
+ * retention start too (a range a checkpoint keeps, see RetainedRanges), or null when
+ * any of them is not kept (pruned before it was retained, or the store lost it).
+ */
+export function readKept(store: TranscriptStore, session: string, state: TranscriptState, from: number, to: number): Buffer | null {
+  if (from < 0 || to < from || to > endOf(state)) return null;
+  const parts: Uint8Array[] = [];
+  let at = from;
+  if (at < Math.min(to, state.committed)) {
+    const [first] = [...store.chunks.getKeys({ start: [session, at], end: [session, -1], reverse: true, limit: 1 })];
+    for (const { key, value } of store.chunks.getRange({ start: [session, first?.[1] ?? at], end: [session, Math.min(to, state.committed)] })) {
+      if (key[1] > at) return null; // a hole: dropped before anything kept it
+      if (key[1] + value.d.length <= at) continue;
+      const slice = value.d.subarray(at - key[1], Math.min(value.d.length, to - key[1]));
+      parts.push(slice);
+      at += slice.length;
+    }
+  }
+  for (const segment of state.segments) {
+    if (at >= to) break;
+    if (segment.offset + segment.data.length <= at) continue;
+    if (segment.offset > at) return null;
+    const slice = segment.data.subarray(at - segment.offset, Math.min(segment.data.length, to - segment.offset));
+    parts.push(slice);
+    at += slice.length;
+  }
+  return at === to ? Buffer.concat(parts) : null;
+}
+
 /** Marks kept elsewhere than the transcripts' store: `session/send`'s input marks, stored with their message. */
 export type MarkSource = Pick<Database<Mark, [string, number, number]>, 'getRange'>;
 

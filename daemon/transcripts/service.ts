@@ -5,7 +5,8 @@ import type { ClientConnection } from '../rpc/connection.js';
 import { StorageError } from '../store/store.js';
 import { Followers } from './followers.js';
 import { Flusher } from './flusher.js';
-import { marksIn, offsetAt, readBytes, type MarkSource, type TranscriptRead } from './reader.js';
+import { marksIn, offsetAt, readBytes, readKept, type MarkSource, type TranscriptRead } from './reader.js';
+import type { ByteRange, RetainedRanges } from './retention.js';
 import { endOf, TranscriptStates, type PendingMark, type TranscriptLimits, type TranscriptState } from './state.js';
 import type { Mark, TranscriptStore } from './store.js';
 import { TapLedger, type TapPosition } from './tap-ledger.js';
@@ -36,6 +37,8 @@ export class TranscriptService {
   private readonly outputListeners = new Set<(session: string, offset: number, data: Uint8Array) => void>();
   private readonly gapListeners = new Set<(session: string, gap: Gap) => void>();
   private markSeq = Date.now() * 1000;
+  /** What retention must keep beyond its bounds (`retain`). */
+  private retained: RetainedRanges = () => [];
   /** Totals, for metrics. */
   readonly totals = { bytes: 0, dropped: 0 };
 
@@ -48,7 +51,12 @@ export class TranscriptService {
   ) {
     this.states = new TranscriptStates(store);
     this.taps = new TapLedger((session) => store.meta.get(session)?.taps);
-    this.flusher = new Flusher(store, this.states, this.taps, limits, log);
+    this.flusher = new Flusher(store, this.states, this.taps, limits, log, (session) => this.retained(session));
+  }
+
+  /** Makes retention keep the ranges `source` names (checkpoints' scrollback) until it no longer names them. */
+  retain(source: RetainedRanges): void {
+    this.retained = source;
   }
 
   /**
@@ -144,6 +152,17 @@ export class TranscriptService {
 
   end(session: string): number {
     return endOf(this.states.get(session));
+  }
+
+  /** The bytes a read can reach now: from the oldest kept to the end. */
+  kept(session: string): ByteRange {
+    const state = this.states.get(session);
+    return { from: state.start, to: endOf(state) };
+  }
+
+  /** The bytes of `range` wherever they are kept (a retained range too), or null when some are not. */
+  readKept(session: string, range: ByteRange): Buffer | null {
+    return readKept(this.store, session, this.states.get(session), range.from, range.to);
   }
 
   /** Reads up to `maxBytes` from `from` (moved up to the oldest kept byte), with the marks in that range. */

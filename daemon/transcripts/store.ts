@@ -16,6 +16,10 @@ import { failureReason, StorageError } from '../store/store.js';
  * | `chunks` | `[session, offset]`        | `{t: ms written, d: bytes}`              |
  * | `meta`   | session                    | `{start, end, taps}`: kept bytes, tap positions |
  * | `marks`  | `[session, offset, n]`     | `{kind: 'input'|'gap', time, text?, bytes?}` |
+ *
+ * Chunks below a session's `start` are those of ranges that checkpoints keep
+ * (`RetainedRanges`, retention.ts): read only through `readKept`, dropped once no
+ * checkpoint refers to them.
  */
 /**
  * How long closing waits for lmdb-js to settle its writes. After commits refused on a
@@ -23,6 +27,9 @@ import { failureReason, StorageError } from '../store/store.js';
  * it forever: sessd must still stop. What was committed is the kernel's already.
  */
 const CLOSE_TIMEOUT_MS = 3_000;
+
+/** Output is stored in chunks of at most this many bytes. */
+export const CHUNK_BYTES = 64 * 1024;
 
 export interface Chunk {
   t: number;

@@ -90,7 +90,7 @@ export class WorktreeSessions {
     let setup = { command: source.command, env: source.env, context: source.context };
     let conversation = source.agentSession ?? null;
     if (params.checkpoint !== undefined) {
-      const checkpoint = checkpoints.get(source, params.checkpoint);
+      const checkpoint = await checkpoints.settled(source, params.checkpoint);
       if (checkpoint.git === null) throw errors.invalidParams('checkpoint', `checkpoint ${checkpoint.seq} has no git state to fork from`);
       if (checkpoint.git.dirty) {
         throw sessdError(

@@ -196,6 +196,12 @@ export const CheckpointSummarySchema = z.object({
   /** Byte offset of the session's transcript when the checkpoint was taken. */
   transcriptOffset: z.number(),
   git: GitStateSchema.nullable(),
+  /**
+   * Extension: the git state of `cwd` (a repository) is still being read: `git` is null
+   * until a `checkpoint.updated` event brings it (and the record holds it). A checkpoint
+   * whose daemon stopped before that keeps it null.
+   */
+  gitPending: z.literal(true).optional(),
 });
 export type CheckpointSummary = z.infer<typeof CheckpointSummarySchema>;
 
@@ -205,8 +211,19 @@ export const CheckpointSchema = CheckpointSummarySchema.extend({
   command: z.array(z.string()),
   cwd: z.string(),
   env: z.record(z.string(), z.string()),
-  /** The pane's text; omitted from `session/checkpoint` replies. */
+  /**
+   * The pane's text; omitted from `session/checkpoint` replies. For a checkpoint with a
+   * `transcriptRange`, the text of that range (escape sequences dropped, a line
+   * rewritten with `\r` in its last state).
+   */
   scrollback: z.string().optional(),
+  /**
+   * Extension: the transcript bytes kept as the checkpoint's scrollback, `from` up to
+   * `to` (= `transcriptOffset`, excluded); retention keeps them while the checkpoint
+   * exists. Absent in checkpoints that hold their scrollback as text (older ones, and
+   * sessions whose output was not captured).
+   */
+  transcriptRange: z.object({ from: z.number(), to: z.number() }).optional(),
   /** Extension: the agent's conversation when the checkpoint was taken (a restore resumes it); absent in checkpoints written before. */
   agentSession: AgentSessionSchema.nullable().optional(),
 });
@@ -295,6 +312,7 @@ export const EventTypeSchema = z.enum([
   'message.delivered',
   'message.failed',
   'checkpoint.created',
+  'checkpoint.updated',
   'interaction.opened',
   'interaction.resolved',
   'interaction.decided',
@@ -316,6 +334,8 @@ export const EVENT_TYPES: readonly EventType[] = EventTypeSchema.options;
  * - `session.deleted`: `{name, space}`.
  * - `message.*`: the Message. `message.failed` also reports an `expired` or `cancelled` one (its status says which).
  * - `checkpoint.created`: the CheckpointSummary.
+ * - `checkpoint.updated` (extension): the CheckpointSummary, once the git state a
+ *   checkpoint was written without (`gitPending`) is in.
  * - `interaction.opened`, `interaction.resolved`: the Interaction.
  * - `interaction.decided` (extension): the AuditEntry (policy.ts) of a decision on an
  *   approval or question, a rule's or a person's (`ask` included: left to a person).

@@ -19,6 +19,7 @@ import {
 import { expectError } from '../helpers/client.js';
 import { killTmuxServer, tempDir } from '../helpers/daemon.js';
 import { useDaemon } from '../helpers/harness.js';
+import { untilTranscript } from '../helpers/transcript.js';
 
 const h = useDaemon({ config: 'limits:\n  checkpoints: 3\n' });
 
@@ -42,6 +43,7 @@ describe('checkpoints', () => {
     await h.waitForScreen(s, (screen) => screen.startsWith('$'));
     await h.client.request(SessionSendRequest, { session: s.id, text: 'echo "saved;#{line}"' });
     await h.waitForScreen(s, (screen) => screen.includes('\nsaved;#{line}'));
+    await untilTranscript(h.client, s.id, 'saved;#{line}\r\n'); // the checkpoint keeps what the transcript holds
     const from = h.client.events.length;
     await h.client.subscribe();
     const written = await h.client.request(SessionCheckpointRequest, {
@@ -59,9 +61,14 @@ describe('checkpoints', () => {
       command: s.command,
       cwd: repo.dir,
       env: s.env,
-      git: { head: repo.head, branch: 'work', dirty: true },
+      // Read after the reply: a checkpoint.updated event brings it.
+      git: null,
+      gitPending: true,
     });
     expect(written).not.toHaveProperty('scrollback');
+    const updated = await h.client.waitForEvent((e) => e.type === 'checkpoint.updated' && e.sessionId === s.id, from);
+    expect(updated.data).toMatchObject({ seq: 1, git: { head: repo.head, branch: 'work', dirty: true } });
+    expect(updated.data).not.toHaveProperty('gitPending');
     const end = (await h.client.request(SessionTranscriptRequest, { session: s.id, maxBytes: 1 })).end;
     expect(written.transcriptOffset).toBeGreaterThan(0);
     expect(written.transcriptOffset).toBeLessThanOrEqual(end);
@@ -70,11 +77,13 @@ describe('checkpoints', () => {
     expect((await h.client.request(SessionGetRequest, { session: s.id })).lastCheckpointAt).toBe(written.createdAt);
 
     const fetched = await h.client.request(CheckpointGetRequest, { session: s.id, seq: 1 });
-    expect(fetched).toMatchObject({ ...written });
+    const { gitPending: _pending, ...rest } = written;
+    expect(fetched).toMatchObject({ ...rest, git: updated.data.git });
+    expect(fetched).not.toHaveProperty('gitPending');
     expect(fetched.scrollback).toContain('$ echo "saved;#{line}"\nsaved;#{line}');
     const list = await h.client.request(CheckpointListRequest, { session: s.id });
     expect(list).toEqual({
-      checkpoints: [{ sessionId: s.id, seq: 1, label: 'before lunch', createdAt: written.createdAt, transcriptOffset: written.transcriptOffset, git: written.git }],
+      checkpoints: [{ sessionId: s.id, seq: 1, label: 'before lunch', createdAt: written.createdAt, transcriptOffset: written.transcriptOffset, git: updated.data.git }],
       unreadable: [],
     });
     // Outside a repository there is no git state.

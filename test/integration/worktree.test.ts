@@ -165,16 +165,23 @@ describe('session/fork', () => {
   it('forks from a clean checkpoint, and refuses one taken with uncommitted changes', async () => {
     const repo = await repository();
     const source = await h.createShell({ name: 'cp-source', cwd: repo.dir, worktree: true });
+    const from = h.client.events.length;
+    await h.client.subscribe();
+    // A checkpoint's git state is read after its reply; a checkpoint.updated event brings it.
+    const gitOf = async (seq: number) =>
+      (await h.client.waitForEvent((e) => e.type === 'checkpoint.updated' && e.sessionId === source.id && e.data.seq === seq, from)).data.git as { dirty: boolean } | null;
     const clean = await h.client.request(SessionCheckpointRequest, { session: source.id, label: 'clean' });
+    expect((await gitOf(clean.seq))?.dirty).toBe(false);
     writeFileSync(join(source.cwd, 'wip.txt'), 'wip\n');
     const dirty = await h.client.request(SessionCheckpointRequest, { session: source.id, label: 'dirty' });
-    expect(dirty.git?.dirty).toBe(true);
+    // A fork asked for before that waits for it.
+    const e = await expectError(h.client.request(SessionForkRequest, { session: source.id, checkpoint: dirty.seq }), -32003, 'invalid_state');
+    expect(e.message).toContain('uncommitted changes');
+    expect((await gitOf(dirty.seq))?.dirty).toBe(true);
 
     const fork = await h.client.request(SessionForkRequest, { session: source.id, checkpoint: clean.seq, name: 'cp-fork' });
     expect(worktreeOf(fork).baseCommit).toBe(repo.head);
     expect(existsSync(join(fork.cwd, 'wip.txt'))).toBe(false);
-    const e = await expectError(h.client.request(SessionForkRequest, { session: source.id, checkpoint: dirty.seq }), -32003, 'invalid_state');
-    expect(e.message).toContain('uncommitted changes');
   });
 });
 

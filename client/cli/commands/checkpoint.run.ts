@@ -6,8 +6,9 @@ import type { Input } from '../spec.js';
 import { jsonObject } from '../values.js';
 import type * as specs from './checkpoint.js';
 
-/** `main@1a2b3c4 (dirty)`, or `-` outside a repository. */
-function git(state: GitState | null): string {
+/** `main@1a2b3c4 (dirty)`, `-` outside a repository, or `(reading)` while the daemon reads it. */
+function git(state: GitState | null, pending?: boolean): string {
+  if (pending === true) return '(reading)';
   if (state === null) return '-';
   return `${state.branch ?? 'detached'}@${state.head.slice(0, 7)}${state.dirty ? ' (dirty)' : ''}`;
 }
@@ -23,7 +24,7 @@ export async function checkpoint(o: Input<typeof specs.checkpoint>, ctx: Context
     ...(prompt === undefined ? {} : { resumePrompt: prompt }),
   });
   if (ctx.json) return ctx.out.json(c);
-  ctx.out.line(`checkpoint ${c.seq} saved${c.label === null ? '' : ` "${visible(c.label)}"`}; git ${git(c.git)}`);
+  ctx.out.line(`checkpoint ${c.seq} saved${c.label === null ? '' : ` "${visible(c.label)}"`}; git ${git(c.git, c.gitPending)}`);
 }
 
 /** `sess checkpoints`. */
@@ -33,7 +34,7 @@ export async function checkpoints({ session }: Input<typeof specs.checkpoints>, 
   if (ctx.json) return ctx.out.json(result);
   if (result.checkpoints.length === 0) ctx.out.line('No checkpoints. Save one with `sess checkpoint SESSION`.');
   else {
-    const row = (c: CheckpointSummary): string[] => [String(c.seq), age(c.createdAt), git(c.git), String(c.transcriptOffset), visible(c.label ?? '-')];
+    const row = (c: CheckpointSummary): string[] => [String(c.seq), age(c.createdAt), git(c.git, c.gitPending), String(c.transcriptOffset), visible(c.label ?? '-')];
     ctx.out.table(['SEQ', 'AGE', 'GIT', 'OFFSET', 'LABEL'], result.checkpoints.map(row));
   }
   if (result.unreadable.length > 0) ctx.out.error(`sess: damaged checkpoints, skipped: ${result.unreadable.join(', ')}`);
