@@ -14,10 +14,10 @@ class ReliabilityFirst extends BaseSequencer {
 }
 
 /**
- * Files at a time. Most of a file's time is spent waiting on its daemon, tmux server
- * and store, not computing.
+ * Files at a time, on two cores: most of a file's time is spent waiting on its daemon,
+ * tmux server and store (and their syncs to disk), not computing.
  */
-const WORKERS = 3;
+const WORKERS = 4;
 
 /**
  * `npm test`'s test stage: the unit and integration tests and the reliability tests
