@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -17,9 +19,14 @@ export function startedBySystemd(env: NodeJS.ProcessEnv): boolean {
 /**
  * Whether a systemd user manager runs for this user and takes transient units
  * (`systemd-run --user`). `systemctl --user is-system-running` prints the state, or
- * `offline` (and fails) when there is no manager.
+ * `offline` (and fails) when there is no manager. Asked only when the manager's
+ * private socket exists.
  */
 export async function userManagerRunning(env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
+  // A running user manager always has its private socket in the runtime directory;
+  // without it there is nothing to ask, and no process to spawn.
+  const runtime = env.XDG_RUNTIME_DIR;
+  if (runtime === undefined || runtime === '' || !existsSync(join(runtime, 'systemd', 'private'))) return false;
   try {
     const { stdout } = await run('systemctl', ['--user', 'is-system-running'], { timeout: PROBE_TIMEOUT_MS, env });
     return USABLE_STATES.includes(stdout.trim());
