@@ -24,8 +24,8 @@ export type Phase =
 
 /** What the tracker tells about the sessions it follows, besides their activity. */
 export type TrackingEvent =
-  /** The session's output is followed from now: its program starts, or already runs. */
-  | { type: 'tracked'; sessionId: string }
+  /** The session's output is followed from now: its program starts, or already runs (`adopted`: found running at sessd's start, or resumed). */
+  | { type: 'tracked'; sessionId: string; adopted: boolean }
   /** A start made ready ahead of time (a restore's, for its preface) is recorded: the program starts now. */
   | { type: 'started'; sessionId: string }
   /** Quiet with nothing recognisable on screen: the program is as ready for input as can be told. */

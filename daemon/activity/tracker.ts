@@ -265,7 +265,7 @@ export class ActivityTracker {
     };
     this.tracked.set(id, t);
     if (preface !== undefined) this.preparing.add(id);
-    this.tell({ type: 'tracked', sessionId: id });
+    this.tell({ type: 'tracked', sessionId: id, adopted });
     t.reads.armQuiet((adopted ? QUIET_MS : SILENT_START_MS) + laterMs);
     t.reads.soon(laterMs);
   }

@@ -37,7 +37,8 @@ export class Readiness {
         const id = event.sessionId;
         if (event.type === 'tracked') {
           this.end(id);
-          this.starting.set(id, { startedAt: Date.now(), waiters: new Set() });
+          // A program found running (sessd restarted) or resumed is past its start: input goes in at once.
+          if (!event.adopted) this.starting.set(id, { startedAt: Date.now(), waiters: new Set() });
         } else if (event.type === 'started') {
           const s = this.starting.get(id);
           if (s !== undefined) s.startedAt = Date.now();

@@ -18,8 +18,9 @@ class Told {
     return () => this.changes.delete(listener);
   }
 
-  tell(type: TrackingEvent['type']): void {
-    for (const l of this.tracking) l({ type, sessionId: 's1' });
+  tell(type: TrackingEvent['type'], adopted = false): void {
+    const event = (type === 'tracked' ? { type, sessionId: 's1', adopted } : { type, sessionId: 's1' }) as TrackingEvent;
+    for (const l of this.tracking) l(event);
   }
 
   activity(activity: Activity): void {
@@ -49,6 +50,11 @@ describe('readiness for the first input', () => {
   });
 
   it('does not wait for a session that is not tracked', async () => {
+    expect(await readiness.startedReady('s1', STARTING_READY_MS)).toBe(false);
+  });
+
+  it('does not wait for a program found running at sessd’s start, or resumed', async () => {
+    told.tell('tracked', true);
     expect(await readiness.startedReady('s1', STARTING_READY_MS)).toBe(false);
   });
 
