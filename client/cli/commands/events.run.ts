@@ -39,22 +39,18 @@ export async function run(o: Input<typeof spec>, ctx: Context): Promise<void> {
       if (event.seq >= probe.lastSeq) pastDone();
     });
   };
-  if (!follow) {
-    const subscription = await client.subscribe({ fromSeq: from }, onEvent);
-    if (subscription.lastSeq < from) pastDone();
-    await past;
-    await printing;
-    await subscription.dispose();
-    return;
-  }
   try {
     const subscription = await client.subscribe({ fromSeq: from }, onEvent);
     if (subscription.lastSeq < from) pastDone();
-    // The past is shown, or sessd went away first (a restart): either way the loop below carries on from `last`.
-    await Promise.race([past, whenClosed(client)]);
+    // Following, sessd may go away before the past is shown (a restart): the loop below carries on from `last`.
+    await (follow ? Promise.race([past, whenClosed(client)]) : past);
     await printing;
+    if (!follow) {
+      await subscription.dispose();
+      return;
+    }
   } catch (error) {
-    if (!isConnectionLost(error)) throw error;
+    if (!follow || !isConnectionLost(error)) throw error;
   }
   // Followed until interrupted: a restarted sessd is found again and the stream resumes after the last seq seen.
   for (;;) {
