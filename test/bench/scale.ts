@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { BenchDaemon, guard, RawTmux } from './env.js';
 import type { Figure, SuiteOptions } from './main.js';
 import { abab, cpuSeconds, elapsed, rssMiB, tmux } from './measure.js';
@@ -16,6 +16,8 @@ const QUICK_IDLE_WINDOW_MS = 3_000;
 /** Daemon restarts timed at each scale. */
 const RESTARTS = 3;
 const QUICK_RESTARTS = 2;
+/** Ptys left for everything else on the machine while the scale runs. */
+const PTY_MARGIN = 64;
 /** What every session runs: nothing that prints or reads. */
 const COMMAND = ['sleep', '100000'];
 
@@ -35,8 +37,21 @@ export async function scale(dir: string, options: SuiteOptions): Promise<Figure[
   return figures;
 }
 
+/**
+ * Each session holds a pty, sessd's and the baseline's alike: 2n of them, more than
+ * Linux's default `kernel.pty.max` (4096) at 5,000. Said before any is made, with
+ * what to do, instead of failing halfway on tmux's "fork failed".
+ */
+async function checkPtys(n: number): Promise<void> {
+  const read = async (name: string): Promise<number> => Number((await readFile(`/proc/sys/kernel/pty/${name}`, 'utf8').catch(() => 'NaN')).trim());
+  const [max, used] = [await read('max'), await read('nr')];
+  if (Number.isNaN(max) || max - used >= 2 * n + PTY_MARGIN) return;
+  throw new Error(`${n} sessions and the baseline's need ${2 * n} ptys; kernel.pty.max is ${max} with ${used} in use: run sysctl -w kernel.pty.max=${2 * n + 4096} (as root), or --quick`);
+}
+
 async function atScale(dir: string, n: number, options: SuiteOptions): Promise<Figure[]> {
   const { quick } = options;
+  await checkPtys(n);
   let daemon = await BenchDaemon.start(dir);
   const raw = await RawTmux.start(dir);
   const figures: Figure[] = [];
