@@ -103,9 +103,11 @@ describe('sess over ssh', () => {
 
   it('attaches this terminal to the remote session through ssh -t, and detaches', async () => {
     const term = join(h.dir, 'term.sock');
-    const command = `env SESS_SSH=${sshd.ssh} SESSD_CONFIG=${join(h.dir, 'client.yaml')} SESSD_SOCKET=${local.socket} ${process.execPath} ${SESS} --host a attach remote`;
-    // The pane stays after sess exits, to show what the detach printed.
-    await tmux(term, '-f', '/dev/null', 'new-session', '-d', '-s', 'term', '-x', '100', '-y', '30', command, ';', 'set-option', '-t', 'term', 'remain-on-exit', 'on');
+    // The shell stays after sess exits, to show what the detach printed and sess's status.
+    // (Not remain-on-exit: tmux 3.3 marks a pane dead when its program exits without
+    // reading what is still in the pty, so the last lines can be lost under load.)
+    const command = `env SESS_SSH=${sshd.ssh} SESSD_CONFIG=${join(h.dir, 'client.yaml')} SESSD_SOCKET=${local.socket} ${process.execPath} ${SESS} --host a attach remote; echo EXITED $?; exec sleep 600`;
+    await tmux(term, '-f', '/dev/null', 'new-session', '-d', '-s', 'term', '-x', '100', '-y', '30', command);
     const watcher = await ScreenWatcher.attach(term, 'term');
     try {
       const remote = await h.client.request(SessionGetRequest, { session: 'remote' });
@@ -116,10 +118,12 @@ describe('sess over ssh', () => {
       );
       expect((await tmuxClients(h.paths.tmuxSocket)).filter((c) => c.session === remote.id)).toHaveLength(1);
       await tmux(term, 'send-keys', '-t', '=term:', 'C-b', 'd');
-      await watcher.waitFor(
+      const screen = await watcher.waitFor(
         () => tmux(term, 'capture-pane', '-p', '-t', '=term:'),
-        (screen) => screen.includes('[detached'),
+        (screen) => screen.includes('EXITED'),
       );
+      expect(screen).toContain('[detached from remote; sess attach remote to come back]');
+      expect(screen).toContain('EXITED 0');
       expect((await tmuxClients(h.paths.tmuxSocket)).filter((c) => c.session === remote.id)).toEqual([]);
     } finally {
       await watcher.close();
