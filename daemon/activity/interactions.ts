@@ -14,8 +14,14 @@ import type { PromptWatcher } from './state.js';
 /** How long an answer waits for a session's screen to be read for the first time (a daemon just started). */
 const FIRST_READING_MS = 2_000;
 
-/** How long a program may take to redraw after an answer: a question still shown past it was not taken, and opens again. */
-const ANSWER_REDRAW_MS = 2_000;
+/**
+ * How long a program may take to redraw after an answer: a question still shown past
+ * it was not taken, and opens again. Seconds, not a frame: a real agent (Claude Code)
+ * on a loaded two-core machine took over 2 s to redraw after its dialog's answer, and
+ * the dialog still on screen was opened and recorded a second time. A screen without
+ * the question ends the wait at once.
+ */
+const ANSWER_REDRAW_MS = 10_000;
 
 /** How an open interaction is answered, known while its prompt is on screen. */
 interface Open {
