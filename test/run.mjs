@@ -19,23 +19,25 @@ const bin = (name) => join(root, 'node_modules', '.bin', name);
 const scratch = mkdtempSync(join(tmpdir(), 'sessd-run-'));
 
 /**
- * V8 flags for the lint and the type check, two long single-threaded programs that
- * allocate a lot: one GC thread instead of helpers competing with the tests for two
- * cores, and a young generation large enough that most of their garbage dies there.
- * Alone on a quiet machine: lint 42.4 -> 35.6 s CPU, tsc 20.9 -> 18.5 s.
+ * V8 flags for the lint, a long single-threaded program that allocates a lot: one GC
+ * thread instead of helpers competing with the tests for two cores, and a young
+ * generation large enough that most of its garbage dies there. Alone on a quiet
+ * machine: 42.4 -> 35.6 s CPU.
  */
 const CHECKER_FLAGS = ['--single-threaded-gc', '--max-semi-space-size=32'];
 
 /**
- * Stages in order. A stage with `beside` runs while the next stage does, its output
- * held and printed after that stage's: CPU work that fits in the tests' waits. The
- * unit, integration and reliability tests run as one vitest run (one pool of workers
- * for all their files); the lint, the type check and the package beside it.
+ * Stages in order. The build type-checks the tests with the rest (`tsc -b . test`,
+ * incremental: after `npm run setup` or an earlier run, only what changed), last, so
+ * a type error fails it without keeping the bundles the tests run from being built.
+ * A stage with `beside` runs while the next stage does, its output held and printed
+ * after that stage's: CPU work that fits in the tests' waits. The unit, integration
+ * and reliability tests run as one vitest run (one pool of workers for all their
+ * files); the lint and the package beside it.
  */
 const STAGES = [
   { name: 'build', argv: ['npm', 'run', '--silent', 'build'] },
   { name: 'lint', argv: [process.execPath, ...CHECKER_FLAGS, join(root, 'node_modules', 'eslint', 'bin', 'eslint.js'), '.'], beside: true },
-  { name: 'typecheck tests', argv: [process.execPath, ...CHECKER_FLAGS, join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'test', '--noEmit'], beside: true },
   { name: 'VS Code extension package', argv: ['npm', 'run', '--silent', 'package:vscode'], beside: true },
   { name: 'tests', vitest: 'test/vitest.suite.config.ts', projects: ['integration', 'reliability'] },
 ];
