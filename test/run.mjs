@@ -24,7 +24,7 @@ const scratch = mkdtempSync(join(tmpdir(), 'sessd-run-'));
  * generation large enough that most of its garbage dies there. Alone on a quiet
  * machine: 42.4 -> 35.6 s CPU.
  */
-const CHECKER_FLAGS = ['--single-threaded-gc', '--max-semi-space-size=32'];
+const LINT_FLAGS = ['--single-threaded-gc', '--max-semi-space-size=32'];
 
 /**
  * Stages in order. The build type-checks the tests with the rest (`tsc -b . test`,
@@ -37,7 +37,7 @@ const CHECKER_FLAGS = ['--single-threaded-gc', '--max-semi-space-size=32'];
  */
 const STAGES = [
   { name: 'build', argv: ['npm', 'run', '--silent', 'build'] },
-  { name: 'lint', argv: [process.execPath, ...CHECKER_FLAGS, join(root, 'node_modules', 'eslint', 'bin', 'eslint.js'), '.'], beside: true },
+  { name: 'lint', argv: [process.execPath, ...LINT_FLAGS, join(root, 'node_modules', 'eslint', 'bin', 'eslint.js'), '.'], beside: true },
   { name: 'VS Code extension package', argv: ['npm', 'run', '--silent', 'package:vscode'], beside: true },
   { name: 'tests', vitest: 'test/vitest.suite.config.ts', projects: ['integration', 'reliability'] },
 ];
