@@ -23,7 +23,11 @@
  * is away, has taken nothing for READ_STALL_MS (stopped, wedged), or stalls longer,
  * output is dropped and the loss is written into the stream as a gap frame in its
  * place once there is room: the pane is never held up, and tmux never holds much.
- * Without a connection it retries every RECONNECT_MS.
+ * Without a connection it retries every RECONNECT_MS for the first RECONNECT_FAST_MS
+ * (a daemon restart), then twice as long each time up to RECONNECT_MAX_MS, each wait
+ * drawn from 75-125 % of its length: a tap per pane, thousands of them retrying every
+ * 250 ms in step while sessd was away kept two cores busy (2,500 taps: 90 % CPU, most
+ * of it the kernel's), and a sessd starting among them took seconds longer to start.
  *
  * The stream is a sequence of frames; offsets count the stream's bytes from 0:
  *   'D' <u32 length, big-endian> <length bytes of output>
@@ -61,7 +65,9 @@
 #define GAP_FRAME 9
 #define DATA_HEADER 5
 #define RESUME_ROOM (BUFFER_CAP / 4) /* after dropping, keep output again once this much is free */
-#define RECONNECT_MS 250        /* how often to try again while sessd is away */
+#define RECONNECT_MS 250        /* how often to try again just after sessd went away */
+#define RECONNECT_FAST_MS 1000  /* for this long; then the wait doubles */
+#define RECONNECT_MAX_MS 4000   /* up to this */
 #define DRAIN_MS 2000           /* after the pane ends, how long to wait for sessd to store the rest */
 #define SOCKET_BUFFER (1 << 20) /* asked for the socket's send buffer (the kernel may cap it) */
 
@@ -183,6 +189,17 @@ static void disconnect(void) {
     sent = base; /* whatever was not acknowledged goes again */
 }
 
+static long away_since = -1; /* when a try to connect first failed since the last connection (-1: connected, or none tried) */
+static long reconnect_wait = RECONNECT_MS;
+
+/* How long to wait before the next try, after one that failed at `now`. */
+static long next_reconnect_wait(long now) {
+    if (away_since < 0) away_since = now;
+    if (now - away_since < RECONNECT_FAST_MS) reconnect_wait = RECONNECT_MS;
+    else reconnect_wait = reconnect_wait * 2 > RECONNECT_MAX_MS ? RECONNECT_MAX_MS : reconnect_wait * 2;
+    return reconnect_wait * 3 / 4 + random() % (reconnect_wait / 2 + 1);
+}
+
 static void try_connect(void) {
     struct sockaddr_un addr;
     memset(&addr, 0, sizeof addr);
@@ -199,6 +216,7 @@ static void try_connect(void) {
     setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof size); /* a smaller buffer only means more, smaller writes */
     fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
     sock = fd;
+    away_since = -1;
     last_taken = now_ms();
     resumed = 0;
     reply_len = 0;
@@ -274,8 +292,9 @@ int main(int argc, char **argv) {
     int small_pipe = fstat(STDIN_FILENO, &in) == 0 && S_ISFIFO(in.st_mode) && fcntl(STDIN_FILENO, F_SETPIPE_SZ, PIPE_BYTES) < PIPE_BYTES;
     int batch_ms = small_pipe ? SMALL_PIPE_BATCH_MS : BATCH_MS;
     fcntl(STDIN_FILENO, F_SETFL, fcntl(STDIN_FILENO, F_GETFL) | O_NONBLOCK);
+    srandom((unsigned)getpid() ^ (unsigned)started.tv_nsec);
     try_connect();
-    long next_try = now_ms() + RECONNECT_MS;
+    long next_try = now_ms() + (sock < 0 ? next_reconnect_wait(now_ms()) : RECONNECT_MS);
     long drain_until = -1;
     long waiting_since = -1; /* when output was first seen waiting in the pipe, not read yet (-1: none) */
     for (;;) {
@@ -327,7 +346,8 @@ int main(int argc, char **argv) {
         }
         if (sock < 0 && now >= next_try) {
             try_connect();
-            next_try = now_ms() + RECONNECT_MS;
+            /* Also after a success: a sessd that closes at once (refusing the tap) is not retried in a loop. */
+            next_try = now_ms() + (sock < 0 ? next_reconnect_wait(now_ms()) : RECONNECT_MS);
         }
         if (sock_slot >= 0 && sock >= 0 && (fds[sock_slot].revents & (POLLERR | POLLHUP | POLLIN))) {
             if (!read_replies()) disconnect();
