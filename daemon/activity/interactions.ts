@@ -16,10 +16,10 @@ const FIRST_READING_MS = 2_000;
 
 /**
  * How long a program may take to redraw after an answer: a question still shown past
- * it was not taken, and opens again. Seconds, not a frame: a real agent (Claude Code)
- * on a loaded two-core machine took over 2 s to redraw after its dialog's answer, and
- * the dialog still on screen was opened and recorded a second time. A screen without
- * the question ends the wait at once.
+ * it was not taken, and opens again. Seconds, not a frame: in a full test run on a
+ * loaded two-core machine, Claude Code's dialog was still read on screen more than 2 s
+ * after its answer, and was opened and recorded a second time. A screen without the
+ * question ends the wait at once.
  */
 const ANSWER_REDRAW_MS = 10_000;
 
