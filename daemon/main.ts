@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import { Daemon } from './app.js';
 import { createLogger } from './log.js';
 import { parseOptions } from './options.js';
@@ -6,7 +5,16 @@ import { ListenError } from './rpc/listener.js';
 import { StoreDamaged } from './store/check.js';
 import { isDuplicateCommitFailure } from './store/store.js';
 
-/** `sessd`: wiring only. Exit codes: 0 stopped cleanly, 1 could not start or crashed. */
+/**
+ * Where launch.ts leaves the function that writes its code cache, when this start had
+ * none to use; called once ready, so the cache holds what a start compiles.
+ */
+const SAVE_CODE_CACHE = Symbol.for('sessd.codeCache.save');
+
+/**
+ * `sessd`: wiring only. Exit codes: 0 stopped cleanly, 1 could not start or crashed.
+ * Built into `dist/daemon/sessd.cjs`, which the entry point (launch.ts) loads.
+ */
 async function main(): Promise<void> {
   const options = await parseOptions(process.argv.slice(2));
   const logger = await createLogger(options.logLevel ?? process.env.SESSD_LOG_LEVEL ?? 'info');
@@ -40,6 +48,8 @@ async function main(): Promise<void> {
     process.exitCode = 1;
     return;
   }
+  const saveCodeCache = (globalThis as Record<symbol, unknown>)[SAVE_CODE_CACHE];
+  if (typeof saveCodeCache === 'function') (saveCodeCache as () => void)();
   const stop = (signal: string): void => void daemon.stop(signal);
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));

@@ -80,18 +80,18 @@ export class TestDaemon {
   }
 
   /** Starts sessd and resolves once it logs `ready`; rejects with its stderr if it exits first. */
-  static async start(paths: DaemonPaths, options: { args?: string[]; env?: NodeJS.ProcessEnv } = {}): Promise<TestDaemon> {
+  static async start(paths: DaemonPaths, options: { args?: string[]; env?: NodeJS.ProcessEnv; main?: string } = {}): Promise<TestDaemon> {
     const daemon = TestDaemon.spawn(paths, options);
     await daemon.ready();
     return daemon;
   }
 
-  /** `detached`: in a process group of its own (its pid is the group's id). */
-  static spawn(paths: DaemonPaths, options: { args?: string[]; env?: NodeJS.ProcessEnv; detached?: boolean } = {}): TestDaemon {
+  /** `detached`: in a process group of its own (its pid is the group's id); `main`: another copy of the entry point. */
+  static spawn(paths: DaemonPaths, options: { args?: string[]; env?: NodeJS.ProcessEnv; detached?: boolean; main?: string } = {}): TestDaemon {
     const proc = spawn(
       process.execPath,
       [
-        DAEMON_MAIN,
+        options.main ?? DAEMON_MAIN,
         '--socket', paths.socket,
         '--tmux-socket', paths.tmuxSocket,
         '--state-dir', paths.stateDir,
