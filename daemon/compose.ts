@@ -31,6 +31,7 @@ import { Dispatcher } from './rpc/dispatcher.js';
 import { CheckpointService } from './sessions/checkpoints.js';
 import { Committer } from './sessions/commit.js';
 import { SessionCreator } from './sessions/create.js';
+import { DeliveryGate } from './sessions/delivery-gate.js';
 import { sessionDefaults } from './sessions/helpers.js';
 import { SessionIO } from './sessions/io.js';
 import { SessionLifecycle } from './sessions/lifecycle.js';
@@ -107,10 +108,11 @@ export async function compose(
   const templates = new TemplateService(store, config);
   const resolver = new SessionResolver(config, templates, limiter, defaults);
   const creator = new SessionCreator({ registry, committer, backend, transcripts, locks, defaults, limits: sessionLimits }, resolver);
-  const recorder = new ActivityRecorder({ registry, committer, locks });
+  const deliveries = new DeliveryGate();
+  const recorder = new ActivityRecorder({ registry, committer, locks, deliveries });
   const activity = new ActivityTracker({ registry, backend, transcripts, events }, profiles, recorder, log.child({ component: 'activity' }));
   const readiness = new Readiness(activity);
-  const io = new SessionIO({ registry, committer, backend, transcripts, locks, limits: sessionLimits }, readiness, activity);
+  const io = new SessionIO({ registry, committer, backend, transcripts, locks, limits: sessionLimits, deliveries }, readiness, activity);
   // A refusal's reason goes to the agent as a message through the queue, built below (called only once sessions run).
   const tell = (session: Session, text: string) => queue.enqueue(session, text, { submit: true });
   const policies = new PolicyService({ registry, committer, config }, store.audit, tell, log.child({ component: 'policies' }));

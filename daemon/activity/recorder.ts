@@ -1,5 +1,6 @@
 import type { Activity, Session } from '../../shared/protocol/model.js';
 import type { Committer } from '../sessions/commit.js';
+import type { DeliveryGate } from '../sessions/delivery-gate.js';
 import type { KeyedLock } from '../sessions/lock.js';
 import type { SessionRegistry } from '../sessions/registry.js';
 
@@ -13,6 +14,8 @@ export interface RecorderDeps {
   registry: SessionRegistry;
   committer: Committer;
   locks: KeyedLock;
+  /** Deliveries being typed: a change waits for them, so it is published after the delivery that caused it. */
+  deliveries: Pick<DeliveryGate, 'passed'>;
 }
 
 /**
@@ -35,6 +38,7 @@ export class ActivityRecorder {
    */
   store(id: string, activity: Activity, notice: string | null = null, source: ActivitySource = 'screen'): Promise<Session | null> {
     return this.deps.locks.run(id, async () => {
+      await this.deps.deliveries.passed(id);
       const current = this.deps.registry.get(id);
       if (current?.status !== 'running') return null;
       const noticeChanged = (current.notice ?? null) !== notice;

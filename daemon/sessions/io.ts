@@ -5,6 +5,7 @@ import type { SessionBackend } from '../backend/backend.js';
 import type { TranscriptService } from '../transcripts/service.js';
 import type { PendingMark } from '../transcripts/state.js';
 import type { Committer } from './commit.js';
+import type { DeliveryGate } from './delivery-gate.js';
 import { onBackend, type SessionLimits } from './helpers.js';
 import type { KeyedLock } from './lock.js';
 import type { SessionRegistry } from './registry.js';
@@ -41,6 +42,8 @@ export interface IODeps {
   transcripts: Pick<TranscriptService, 'input' | 'inputMark' | 'inputSettled' | 'onOutput'>;
   locks: KeyedLock;
   limits: Pick<SessionLimits, 'maxMessageBytes'>;
+  /** Holds the session's activity events until a delivery's own event is committed. */
+  deliveries: Pick<DeliveryGate, 'hold'>;
 }
 
 /** Input and screen: `session/send`, `session/keys`, `session/interrupt`, `session/capture`. */
@@ -94,9 +97,15 @@ export class SessionIO {
 
   /**
    * Types a message into its session and records it delivered: the message, its event
-   * and its input mark in the transcript in one synced commit.
+   * and its input mark in the transcript in one synced commit. The session's activity
+   * changes are held until then (`DeliveryGate`), so `message.delivered` comes before the
+   * `busy` its text causes.
    */
-  async deliver(message: Message): Promise<Message> {
+  deliver(message: Message): Promise<Message> {
+    return this.deps.deliveries.hold(message.sessionId, () => this.typeAndCommit(message));
+  }
+
+  private async typeAndCommit(message: Message): Promise<Message> {
     const { input, current } = await this.typeRecorded(message.sessionId, 'send to', { text: message.text, via: 'text', submit: message.submit }, (id) =>
       this.submit(id, message.text, message.submit),
     );
