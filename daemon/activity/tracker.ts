@@ -7,6 +7,7 @@ import { classify, QUIET_MS, SILENT_START_MS } from './classify.js';
 import { PrefaceFilter } from './preface.js';
 import type { AgentProfile, Profiles } from './profiles.js';
 import type { ActivityListener, ActivityRecorder, ActivitySource } from './recorder.js';
+import { Slots } from './read-slots.js';
 import { ReadScheduler, type ReadCause } from './scheduler.js';
 import { read, type DetectedPrompt } from './screen.js';
 import type { Phase, PromptWatcher, TrackingEvent } from './state.js';
@@ -60,6 +61,12 @@ export interface TrackerDeps {
   events: { onEvent(listener: (event: SessdEvent) => void): () => void };
 }
 
+/**
+ * Screen reads in flight at most, across all sessions (two tmux commands each): the rest
+ * wait in sessd, not in tmux's queue, so that other commands are not stuck behind them
+ * (see Slots). More than a busy machine's agents read at once.
+ */
+const READS_IN_FLIGHT = 32;
 /** Adopted sessions whose screens are read in one turn after a restart (two tmux commands each). */
 const ADOPTED_READ_BATCH = 50;
 /** How far apart those turns are: 1,000 sessions are read within 0.4 s, 5,000 within 2 s. */
@@ -83,6 +90,7 @@ export class ActivityTracker {
   private readonly trackingListeners = new Set<(event: TrackingEvent) => void>();
   private readonly promptWatchers = new Set<PromptWatcher>();
   private readonly offs: (() => void)[] = [];
+  private readonly readSlots = new Slots(READS_IN_FLIGHT);
 
   constructor(
     private readonly deps: TrackerDeps,
@@ -322,8 +330,8 @@ export class ActivityTracker {
   /** Reads the screen and records what it means. */
   private async read(t: Tracked, cause: ReadCause): Promise<void> {
     try {
-      const captured = await this.deps.backend.capture(t.id, { rows: true });
-      if (isStopped(t)) return;
+      const captured = await this.readSlots.run(async () => (isStopped(t) ? null : await this.deps.backend.capture(t.id, { rows: true })));
+      if (captured === null || isStopped(t)) return;
       const profile = this.profiles.get(this.deps.registry.get(t.id)?.agent ?? 'generic');
       const verdict = classify(
         profile,
