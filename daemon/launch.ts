@@ -5,7 +5,7 @@
  * not parse and compile the same 2 MB of JavaScript again.
  *
  * A start spent about a fifth of its CPU compiling (0.63 s user per start and stop
- * without the cache, 0.52 s with it). Node 20 has no compile cache of its own
+ * without the cache, 0.53 s with it). Node 20 has no compile cache of its own
  * (`module.enableCompileCache` is Node 22), so this is `vm.Script`'s `cachedData`.
  *
  * The cache holds the functions compiled up to the daemon's `ready`: the daemon calls

@@ -69,7 +69,7 @@ export interface TrackerDeps {
 const READS_IN_FLIGHT = 32;
 /** Adopted sessions whose screens are read in one turn after a restart (two tmux commands each). */
 const ADOPTED_READ_BATCH = 50;
-/** How far apart those turns are: 1,000 sessions are read within 0.4 s, 5,000 within 2 s. */
+/** How far apart those turns are: 1,000 sessions' readings are asked for within 0.4 s, 5,000 within 2 s (and then wait for a slot, READS_IN_FLIGHT). */
 const ADOPTED_READ_STAGGER_MS = 20;
 
 /**
