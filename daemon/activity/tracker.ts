@@ -122,9 +122,10 @@ export class ActivityTracker {
 
   /**
    * Starts tracking every running session (at daemon start, after the first reconcile).
-   * Their screens are read in turns of ADOPTED_READ_BATCH, ADOPTED_READ_STAGGER_MS
-   * apart, not all at once: a restart with thousands of sessions would otherwise queue
-   * thousands of captures at tmux ahead of the first request.
+   * Their readings are asked for in turns of ADOPTED_READ_BATCH, ADOPTED_READ_STAGGER_MS
+   * apart, so their timers (and later their quiet readings) do not all fire in one
+   * turn of the event loop; what keeps thousands of captures from queuing at tmux
+   * ahead of a request is the read slots (READS_IN_FLIGHT).
    */
   trackRunning(): void {
     let n = 0;
